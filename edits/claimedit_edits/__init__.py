@@ -1,0 +1,1 @@
+"""claimedit edits: typed claims, the edit engine, reference tables and the code-family edits."""

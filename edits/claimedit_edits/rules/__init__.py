@@ -1,0 +1,1 @@
+"""Edit modules, one subpackage per code family."""
