@@ -63,3 +63,28 @@ def test_clean_billing_and_rendering_taxonomy_is_dermatology(path: Path) -> None
 def test_luhn_check_rejects_a_changed_digit() -> None:
     expected = (True, False)
     assert expected == (x12_text.npi_passes_luhn("1234567893"), x12_text.npi_passes_luhn("1234567894"))
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=[p.name for p in BROKEN])
+def test_broken_fixture_still_validates_with_pyx12(path: Path) -> None:
+    ok, ack_segments = x12_text.pyx12_ack_codes(_read(path))
+    problems = [s for s in ack_segments if not (s == "IK5*A" or s.startswith("AK9*A*"))]
+    expected: tuple[bool, list[str]] = (True, [])
+    assert expected == (ok, problems)
+
+
+def test_broken_claims_are_named_for_their_problem() -> None:
+    claim_ids = [claim_id for path in BROKEN for claim_id, _, _ in x12_text.claim_totals(_read(path))]
+    assert len(claim_ids) >= 15
+    assert [c for c in claim_ids if not c.startswith("BRK-")] == []
+
+
+def test_only_the_balancing_fixture_claim_is_unbalanced() -> None:
+    unbalanced = [
+        claim_id
+        for path in BROKEN
+        for claim_id, charged, lines in x12_text.claim_totals(_read(path))
+        if charged != lines
+    ]
+    expected = ["BRK-CLM02-NOT-SUM-OF-SV102"]
+    assert expected == unbalanced
