@@ -1,0 +1,203 @@
+"""The FastStream application: one input message in, every output confirmed by the broker, then the ack.
+
+Run it with ``claimedit serve --broker URL`` or
+``faststream run claimedit.service.app:create_app --factory`` (settings from ``CLAIMEDIT_*``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import structlog
+from faststream import Context, FastStream
+from faststream.message import StreamMessage
+from faststream.specification import AsyncAPI
+
+from claimedit.observability import configure_logging
+from claimedit.results import InputResult
+from claimedit.service.brokers import BrokerParts, build_broker
+from claimedit.service.health import HealthServer
+from claimedit.service.metrics import ServiceMetrics
+from claimedit.service.outputs import (
+    HEADER_CORRELATION,
+    HEADER_SOURCE,
+    HEADER_SUBMITTER,
+    InputMeta,
+    Outgoing,
+    build_outputs,
+    dead_letter,
+    input_sha256,
+)
+from claimedit.service.settings import ServiceSettings, load_settings, redact_url
+
+__all__ = ["ClaimeditService", "Processor", "create_app", "create_service"]
+
+Processor = Callable[[bytes, str], InputResult]
+"""``Pipeline.process``: bytes of one input and its source name in, every claim accounted for out."""
+
+_log = structlog.get_logger("claimedit.service")
+
+
+@dataclass
+class ClaimeditService:
+    """The app with the pieces tests and the CLI reach into."""
+
+    settings: ServiceSettings
+    parts: BrokerParts
+    metrics: ServiceMetrics
+    app: FastStream
+    processor: Processor | None = None
+    health: HealthServer | None = None
+    in_flight: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    async def handle(self, body: bytes, message: StreamMessage[Any]) -> None:
+        """Process one input; ack only after every output was confirmed, else nack (bounded) or dead-letter."""
+        meta = self._meta(body, message)
+        with structlog.contextvars.bound_contextvars(correlation_id=meta.correlation_id):
+            try:
+                outputs = self._outputs(body, meta)
+                await self._publish_all(outputs)
+            except Exception as exc:  # noqa: BLE001  (any failure: retry, bounded, then dead-letter)
+                await self._failed(body, meta, message, exc)
+                return
+            await message.ack()
+            self.metrics.inputs.labels(outcome="processed").inc()
+
+    def _meta(self, body: bytes, message: StreamMessage[Any]) -> InputMeta:
+        headers = message.headers
+        correlation_id = str(headers.get(HEADER_CORRELATION) or message.correlation_id or message.message_id)
+        return InputMeta(
+            correlation_id=correlation_id,
+            source=str(headers.get(HEADER_SOURCE) or f"broker:{correlation_id}"),
+            sha256=input_sha256(body),
+            submitter_id=str(headers.get(HEADER_SUBMITTER) or ""),
+            delivery_attempts=self.parts.delivery_attempts(message),
+        )
+
+    def _outputs(self, body: bytes, meta: InputMeta) -> list[Outgoing]:
+        if self.processor is None:
+            msg = "the pipeline is not loaded (the lifespan did not run)"
+            raise RuntimeError(msg)
+        started = time.perf_counter()
+        result = self.processor(body, meta.source)
+        self.metrics.processing_seconds.observe(time.perf_counter() - started)
+        outputs = build_outputs(result, body, meta, now=dt.datetime.now(dt.UTC))
+        self.metrics.observe(result)
+        verdicts: dict[str, int] = {}
+        for item in result.claims:
+            verdicts[item.verdict] = verdicts.get(item.verdict, 0) + 1
+        _log.info(
+            "input processed",
+            interchange_controls=sorted(
+                {ack.interchange_control for ack in result.acks} | {c.claim.envelope.isa_control for c in result.claims}
+            ),
+            group_controls=sorted({c.claim.envelope.gs_control for c in result.claims}),
+            claim_ids=[item.claim.claim_id for item in result.claims],
+            verdicts=verdicts,
+            unreadable=len(result.unreadable),
+            outputs=len(outputs),
+            delivery_attempts=meta.delivery_attempts,
+        )
+        return outputs
+
+    async def _publish_all(self, outputs: list[Outgoing]) -> None:
+        await asyncio.gather(*(self.parts.publish(outgoing) for outgoing in outputs))
+        for outgoing in outputs:
+            if outgoing.destination == "dlq":
+                self.metrics.dead_letters.labels(reason_kind=outgoing.headers.get("x-claimedit-reason-kind", "")).inc()
+
+    async def _failed(self, body: bytes, meta: InputMeta, message: StreamMessage[Any], exc: Exception) -> None:
+        final = not self.parts.counts_deliveries or meta.delivery_attempts >= self.settings.max_deliveries
+        _log.error("input failed", exc_info=exc, delivery_attempts=meta.delivery_attempts, dead_letter=final)
+        if not final:
+            self.metrics.inputs.labels(outcome="retried").inc()
+            await message.nack()
+            return
+        reason = f"processing failed after {meta.delivery_attempts} deliveries: {type(exc).__name__}"
+        try:
+            await self._publish_all([dead_letter(body, meta, reason=reason, reason_kind="processing-failed")])
+        except Exception:  # noqa: BLE001  (the DLQ is unreachable too: leave it to the broker's bound)
+            _log.exception("dead-letter publish failed")
+            await message.nack()
+            return
+        await message.ack()
+        self.metrics.inputs.labels(outcome="dead-lettered").inc()
+
+
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    """Decoder: the X12 bytes as sent, whatever the content type says."""
+    body: bytes = message.body
+    return body
+
+
+def create_service(
+    settings: ServiceSettings | None = None,
+    *,
+    processor: Processor | None = None,
+    configure_logs: bool = False,
+) -> ClaimeditService:
+    """Build (without connecting) the broker, subscriber, publishers and lifespan for ``settings``.
+
+    ``processor`` replaces the pipeline (tests); by default :class:`claimedit.pipeline.Pipeline` is
+    started in the lifespan, once per process.
+    """
+    settings = settings or load_settings()
+    if configure_logs:
+        configure_logging(level=settings.log_level, fmt=settings.log_format)
+    metrics = ServiceMetrics.create()
+    parts = build_broker(settings, registry=metrics.registry, logger=logging.getLogger("claimedit.faststream"))
+
+    @asynccontextmanager
+    async def lifespan() -> AsyncIterator[None]:
+        if service.processor is None:
+            from claimedit.pipeline import Pipeline  # noqa: PLC0415  (maps and tables load here, not at import)
+
+            pipeline = await asyncio.to_thread(
+                Pipeline.start, config_path=settings.edits_config, validate=settings.validate_x12
+            )
+            service.processor = pipeline.process
+        await parts.broker.connect()
+        await parts.declare()
+        if settings.health_port:
+            service.health = HealthServer(lambda: parts.broker.ping(timeout=3.0), metrics.registry)
+            await service.health.start(settings.health_host, settings.health_port)
+        _log.info("service starting", broker=redact_url(settings.broker_url), input=settings.input, kind=parts.kind)
+        try:
+            yield
+        finally:
+            if service.health is not None:
+                await service.health.stop()
+            _log.info("service stopped")
+
+    app = FastStream(
+        parts.broker,
+        lifespan=lifespan,
+        logger=logging.getLogger("claimedit.faststream"),
+        specification=AsyncAPI(
+            title="claimedit",
+            version="0.1.0",
+            description=(
+                "X12 837P claim edits as a stream processor: one interchange in; per claim an annotated event "
+                "(and a 277CA when rejected), per functional group a 999, unreadable input to the DLQ."
+            ),
+        ),
+    )
+    service = ClaimeditService(settings=settings, parts=parts, metrics=metrics, app=app, processor=processor)
+
+    async def handle(body: bytes, message: Annotated[StreamMessage[Any], Context("message")]) -> None:
+        await service.handle(body, message)
+
+    parts.subscribe(handle, _raw_body)
+    return service
+
+
+def create_app() -> FastStream:
+    """Factory for ``faststream run claimedit.service.app:create_app --factory`` and ``faststream docs``."""
+    return create_service(configure_logs=True).app

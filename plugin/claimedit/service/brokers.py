@@ -1,0 +1,291 @@
+"""One FastStream broker per URL scheme, with the input subscriber and the four output publishers.
+
+- RabbitMQ: durable quorum input queue (``x-delivery-limit`` plus dead-lettering to the DLQ queue as
+  the broker-side bound), durable output queues, persistent messages, publisher confirms.
+- NATS: one JetStream stream holding the input and output subjects, a durable pull consumer with
+  ``max_deliver``; outputs are JetStream publishes (the PubAck is the confirm) with ``Nats-Msg-Id`` set
+  to the idempotency key, so the stream drops duplicates inside its window.
+- Redis: streams with a consumer group; idle pending entries are reclaimed (XAUTOCLAIM) by live
+  consumers; XADD's reply is the confirm.
+- Kafka: consumer group with manual commits; ``send_and_wait`` is the confirm.
+
+Redis and Kafka count no deliveries: a processing failure there goes to the DLQ at its first attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from faststream._internal.broker import BrokerUsecase
+from faststream.message import StreamMessage
+from faststream.middlewares import AckPolicy
+from prometheus_client import CollectorRegistry
+
+from claimedit.service.events import ClaimAnnotated, ClaimRejected, GroupAcknowledged
+from claimedit.service.outputs import X12_CONTENT_TYPE, Destination, Outgoing
+from claimedit.service.settings import ServiceSettings
+
+__all__ = ["BrokerParts", "build_broker"]
+
+Handler = Callable[..., Awaitable[None]]
+Decoder = Callable[[StreamMessage[Any]], Awaitable[bytes]]
+
+_DESCRIPTIONS: dict[Destination, tuple[Any, str]] = {
+    "annotated": (ClaimAnnotated, "One event per claim: verdict, findings and the claim as its own 837P."),
+    "rejected": (ClaimRejected, "One event per rejected claim, with its 277CA (005010X214)."),
+    "acks": (GroupAcknowledged, "The 999 implementation acknowledgment of each functional group."),
+    "dlq": (bytes, "Input that could not be read or processed, as sent; the reason is in the headers."),
+}
+
+
+@dataclass
+class BrokerParts:
+    broker: BrokerUsecase[Any, Any]
+    kind: str
+    names: dict[Destination, str]
+    publish: Callable[[Outgoing], Awaitable[Any]]
+    subscribe: Callable[[Handler, Decoder], Any]
+    delivery_attempts: Callable[[StreamMessage[Any]], int]
+    counts_deliveries: bool
+    declare: Callable[[], Awaitable[None]]
+
+
+def _consumer_name(settings: ServiceSettings) -> str:
+    return f"{settings.group}-{socket.gethostname()}-{os.getpid()}"
+
+
+def _names(settings: ServiceSettings) -> dict[Destination, str]:
+    return {"annotated": settings.annotated, "rejected": settings.rejected, "acks": settings.acks, "dlq": settings.dlq}
+
+
+def _payload(outgoing: Outgoing) -> bytes:
+    if isinstance(outgoing.payload, bytes):
+        return outgoing.payload
+    return outgoing.payload.model_dump_json().encode()
+
+
+def _content_type(outgoing: Outgoing) -> str:
+    return X12_CONTENT_TYPE if isinstance(outgoing.payload, bytes) else "application/json"
+
+
+def build_broker(settings: ServiceSettings, *, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
+    """The broker named by ``settings.broker_url``'s scheme, wired with subscriber and publishers."""
+    builders = {"rabbit": _rabbit, "nats": _nats, "redis": _redis, "kafka": _kafka}
+    return builders[settings.broker_kind](settings, registry, logger)
+
+
+def _common(settings: ServiceSettings, logger: logging.Logger) -> dict[str, Any]:
+    return {
+        "logger": logger,
+        "log_level": logging.DEBUG,  # FastStream's per-message lines only when debugging
+        "graceful_timeout": settings.graceful_timeout,
+        "description": "claimedit: X12 837P claim edits as a stream processor",
+    }
+
+
+def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
+    from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue  # noqa: PLC0415
+    from faststream.rabbit.prometheus import RabbitPrometheusMiddleware  # noqa: PLC0415
+
+    broker = RabbitBroker(
+        settings.broker_url,
+        middlewares=[RabbitPrometheusMiddleware(registry=registry)],
+        default_channel=Channel(prefetch_count=settings.prefetch, on_return_raises=True),
+        **_common(settings, logger),
+    )
+    names = _names(settings)
+    output_queues = {key: RabbitQueue(name, durable=True) for key, name in names.items()}
+    publishers = {
+        key: broker.publisher(
+            output_queues[key],
+            persist=True,
+            schema=_DESCRIPTIONS[key][0],
+            description=_DESCRIPTIONS[key][1],
+            title=f"{names[key]}:publish",
+        )
+        for key in names
+    }
+    input_queue = RabbitQueue(
+        settings.input,
+        queue_type=QueueType.QUORUM,
+        durable=True,
+        arguments={
+            "x-delivery-limit": settings.max_deliveries + 1,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": settings.dlq,
+        },
+    )
+
+    async def publish(outgoing: Outgoing) -> Any:
+        headers: dict[str, Any] = dict(outgoing.headers)
+        return await publishers[outgoing.destination].publish(
+            _payload(outgoing),
+            headers=headers,
+            content_type=_content_type(outgoing),
+            message_id=outgoing.event_id,
+            correlation_id=outgoing.correlation_id,
+        )
+
+    def subscribe(handler: Handler, decoder: Decoder) -> Any:
+        return broker.subscriber(
+            input_queue,
+            ack_policy=AckPolicy.MANUAL,
+            decoder=decoder,
+            title=f"{settings.input}:consume",
+            description="One X12 837P interchange per message (content type application/edi-x12).",
+        )(handler)
+
+    def attempts(message: StreamMessage[Any]) -> int:
+        count = message.headers.get("x-delivery-count", 0)
+        try:
+            return int(count) + 1
+        except (TypeError, ValueError):
+            return 1
+
+    async def declare() -> None:
+        for queue in output_queues.values():
+            await broker.declare_queue(queue)
+
+    return BrokerParts(broker, "rabbit", names, publish, subscribe, attempts, True, declare)
+
+
+def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
+    from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub  # noqa: PLC0415
+    from faststream.nats.prometheus import NatsPrometheusMiddleware  # noqa: PLC0415
+
+    broker = NatsBroker(
+        settings.broker_url, middlewares=[NatsPrometheusMiddleware(registry=registry)], **_common(settings, logger)
+    )
+    names = _names(settings)
+    stream = JStream(settings.nats_stream, subjects=[settings.input, *names.values()])
+    publishers = {
+        key: broker.publisher(
+            name,
+            stream=stream,
+            schema=_DESCRIPTIONS[key][0],
+            description=_DESCRIPTIONS[key][1],
+            title=f"{name}:publish",
+        )
+        for key, name in names.items()
+    }
+
+    async def publish(outgoing: Outgoing) -> Any:
+        headers = {**outgoing.headers, "Nats-Msg-Id": f"{outgoing.destination}:{outgoing.idempotency_key}"}
+        headers["content-type"] = _content_type(outgoing)
+        return await publishers[outgoing.destination].publish(
+            _payload(outgoing), headers=headers, correlation_id=outgoing.correlation_id
+        )
+
+    def subscribe(handler: Handler, decoder: Decoder) -> Any:
+        return broker.subscriber(
+            settings.input,
+            stream=stream,
+            durable=settings.group,
+            pull_sub=PullSub(batch_size=settings.prefetch, timeout=1.0),
+            config=ConsumerConfig(ack_wait=settings.ack_wait_seconds, max_deliver=settings.max_deliveries + 1),
+            ack_policy=AckPolicy.MANUAL,
+            decoder=decoder,
+            title=f"{settings.input}:consume",
+            description="One X12 837P interchange per message (content type application/edi-x12).",
+        )(handler)
+
+    def attempts(message: StreamMessage[Any]) -> int:
+        try:
+            return int(message.raw_message.metadata.num_delivered)
+        except (AttributeError, TypeError, ValueError):
+            return 1
+
+    async def declare() -> None:
+        return None
+
+    return BrokerParts(broker, "nats", names, publish, subscribe, attempts, True, declare)
+
+
+def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
+    from faststream.redis import RedisBroker, StreamSub  # noqa: PLC0415
+    from faststream.redis.prometheus import RedisPrometheusMiddleware  # noqa: PLC0415
+
+    broker = RedisBroker(
+        settings.broker_url, middlewares=[RedisPrometheusMiddleware(registry=registry)], **_common(settings, logger)
+    )
+    names = _names(settings)
+    publishers = {
+        key: broker.publisher(
+            stream=name, schema=_DESCRIPTIONS[key][0], description=_DESCRIPTIONS[key][1], title=f"{name}:publish"
+        )
+        for key, name in names.items()
+    }
+
+    async def publish(outgoing: Outgoing) -> Any:
+        headers = {**outgoing.headers, "content-type": _content_type(outgoing)}
+        return await publishers[outgoing.destination].publish(
+            _payload(outgoing), headers=headers, correlation_id=outgoing.correlation_id
+        )
+
+    def subscribe(handler: Handler, decoder: Decoder) -> Any:
+        return broker.subscriber(
+            stream=StreamSub(
+                settings.input,
+                group=settings.group,
+                consumer=_consumer_name(settings),
+                min_idle_time=int(settings.ack_wait_seconds * 1000),
+            ),
+            ack_policy=AckPolicy.MANUAL,
+            decoder=decoder,
+            title=f"{settings.input}:consume",
+            description="One X12 837P interchange per message (content type application/edi-x12).",
+        )(handler)
+
+    async def declare() -> None:
+        return None
+
+    return BrokerParts(broker, "redis", names, publish, subscribe, lambda _message: 1, False, declare)
+
+
+def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
+    from faststream.kafka import KafkaBroker  # noqa: PLC0415
+    from faststream.kafka.prometheus import KafkaPrometheusMiddleware  # noqa: PLC0415
+
+    parts = urlsplit(settings.broker_url)
+    bootstrap = parts.netloc.rsplit("@", 1)[-1] or "localhost:9092"
+    broker = KafkaBroker(
+        bootstrap, middlewares=[KafkaPrometheusMiddleware(registry=registry)], **_common(settings, logger)
+    )
+    names = _names(settings)
+    publishers = {
+        key: broker.publisher(
+            name, schema=_DESCRIPTIONS[key][0], description=_DESCRIPTIONS[key][1], title=f"{name}:publish"
+        )
+        for key, name in names.items()
+    }
+
+    async def publish(outgoing: Outgoing) -> Any:
+        headers = {**outgoing.headers, "content-type": _content_type(outgoing)}
+        return await publishers[outgoing.destination].publish(
+            _payload(outgoing),
+            headers=headers,
+            key=outgoing.idempotency_key.encode(),
+            correlation_id=outgoing.correlation_id,
+        )
+
+    def subscribe(handler: Handler, decoder: Decoder) -> Any:
+        return broker.subscriber(
+            settings.input,
+            group_id=settings.group,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.MANUAL,
+            decoder=decoder,
+            title=f"{settings.input}:consume",
+            description="One X12 837P interchange per message (content type application/edi-x12).",
+        )(handler)
+
+    async def declare() -> None:
+        return None
+
+    return BrokerParts(broker, "kafka", names, publish, subscribe, lambda _message: 1, False, declare)

@@ -1,0 +1,244 @@
+"""From one processed input to the messages the service publishes: a pure function, no broker here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel
+
+from claimedit.results import ClaimResult, GroupAck, InputResult, UnreadableResult
+from claimedit.service.events import (
+    ClaimAnnotated,
+    ClaimRejected,
+    DeadLetterHeaders,
+    GroupAcknowledged,
+    InputRef,
+    PayerRef,
+    SourceEnvelope,
+    SplitControl,
+    control_number_for,
+    event_id_for,
+)
+from claimedit.x12.ack277 import write_277ca
+from claimedit.x12.split import split_claim
+from claimedit_edits.model import Claim
+
+__all__ = [
+    "HEADER_CORRELATION",
+    "HEADER_SOURCE",
+    "HEADER_SUBMITTER",
+    "Destination",
+    "InputMeta",
+    "Outgoing",
+    "build_outputs",
+    "dead_letter",
+    "input_sha256",
+]
+
+HEADER_SUBMITTER = "x-submitter-id"
+HEADER_CORRELATION = "x-correlation-id"
+HEADER_SOURCE = "x-claimedit-source"
+X12_CONTENT_TYPE = "application/edi-x12"
+
+Destination = Literal["annotated", "rejected", "acks", "dlq"]
+
+
+@dataclass(frozen=True)
+class InputMeta:
+    """What the service knows about an input message before reading it."""
+
+    correlation_id: str
+    source: str
+    sha256: str
+    submitter_id: str = ""
+    delivery_attempts: int = 1
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to publish: an event model, or raw bytes with headers for the dead-letter queue."""
+
+    destination: Destination
+    payload: BaseModel | bytes
+    idempotency_key: str
+    event_id: str
+    correlation_id: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def input_sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _input_ref(meta: InputMeta, result: InputResult) -> InputRef:
+    return InputRef(
+        correlation_id=meta.correlation_id,
+        source=meta.source,
+        sha256=meta.sha256,
+        claims=len(result.claims),
+        unreadable=len(result.unreadable),
+        groups=len(result.acks),
+    )
+
+
+def _envelope(claim: Claim, meta: InputMeta) -> SourceEnvelope:
+    env = claim.envelope
+    return SourceEnvelope(
+        interchange_control=env.isa_control,
+        group_control=env.gs_control,
+        transaction_control=env.st_control,
+        submitter_id=meta.submitter_id or env.submitter_id or env.isa_sender_id,
+        sender_id=env.isa_sender_id,
+        receiver_id=env.isa_receiver_id,
+    )
+
+
+def _payer(claim: Claim) -> PayerRef:
+    payer = claim.payer
+    return PayerRef(
+        name=payer.name,
+        payer_id=payer.payer_id,
+        payer_id_qualifier=payer.payer_id_qualifier,
+        responsibility=payer.responsibility,
+        filing_indicator=payer.filing_indicator,
+    )
+
+
+def _claim_key(item: ClaimResult, index: int, meta: InputMeta) -> str:
+    env = item.claim.envelope
+    return f"{env.isa_control}:{env.gs_control}:{env.st_control}:{item.claim.claim_id}:{index}:{meta.sha256[:16]}"
+
+
+def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> list[Outgoing]:
+    key = _claim_key(item, index, meta)
+    split = split_claim(item.claim, control_number_for(key, "837"))
+    verdict = item.verdict
+    if verdict == "unreadable":  # pragma: no cover  (a ClaimResult is never unreadable)
+        msg = "a read claim cannot be unreadable"
+        raise AssertionError(msg)
+    identity = {
+        "idempotency_key": key,
+        "correlation_id": meta.correlation_id,
+        "processed_at": now,
+        "input": ref,
+        "source_envelope": _envelope(item.claim, meta),
+        "claim_index": index,
+        "claim_id": item.claim.claim_id,
+        "payer": _payer(item.claim),
+    }
+    annotated = ClaimAnnotated(
+        event_id=event_id_for("claim.annotated", key),
+        verdict=verdict,
+        findings=list(item.findings),
+        claim_x12=split.x12,
+        claim_x12_control=SplitControl(
+            interchange_control=split.interchange_control,
+            group_control=split.group_control,
+            transaction_control=split.transaction_control,
+        ),
+        **identity,
+    )
+    headers = {
+        HEADER_CORRELATION: meta.correlation_id,
+        "x-claimedit-idempotency-key": key,
+        "x-claimedit-payer-id": item.claim.payer.payer_id,
+        "x-claimedit-verdict": verdict,
+    }
+    out = [Outgoing("annotated", annotated, key, str(annotated.event_id), meta.correlation_id, headers)]
+    if verdict == "rejected":
+        rejected = ClaimRejected(
+            event_id=event_id_for("claim.rejected", key),
+            errors=list(item.errors),
+            ack_277ca=write_277ca(item, control_number=control_number_for(key, "277"), processed=now),
+            **identity,
+        )
+        out.append(Outgoing("rejected", rejected, key, str(rejected.event_id), meta.correlation_id, headers))
+    return out
+
+
+def _ack_output(ack: GroupAck, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> Outgoing:
+    key = f"{ack.interchange_control}:{ack.group_control}:999:{index}:{meta.sha256[:16]}"
+    event = GroupAcknowledged(
+        event_id=event_id_for("group.acknowledged", key),
+        idempotency_key=key,
+        correlation_id=meta.correlation_id,
+        processed_at=now,
+        input=ref,
+        group_index=index,
+        interchange_control=ack.interchange_control,
+        group_control=ack.group_control,
+        accepted=ack.accepted,
+        ack_code=ack.ack_code,
+        ack_999=ack.x12,
+    )
+    headers = {HEADER_CORRELATION: meta.correlation_id, "x-claimedit-idempotency-key": key}
+    return Outgoing("acks", event, key, str(event.event_id), meta.correlation_id, headers)
+
+
+def dead_letter(
+    body: bytes,
+    meta: InputMeta,
+    *,
+    reason: str,
+    reason_kind: Literal["unreadable", "processing-failed"],
+    ref: InputRef | None = None,
+    unreadable: UnreadableResult | None = None,
+    index: int = 0,
+) -> Outgoing:
+    """A claims.dlq message: ``body`` as sent, the reason and the counts in headers."""
+    key = f"dlq:{reason_kind}:{index}:{meta.sha256[:16]}"
+    location = unreadable.location if unreadable is not None else None
+    headers = DeadLetterHeaders(
+        reason=reason[:500],
+        reason_kind=reason_kind,
+        event_id=str(event_id_for("dead-letter", key)),
+        idempotency_key=key,
+        correlation_id=meta.correlation_id,
+        source=meta.source,
+        input_sha256=meta.sha256,
+        input_claims=ref.claims if ref else 0,
+        input_unreadable=ref.unreadable if ref else 1,
+        input_groups=ref.groups if ref else 0,
+        unreadable_index=index,
+        claims_inside=unreadable.claims_inside if unreadable is not None else 0,
+        interchange_control=location.interchange_control if location else "",
+        group_control=location.group_control if location else "",
+        transaction_control=location.transaction_control if location else "",
+        delivery_attempts=meta.delivery_attempts,
+        findings=json.dumps(
+            [f.model_dump(mode="json") for f in (unreadable.findings if unreadable is not None else ())],
+            separators=(",", ":"),
+        ),
+    )
+    return Outgoing("dlq", body, key, headers.event_id, meta.correlation_id, headers.to_headers())
+
+
+def _unreadable_reason(item: UnreadableResult) -> str:
+    for finding in item.findings:
+        if finding.severity == "error":
+            return finding.message
+    return item.findings[0].message if item.findings else "the input could not be read as X12"
+
+
+def build_outputs(result: InputResult, body: bytes, meta: InputMeta, *, now: dt.datetime) -> list[Outgoing]:
+    """Every message one input yields: per claim annotated (+ rejected), per group a 999, per unreadable a DLQ."""
+    ref = _input_ref(meta, result)
+    out: list[Outgoing] = []
+    for index, item in enumerate(result.claims):
+        out.extend(_claim_outputs(item, index, meta, ref, now))
+    out.extend(_ack_output(ack, index, meta, ref, now) for index, ack in enumerate(result.acks))
+    for index, lost in enumerate(result.unreadable):
+        raw = lost.raw.encode("utf-8") if lost.raw else body
+        reason = _unreadable_reason(lost)
+        out.append(
+            dead_letter(raw, meta, reason=reason, reason_kind="unreadable", ref=ref, unreadable=lost, index=index)
+        )
+    if not out:
+        out.append(
+            dead_letter(body, meta, reason="the input holds no interchange and no claim", reason_kind="unreadable")
+        )
+    return out

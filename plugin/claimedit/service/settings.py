@@ -1,0 +1,180 @@
+"""Service settings: environment variables (``CLAIMEDIT_...``) over an optional TOML file over defaults.
+
+The TOML file is named by ``CLAIMEDIT_SETTINGS_FILE`` (or passed to :func:`load_settings`); its keys
+are the field names below, at top level or under a ``[service]`` table. Everything is checked when the
+service starts; :class:`SettingsError` lists every problem in one message.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+__all__ = ["BROKER_SCHEMES", "BrokerKind", "ServiceSettings", "SettingsError", "load_settings", "redact_url"]
+
+BrokerKind = Literal["rabbit", "nats", "redis", "kafka"]
+BROKER_SCHEMES: dict[str, BrokerKind] = {
+    "amqp": "rabbit",
+    "amqps": "rabbit",
+    "nats": "nats",
+    "tls": "nats",
+    "redis": "redis",
+    "rediss": "redis",
+    "kafka": "kafka",
+}
+SETTINGS_FILE_ENV = "CLAIMEDIT_SETTINGS_FILE"
+
+
+class SettingsError(ValueError):
+    """The service settings are invalid; the message names every bad field and why."""
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its password, for logs and error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path is not None:
+            try:
+                raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            except OSError as exc:
+                msg = f"cannot read settings file {path}: {exc.strerror}"
+                raise SettingsError(msg) from exc
+            except tomllib.TOMLDecodeError as exc:
+                msg = f"settings file {path} is not valid TOML: {exc}"
+                raise SettingsError(msg) from exc
+            self._data = dict(raw.get("service", raw))
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # noqa: ARG002  (interface)
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._data)
+
+
+class ServiceSettings(BaseSettings):
+    """Everything ``claimedit serve`` needs. Names of queues, subjects, streams or topics are per broker."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMEDIT_", extra="forbid", validate_default=True)
+
+    broker_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    """amqp:// RabbitMQ (default), nats:// NATS JetStream, redis:// Redis Streams, kafka://host:port Kafka."""
+    input: str = "claims.incoming"
+    annotated: str = "claims.annotated"
+    rejected: str = "claims.rejected"
+    acks: str = "claims.acks"
+    dlq: str = "claims.dlq"
+    group: str = "claimedit"
+    """Consumer group (Redis, Kafka) or durable consumer name (NATS)."""
+    nats_stream: str = "CLAIMEDIT"
+    """JetStream stream holding the input and output subjects (created when missing)."""
+    prefetch: int = Field(default=8, ge=1, le=1000)
+    """Input messages in flight per process (RabbitMQ prefetch, NATS pull batch)."""
+    max_deliveries: int = Field(default=5, ge=1, le=100)
+    """After this many failed deliveries of one input it goes to the dead-letter queue."""
+    ack_wait_seconds: float = Field(default=60.0, gt=0)
+    """NATS: redelivery after this long without an ack."""
+    graceful_timeout: float = Field(default=30.0, gt=0)
+    """SIGTERM: seconds to finish in-flight messages before exiting."""
+    edits_config: Path | None = None
+    """TOML edit configuration handed to the pipeline (select/ignore, severities, payer layers)."""
+    validate_x12: bool = True
+    """Validate against the implementation guide with pyx12 (findings and 999s)."""
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(default=8080, ge=0, le=65535)
+    """GET /health and /metrics are served here; 0 turns the endpoint off."""
+    log_level: str = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    @property
+    def broker_kind(self) -> BrokerKind:
+        return BROKER_SCHEMES[urlsplit(self.broker_url).scheme.lower()]
+
+    @field_validator("broker_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme.lower()
+        if scheme not in BROKER_SCHEMES:
+            known = ", ".join(f"{name}://" for name in BROKER_SCHEMES)
+            msg = f"unsupported broker URL scheme {scheme + '://' if scheme else '(none)'}: use one of {known}"
+            raise ValueError(msg)
+        if not urlsplit(value).hostname:
+            msg = f"broker URL {redact_url(value)} names no host"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("input", "annotated", "rejected", "acks", "dlq", "group", "nats_stream")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not value or any(char.isspace() for char in value) or ">" in value or "*" in value:
+            msg = f"{value!r} is not a usable queue/subject name (empty, whitespace or wildcard)"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            msg = f"log level {value!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
+            raise ValueError(msg)
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _distinct_destinations(self) -> ServiceSettings:
+        names = [self.input, self.annotated, self.rejected, self.acks, self.dlq]
+        if len(set(names)) != len(names):
+            msg = f"input and output names must all differ, got {names}"
+            raise ValueError(msg)
+        if self.edits_config is not None and not self.edits_config.is_file():
+            msg = f"edits_config {self.edits_config} is not a file"
+            raise ValueError(msg)
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003  (no .env files: env and TOML only)
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = _toml_path.get()
+        return (init_settings, env_settings, _TomlSource(settings_cls, toml_path))
+
+
+_toml_path: ContextVar[Path | None] = ContextVar("claimedit_settings_toml", default=None)
+
+
+def load_settings(toml_file: Path | None = None, **overrides: Any) -> ServiceSettings:
+    """Settings from ``overrides``, then ``CLAIMEDIT_*`` variables, then the TOML file, then defaults."""
+    env_file = os.environ.get(SETTINGS_FILE_ENV)
+    token = _toml_path.set(toml_file or (Path(env_file) if env_file else None))
+    try:
+        return ServiceSettings(**{key: value for key, value in overrides.items() if value is not None})
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            env_name = f"CLAIMEDIT_{where.upper()}" if error["loc"] else ""
+            detail = error["msg"].removeprefix("Value error, ")
+            problems.append(f"  {where}{f' ({env_name})' if env_name else ''}: {detail}")
+        msg = "invalid claimedit service settings:\n" + "\n".join(problems)
+        raise SettingsError(msg) from None
+    finally:
+        _toml_path.reset(token)

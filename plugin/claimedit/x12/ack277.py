@@ -1,0 +1,200 @@
+"""The 277CA (005010X214) claim acknowledgment for one rejected claim.
+
+Structure: information source (2000A, the plugin acting for the 837's receiver), information receiver
+(2000B, the submitter), billing provider (2000C) and patient (2000D) with the claim's status:
+``TRN02`` is CLM01, ``STC01`` carries category A7 (invalid information) or A8 (relational field in
+error) with a status code per finding category (``stc_codes.toml``), up to three statuses per STC.
+A rejection that comes from a service line also gets a 2220D loop: ``SVC`` with the line's procedure,
+the line's ``STC``, and the line item control number the 837 sent in ``REF*6R``, echoed as
+``REF*FJ`` (the qualifier X214 prescribes for the 2220D line item control number).
+
+The 277CA holds PHI (the patient's name and member id in 2100D): event payload only, never logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from claimedit.results import ClaimResult
+from claimedit.x12.split import interchange_header
+from claimedit_edits.model import Claim, ClaimSegments, Finding, ServiceLine
+
+__all__ = ["StatusCode", "status_code_for", "write_277ca"]
+
+_VERSION = "005010X214"
+_TABLE = Path(__file__).with_name("stc_codes.toml")
+
+
+@dataclass(frozen=True)
+class StatusCode:
+    category: str
+    status: str
+
+
+@cache
+def _table() -> dict[str, dict[str, str]]:
+    data = tomllib.loads(_TABLE.read_text(encoding="utf-8"))
+    table: dict[str, dict[str, str]] = dict(data["categories"])
+    table[""] = data["default"]
+    return table
+
+
+def status_code_for(finding: Finding) -> StatusCode:
+    """The STC category and status code for a rejection finding (line or claim level)."""
+    table = _table()
+    row = table.get(finding.category, table[""])
+    return StatusCode(row["category"], row["line_status" if finding.line is not None else "claim_status"])
+
+
+def _amount(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text if "." not in text else text.rstrip("0").rstrip(".")
+
+
+def _stc(sep: str, comp: str, statuses: list[StatusCode], date: str, charge: str | None) -> str:
+    """STC with the first status in STC01 and up to two more in STC10/STC11."""
+    unique: list[StatusCode] = []
+    for status in statuses:
+        if status not in unique:
+            unique.append(status)
+    composites = [comp.join([status.category, status.status]) for status in unique[:3]]
+    elements = ["STC", composites[0], date, "U", charge or ""]
+    if len(composites) > 1:
+        elements += ["", "", "", "", "", *composites[1:]]
+    return sep.join(elements).rstrip(sep)
+
+
+def _dates(claim: Claim) -> tuple[dt.date | None, dt.date | None]:
+    dates = [d for line in claim.service_lines for d in (claim.line_date(line), line.date_of_service_end) if d]
+    if claim.date_of_service:
+        dates.append(claim.date_of_service)
+    return (min(dates), max(dates)) if dates else (None, None)
+
+
+def _period(sep: str, start: dt.date | None, end: dt.date | None, fallback: dt.date) -> str:
+    first, last = start or fallback, end or start or fallback
+    if first == last:
+        return sep.join(["DTP", "472", "D8", first.strftime("%Y%m%d")])
+    return sep.join(["DTP", "472", "RD8", f"{first:%Y%m%d}-{last:%Y%m%d}"])
+
+
+def _line_loop(claim: Claim, line: ServiceLine, errors: list[Finding], date: str) -> list[str]:
+    sep, comp = claim.segments.element_separator, claim.segments.component_separator
+    procedure = comp.join([line.procedure_qualifier or "HC", line.procedure_code, *line.modifiers])
+    loop = [
+        sep.join(["SVC", procedure, _amount(line.charge), "", "", "", "", _amount(line.units)]),
+        _stc(sep, comp, [status_code_for(finding) for finding in errors], date, None),
+    ]
+    if line.control_number:
+        loop.append(sep.join(["REF", "FJ", line.control_number]))
+    line_date = claim.line_date(line)
+    if line_date:
+        end = line.date_of_service_end
+        if end and end != line_date:
+            loop.append(sep.join(["DTP", "472", "RD8", f"{line_date:%Y%m%d}-{end:%Y%m%d}"]))
+        else:
+            loop.append(sep.join(["DTP", "472", "D8", f"{line_date:%Y%m%d}"]))
+    return loop
+
+
+def _patient_name(sep: str, claim: Claim) -> str:
+    person = claim.patient or claim.subscriber
+    member_id = claim.subscriber.member_id or claim.claim_id
+    return sep.join(["NM1", "QC", "1", person.last_name or "UNKNOWN", person.first_name or "", "", "", "", "MI"]) + (
+        sep + member_id
+    )
+
+
+def _provider_name(sep: str, claim: Claim) -> str:
+    provider = claim.billing_provider
+    entity = "1" if provider.entity_type == "1" else "2"
+    first = provider.first_name if entity == "1" else ""
+    qualifier, identifier = ("XX", provider.npi) if provider.npi else ("FI", provider.tax_id or "UNKNOWN")
+    name = provider.last_or_organization_name or "UNKNOWN"
+    return sep.join(["NM1", "85", entity, name, first, "", "", "", qualifier, identifier])
+
+
+def write_277ca(result: ClaimResult, *, control_number: int, processed: dt.datetime) -> str:
+    """The 277CA rejecting ``result``'s claim, as one interchange with ISA13/GS06 = ``control_number``."""
+    claim = result.claim
+    errors = list(result.errors)
+    if not errors:
+        msg = f"claim {claim.claim_id} has no error finding: a 277CA rejection needs one"
+        raise ValueError(msg)
+    parts: ClaimSegments = claim.segments
+    sep, comp, term = parts.element_separator, parts.component_separator, parts.segment_terminator
+    env = claim.envelope
+    date, time = processed.strftime("%Y%m%d"), processed.strftime("%H%M")
+    charge = _amount(claim.total_charge)
+    control = f"{control_number:09d}"
+    st02 = "0001"
+    claim_errors = [f for f in errors if f.line is None or claim.line(f.line) is None]
+    line_errors = [f for f in errors if f not in claim_errors]
+    claim_statuses = [status_code_for(f) for f in (claim_errors or line_errors)]
+    source_name = env.receiver_name or env.gs_receiver or "CLAIMEDIT"
+    source_id = env.receiver_id or env.gs_receiver or env.isa_receiver_id or "CLAIMEDIT"
+    submitter_name = env.submitter_name or env.gs_sender or "UNKNOWN"
+    submitter_id = env.submitter_id or env.gs_sender or env.isa_sender_id or "UNKNOWN"
+    start, end = _dates(claim)
+    transaction = [
+        sep.join(["ST", "277", st02, _VERSION]),
+        sep.join(["BHT", "0085", "08", f"{control}{claim.location.clm_segment_index}", date, time, "TH"]),
+        sep.join(["HL", "1", "", "20", "1"]),
+        sep.join(["NM1", "AY", "2", source_name, "", "", "", "", "46", source_id]),
+        sep.join(["TRN", "1", control]),
+        sep.join(["DTP", "050", "D8", date]),
+        sep.join(["DTP", "009", "D8", date]),
+        sep.join(["HL", "2", "1", "21", "1"]),
+        sep.join(["NM1", "41", "2", submitter_name, "", "", "", "", "46", submitter_id]),
+        sep.join(["TRN", "2", env.bht_reference or env.st_control or "0"]),
+        sep.join(["STC", comp.join(["A1", "19", "PR"]), date, "WQ", charge]),
+        sep.join(["QTY", "AA", "1"]),
+        sep.join(["AMT", "YY", charge]),
+        sep.join(["HL", "3", "2", "19", "1"]),
+        _provider_name(sep, claim),
+        sep.join(["TRN", "1", env.st_control or "0"]),
+        sep.join(["STC", comp.join(["A1", "19", "PR"]), "", "WQ", charge]),  # X214: no STC02 at 2200C
+        sep.join(["QTY", "QC", "1"]),
+        sep.join(["AMT", "YY", charge]),
+        sep.join(["HL", "4", "3", "PT"]),
+        _patient_name(sep, claim),
+        sep.join(["TRN", "2", claim.claim_id]),
+        _stc(sep, comp, claim_statuses, date, charge),
+        _period(sep, start, end, processed.date()),
+    ]
+    for line in claim.service_lines:
+        on_line = [f for f in line_errors if f.line == line.number]
+        if on_line:
+            transaction += _line_loop(claim, line, on_line, date)
+    transaction.append(sep.join(["SE", str(len(transaction) + 1), st02]))
+    isa = interchange_header(
+        sender_qualifier=env.isa_receiver_qualifier,
+        sender_id=env.isa_receiver_id or source_id,
+        receiver_qualifier=env.isa_sender_qualifier,
+        receiver_id=env.isa_sender_id or env.submitter_id,
+        date=date[2:],
+        time=time,
+        control=control,
+        usage=env.usage_indicator,
+        segments=parts,
+    )
+    gs = sep.join(
+        [
+            "GS",
+            "HN",
+            env.gs_receiver or source_id,
+            env.gs_sender or env.isa_sender_id,
+            date,
+            time,
+            str(control_number),
+            "X",
+            _VERSION,
+        ]
+    )
+    segments = [isa, gs, *transaction, sep.join(["GE", "1", str(control_number)]), sep.join(["IEA", "1", control])]
+    return term.join(segments) + term
