@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-__all__ = ["Icd10Cm", "Reference", "SimpleIcd10Cm"]
+if TYPE_CHECKING:
+    from claimedit_edits.tables import Tables, TableSet
+
+__all__ = ["Icd10Cm", "OptionValue", "Reference", "ReferenceTablesMissingError", "SimpleIcd10Cm"]
+
+OptionValue = bool | int | str | tuple[str, ...]
+"""What an edit option may hold (lists from TOML arrive as tuples)."""
+
+
+class ReferenceTablesMissingError(RuntimeError):
+    """An edit needs the reference tables but the engine was built without them."""
 
 
 class Icd10Cm(Protocol):
@@ -39,6 +51,25 @@ class SimpleIcd10Cm:
 
 @dataclass(frozen=True)
 class Reference:
-    """Everything an edit may consult besides the claim."""
+    """Everything an edit may consult besides the claim.
+
+    ``tables`` comes from :func:`claimedit_edits.tables.load_tables` at start-up; ``options`` holds the
+    per-edit options of the configuration layer that applies to the claim being checked.
+    """
 
     icd10cm: Icd10Cm
+    tables: Tables | None = None
+    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
+
+    def tables_at(self, day: dt.date | None) -> TableSet:
+        """The table editions for a date of service."""
+        if self.tables is None:
+            raise ReferenceTablesMissingError(
+                "this edit needs the reference tables: build the engine with "
+                "Reference(icd10cm=..., tables=claimedit_edits.tables.load_tables())"
+            )
+        return self.tables.at(day)
+
+    def option(self, code: str, key: str, default: OptionValue) -> OptionValue:
+        """Edit ``code``'s option ``key`` from the configuration, else ``default``."""
+        return self.options.get(code, {}).get(key, default)

@@ -53,7 +53,8 @@ def load_registry(package: str = RULES_PACKAGE) -> Registry:
         for registered in registered_in_module(module):
             code, name = registered.spec.code, registered.spec.name
             if code in found:
-                raise DuplicateEditError(f"edit code {code} is declared in {found[code].module} and {registered.module}")
+                first = found[code].module
+                raise DuplicateEditError(f"edit code {code} is declared in {first} and {registered.module}")
             if name in names:
                 raise DuplicateEditError(f"edit name {name} is declared by {names[name]} and {code}")
             found[code] = registered

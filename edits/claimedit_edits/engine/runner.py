@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import structlog
 
-from claimedit_edits.engine.reference import Reference
+from claimedit_edits.engine.reference import OptionValue, Reference
 from claimedit_edits.engine.registry import Registry
 from claimedit_edits.engine.spec import Hit, RegisteredEdit
 from claimedit_edits.model import Claim, Finding, Severity
 
-__all__ = ["Engine", "Selection"]
+__all__ = ["Engine", "Selection", "SelectionPolicy"]
 
 _log = structlog.get_logger("claimedit.engine")
+_MAX_PLANS = 256
+"""Policies return one Selection object per layer; a policy building one per claim only costs recomputation."""
 
 
 @dataclass(frozen=True)
@@ -22,15 +25,27 @@ class Selection:
     """Which edits run and at which severity (for one claim, after payer layers are applied)."""
 
     select: frozenset[str] = frozenset()
-    """Codes or families to run; empty means all."""
+    """Codes, names, families or categories to run; empty means every edit enabled by default."""
     ignore: frozenset[str] = frozenset()
     severity: dict[str, Severity] = field(default_factory=dict)
+    extend_select: frozenset[str] = frozenset()
+    """Added to the selection (e.g. an opt-in edit by its code) without narrowing it."""
+    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
+    """Per-edit options by edit code."""
 
     def enabled(self, edit: RegisteredEdit) -> bool:
-        keys = {edit.spec.code, edit.spec.name, edit.spec.family, edit.spec.category}
-        if self.select and not keys & self.select:
+        spec = edit.spec
+        keys = {spec.code, spec.name, spec.family, spec.category}
+        if keys & self.ignore:
             return False
-        return not keys & self.ignore
+        named = {spec.code, spec.name}
+        if named & self.extend_select or named & self.select:
+            return True
+        if not spec.default_enabled:
+            return False
+        if self.select:
+            return bool(keys & self.select) or bool(keys & self.extend_select)
+        return True
 
     def severity_of(self, edit: RegisteredEdit) -> Severity:
         return self.severity.get(edit.spec.code, edit.spec.default_severity)
@@ -42,7 +57,7 @@ class SelectionPolicy:
     def __init__(self, default: Selection | None = None) -> None:
         self.default = default or Selection()
 
-    def for_claim(self, claim: Claim) -> Selection:
+    def for_claim(self, claim: Claim) -> Selection:  # noqa: ARG002  (subclasses choose by the claim's payer)
         return self.default
 
 
@@ -54,17 +69,28 @@ class Engine:
         self.reference = reference
         self.policy = policy or SelectionPolicy()
         self._edits: Sequence[RegisteredEdit] = list(registry)
+        self._plans: dict[int, tuple[Selection, Reference, list[tuple[RegisteredEdit, Severity]]]] = {}
+
+    def _plan(self, selection: Selection) -> tuple[Reference, list[tuple[RegisteredEdit, Severity]]]:
+        """Enabled edits, severities and the reference carrying the options: computed once per selection."""
+        plan = self._plans.get(id(selection))
+        if plan is None or plan[0] is not selection:
+            reference = (
+                dataclasses.replace(self.reference, options=selection.options) if selection.options else self.reference
+            )
+            edits = [(edit, selection.severity_of(edit)) for edit in self._edits if selection.enabled(edit)]
+            if len(self._plans) >= _MAX_PLANS:
+                self._plans.clear()
+            plan = self._plans[id(selection)] = (selection, reference, edits)
+        return plan[1], plan[2]
 
     def check(self, claim: Claim) -> list[Finding]:
         """All findings of the enabled edits on one claim, in edit-code order."""
-        selection = self.policy.for_claim(claim)
+        reference, edits = self._plan(self.policy.for_claim(claim))
         findings: list[Finding] = []
-        for registered in self._edits:
-            if not selection.enabled(registered):
-                continue
-            severity = selection.severity_of(registered)
+        for registered, severity in edits:
             try:
-                hits = list(registered.check(claim, self.reference))
+                hits = list(registered.check(claim, reference))
             except Exception as exc:  # noqa: BLE001  (an edit's bug must not lose the claim)
                 _log.error(
                     "edit_failed",

@@ -46,6 +46,9 @@ class EditSpec:
     default_severity: Severity
     since: str
     options: tuple[str, ...] = ()
+    """Names of the options the configuration may set for this edit (``[options.CODE]``)."""
+    default_enabled: bool = True
+    """False for opt-in edits: they run only when the configuration selects them by code or name."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,14 @@ def edit(
     severity: Severity,
     since: str,
     options: tuple[str, ...] = (),
+    default_enabled: bool = True,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register ``check`` as an edit of its module. The docstring is the edit's documentation."""
     if not CODE_PATTERN.match(code):
         raise ValueError(f"edit code {code!r} must look like ABC123")
     if not NAME_PATTERN.match(name):
         raise ValueError(f"edit name {name!r} must be kebab-case")
-    spec = EditSpec(code, name, family, category, severity, since, options)
+    spec = EditSpec(code, name, family, category, severity, since, options, default_enabled)
 
     def register(check: CheckFunction) -> CheckFunction:
         module = inspect.getmodule(check)

@@ -1,0 +1,363 @@
+"""Indexed, read-only views of the table files: built once at load, looked up in O(1) by the edits."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from claimedit_edits.tables._manifest import Edition, TableError
+
+__all__ = [
+    "AddOnPrimary",
+    "AddOnTable",
+    "DxSiteTable",
+    "DxSupportTable",
+    "FeeIndicators",
+    "FeeScheduleTable",
+    "LateralityRule",
+    "LateralityTable",
+    "LesionCode",
+    "LesionCodeTable",
+    "ModifierTable",
+    "MueLimit",
+    "MueTable",
+    "PtpEdit",
+    "PtpTable",
+    "build_index",
+]
+
+_OPEN_END = dt.date(9999, 12, 31)
+
+
+def _rows(edition: Edition, required: tuple[str, ...], non_empty: int = 2) -> Iterator[dict[str, str]]:
+    """The rows of a table file; the first ``non_empty`` required columns must hold a value."""
+    with edition.path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = set(required) - set(reader.fieldnames or ())
+        if missing:
+            raise TableError(f"{edition.path}: missing column(s) {sorted(missing)} for a {edition.kind} table")
+        for number, row in enumerate(reader, start=2):
+            clean = {key: (value or "").strip() for key, value in row.items() if key is not None}
+            empty = [name for name in required[:non_empty] if not clean.get(name)]
+            if empty:
+                raise TableError(f"{edition.path}:{number}: empty {', '.join(empty)}")
+            yield clean
+
+
+def _int(edition: Edition, value: str, column: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise TableError(f"{edition.path}: {column} {value!r} is not a whole number") from exc
+
+
+def _date_or_none(edition: Edition, value: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise TableError(f"{edition.path}: {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+@dataclass(frozen=True)
+class MueLimit:
+    units: int
+    mai: int
+    """MUE adjudication indicator: 1 per line, 2 per date of service (policy), 3 per date of service (clinical)."""
+    rationale: str
+
+    @property
+    def per_date_of_service(self) -> bool:
+        return self.mai in (2, 3)
+
+
+@dataclass(frozen=True)
+class MueTable:
+    edition: Edition
+    limits: Mapping[str, MueLimit]
+
+    def get(self, code: str) -> MueLimit | None:
+        return self.limits.get(code)
+
+
+@dataclass(frozen=True)
+class PtpEdit:
+    column1: str
+    column2: str
+    modifier_indicator: int
+    """0 never together, 1 a distinct-service modifier may bypass."""
+    rationale: str
+    effective: dt.date | None
+    deleted: dt.date | None
+
+    def active_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return self.deleted is None
+        if self.effective is not None and day < self.effective:
+            return False
+        return self.deleted is None or day < self.deleted
+
+
+@dataclass(frozen=True)
+class PtpTable:
+    edition: Edition
+    pairs: Mapping[tuple[str, str], PtpEdit]
+    codes: frozenset[str] = field(default=frozenset())
+    """Every code in column 1 or 2: a line whose code is not here needs no pair lookup."""
+
+    def get(self, column1: str, column2: str) -> PtpEdit | None:
+        return self.pairs.get((column1, column2))
+
+
+@dataclass(frozen=True)
+class AddOnPrimary:
+    primary: str
+    edit_type: int
+    """1 payable only with a listed primary; 2 no primary list; 3 some primaries listed, others possible."""
+
+
+@dataclass(frozen=True)
+class AddOnTable:
+    edition: Edition
+    primaries: Mapping[str, tuple[AddOnPrimary, ...]]
+
+    def get(self, add_on: str) -> tuple[AddOnPrimary, ...]:
+        return self.primaries.get(add_on, ())
+
+
+@dataclass(frozen=True)
+class FeeIndicators:
+    status: str
+    pctc: str
+    global_days: str
+    multiple_procedure: str
+    bilateral: str
+
+
+@dataclass(frozen=True)
+class FeeScheduleTable:
+    edition: Edition
+    indicators: Mapping[str, FeeIndicators]
+    """By code, from the row without a modifier."""
+
+    def get(self, code: str) -> FeeIndicators | None:
+        return self.indicators.get(code)
+
+
+@dataclass(frozen=True)
+class LesionCode:
+    code: str
+    family: str
+    site_group: str
+    """``any`` for codes valid at every site."""
+    size_basis: str
+    """``excised-diameter``, ``lesion-diameter`` or ``count``."""
+    tier: int | None
+
+
+@dataclass(frozen=True)
+class LesionCodeTable:
+    edition: Edition
+    codes: Mapping[str, LesionCode]
+    by_family_site_tier: Mapping[tuple[str, str, int], str]
+
+    def get(self, code: str) -> LesionCode | None:
+        return self.codes.get(code)
+
+    def code_for(self, family: str, site_group: str, tier: int) -> str | None:
+        """The code of ``family`` for that site group and size tier (11442 for benign excision, face, tier 2)."""
+        return self.by_family_site_tier.get((family, site_group, tier))
+
+
+@dataclass(frozen=True)
+class DxSupportTable:
+    edition: Edition
+    prefixes: Mapping[str, tuple[str, ...]]
+    """Family -> diagnosis code prefixes (dotless) that support it."""
+
+    def supports(self, family: str, diagnosis: str) -> bool | None:
+        """None when the table says nothing about ``family`` (biopsies: any diagnosis)."""
+        prefixes = self.prefixes.get(family)
+        if prefixes is None:
+            return None
+        return diagnosis.startswith(prefixes)
+
+    def families_of(self, diagnosis: str) -> list[str]:
+        return [family for family, prefixes in self.prefixes.items() if diagnosis.startswith(prefixes)]
+
+
+@dataclass(frozen=True)
+class DxSiteTable:
+    edition: Edition
+    sites: Mapping[str, str]
+    fits: Mapping[str, frozenset[str]]
+    fit_edition: Edition
+
+    def site_of(self, diagnosis: str) -> str | None:
+        """The anatomic site an ICD-10-CM code names (longest prefix first), or None."""
+        for length in (4, 3):
+            site = self.sites.get(diagnosis[:length])
+            if site is not None:
+                return site
+        return None
+
+    def groups_fitting(self, site: str) -> frozenset[str]:
+        return self.fits.get(site, frozenset())
+
+
+@dataclass(frozen=True)
+class LateralityRule:
+    position: int
+    """1-based character of the dotless code that carries the side."""
+    right: str
+    left: str
+    unspecified: str
+
+
+@dataclass(frozen=True)
+class LateralityTable:
+    edition: Edition
+    rules: Mapping[str, LateralityRule]
+
+    def side_of(self, diagnosis: str) -> str | None:
+        """``RT``, ``LT``, or None when the code has no side axis or its side is unspecified."""
+        rule = self.rules.get(diagnosis[:4])
+        if rule is None or len(diagnosis) < rule.position:
+            return None
+        character = diagnosis[rule.position - 1]
+        if character == rule.right:
+            return "RT"
+        if character == rule.left:
+            return "LT"
+        return None
+
+
+@dataclass(frozen=True)
+class ModifierTable:
+    edition: Edition
+    modifiers: frozenset[str]
+
+    def __contains__(self, modifier: object) -> bool:
+        return modifier in self.modifiers
+
+
+def _mue(edition: Edition) -> MueTable:
+    limits = {
+        row["hcpcs_code"]: MueLimit(
+            units=_int(edition, row["mue_units"], "mue_units"),
+            mai=_int(edition, row["mue_mai"][:1], "mue_mai"),
+            rationale=row.get("mue_rationale", ""),
+        )
+        for row in _rows(edition, ("hcpcs_code", "mue_units", "mue_mai"), non_empty=3)
+    }
+    return MueTable(edition, limits)
+
+
+def _ptp(edition: Edition) -> PtpTable:
+    pairs: dict[tuple[str, str], PtpEdit] = {}
+    for row in _rows(edition, ("col1", "col2", "deleted", "mod"), non_empty=4):
+        indicator = _int(edition, row["mod"], "mod")
+        if indicator == 9:
+            continue
+        deleted = _date_or_none(edition, row["deleted"])
+        pairs[(row["col1"], row["col2"])] = PtpEdit(
+            column1=row["col1"],
+            column2=row["col2"],
+            modifier_indicator=indicator,
+            rationale=row.get("rationale", ""),
+            effective=_date_or_none(edition, row.get("effective", "")),
+            deleted=None if deleted == _OPEN_END else deleted,
+        )
+    codes = frozenset(code for pair in pairs for code in pair)
+    return PtpTable(edition, pairs, codes)
+
+
+def _aoc(edition: Edition) -> AddOnTable:
+    primaries: dict[str, list[AddOnPrimary]] = {}
+    for row in _rows(edition, ("primary_code", "add_on_code", "aoc_edit_type"), non_empty=3):
+        entry = AddOnPrimary(row["primary_code"], _int(edition, row["aoc_edit_type"], "aoc_edit_type"))
+        primaries.setdefault(row["add_on_code"], []).append(entry)
+    return AddOnTable(edition, {code: tuple(entries) for code, entries in primaries.items()})
+
+
+def _mpfs(edition: Edition) -> FeeScheduleTable:
+    indicators: dict[str, FeeIndicators] = {}
+    for row in _rows(edition, ("hcpcs", "mod", "pctc_ind", "glob_days", "mult_proc", "bilat_surg"), non_empty=1):
+        if row["mod"]:
+            continue
+        indicators[row["hcpcs"]] = FeeIndicators(
+            status=row.get("status_code", ""),
+            pctc=row["pctc_ind"],
+            global_days=row["glob_days"],
+            multiple_procedure=row["mult_proc"],
+            bilateral=row["bilat_surg"],
+        )
+    return FeeScheduleTable(edition, indicators)
+
+
+def _lesion_codes(edition: Edition) -> LesionCodeTable:
+    codes: dict[str, LesionCode] = {}
+    reverse: dict[tuple[str, str, int], str] = {}
+    for row in _rows(edition, ("code", "family", "site_group", "size_basis", "tier"), non_empty=4):
+        tier = _int(edition, row["tier"], "tier") if row["tier"] else None
+        entry = LesionCode(row["code"], row["family"], row["site_group"], row["size_basis"], tier)
+        codes[entry.code] = entry
+        if tier is not None:
+            reverse[(entry.family, entry.site_group, tier)] = entry.code
+    return LesionCodeTable(edition, codes, reverse)
+
+
+def _dx_support(edition: Edition) -> DxSupportTable:
+    prefixes: dict[str, list[str]] = {}
+    for row in _rows(edition, ("family", "dx_prefix")):
+        prefixes.setdefault(row["family"], []).append(row["dx_prefix"])
+    return DxSupportTable(edition, {family: tuple(codes) for family, codes in prefixes.items()})
+
+
+def _dx_sites(edition: Edition) -> dict[str, str]:
+    return {row["dx_prefix"]: row["site"] for row in _rows(edition, ("dx_prefix", "site"))}
+
+
+def _site_fit(edition: Edition) -> dict[str, frozenset[str]]:
+    fits: dict[str, set[str]] = {}
+    for row in _rows(edition, ("site", "site_group")):
+        fits.setdefault(row["site"], set()).add(row["site_group"])
+    return {site: frozenset(groups) for site, groups in fits.items()}
+
+
+def _laterality(edition: Edition) -> LateralityTable:
+    rules = {
+        row["dx_prefix"]: LateralityRule(
+            _int(edition, row["position"], "position"), row["right"], row["left"], row["unspecified"]
+        )
+        for row in _rows(edition, ("dx_prefix", "position", "right", "left", "unspecified"), non_empty=5)
+    }
+    return LateralityTable(edition, rules)
+
+
+def _modifiers(edition: Edition) -> ModifierTable:
+    return ModifierTable(edition, frozenset(row["modifier"] for row in _rows(edition, ("modifier",), non_empty=1)))
+
+
+_BUILDERS = {
+    "mue": _mue,
+    "ptp": _ptp,
+    "aoc": _aoc,
+    "mpfs": _mpfs,
+    "lesion-codes": _lesion_codes,
+    "dx-support": _dx_support,
+    "laterality": _laterality,
+    "modifiers": _modifiers,
+}
+
+
+def build_index(edition: Edition) -> object:
+    """The index for one edition; dx-site and site-fit are raw mappings joined by the library."""
+    if edition.kind == "dx-site":
+        return _dx_sites(edition)
+    if edition.kind == "site-fit":
+        return _site_fit(edition)
+    return _BUILDERS[edition.kind](edition)
