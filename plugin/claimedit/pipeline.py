@@ -1,0 +1,195 @@
+"""One input in, every claim accounted for: read, validate against the implementation guide, run the edits.
+
+The replay CLI and the broker service both call :meth:`Pipeline.process`. It is synchronous and pure
+CPU; everything expensive (pyx12 maps, reference tables, the edit registry) is loaded once by
+:meth:`Pipeline.start`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from claimedit.results import ClaimResult, GroupAck, InputResult, TransactionLocation, UnreadableResult
+from claimedit.x12.interchanges import count_clm_segments
+from claimedit.x12.reader import A1, InterchangeRead, TransactionRead, describe, read_input
+from claimedit.x12.syntax import syntax_finding
+from claimedit.x12.validation import Pyx12Validator, SyntaxError837, ValidationReport
+from claimedit_edits.engine import Engine
+from claimedit_edits.model import Claim, Finding
+from claimedit_edits.setup import build_engine
+
+__all__ = ["Pipeline"]
+
+
+class Pipeline:
+    """Reader + pyx12 validation + edit engine, ready to process inputs."""
+
+    def __init__(self, engine: Engine | None, validator: Pyx12Validator | None) -> None:
+        self.engine = engine
+        self.validator = validator
+
+    @classmethod
+    def start(cls, *, config_path: Path | None = None, validate: bool = True, edits: bool = True) -> Pipeline:
+        """Load everything once: pyx12 maps (when validating), reference tables and the edit registry."""
+        return cls(build_engine(config_path) if edits else None, Pyx12Validator() if validate else None)
+
+    def process(self, data: bytes | str, source: str = "<input>") -> InputResult:
+        claims: list[ClaimResult] = []
+        unreadable: list[UnreadableResult] = []
+        acks: list[GroupAck] = []
+        seen = 0
+        for read in read_input(data, source):
+            seen += count_clm_segments(read.chunk.text, read.chunk.delimiters)
+            if not read.readable:
+                unreadable.append(_unreadable_chunk(read))
+                continue
+            report = self._validate(read)
+            acks.extend(replace(ack, interchange_control=read.isa_control) for ack in report.acks)
+            syntax = _SyntaxIndex(read, report)
+            accounted = 0
+            for tx in read.transactions:
+                accounted += tx.clm_segments
+                if tx.unreadable:
+                    unreadable.append(
+                        UnreadableResult(tx.location, tx.clm_segments, tuple(tx.findings + read.findings), raw=tx.raw)
+                    )
+                    continue
+                for claim in tx.claims:
+                    findings = [*read.findings, *tx.findings, *syntax.for_claim(tx, claim)]
+                    if self.engine is not None:
+                        findings.extend(self.engine.check(claim))
+                    claims.append(ClaimResult(claim, tuple(findings)))
+            stray = count_clm_segments(read.chunk.text, read.chunk.delimiters) - accounted
+            if stray > 0:
+                location = TransactionLocation(source, read.isa_control, segment_index=read.chunk.first_segment_index)
+                unreadable.append(UnreadableResult(location, stray, tuple(read.findings), raw=read.chunk.text))
+        return InputResult(source, tuple(claims), tuple(unreadable), tuple(acks), seen)
+
+    def _validate(self, read: InterchangeRead) -> ValidationReport:
+        if self.validator is None or not read.supported_groups:
+            return ValidationReport()
+        return self.validator.validate(_text_for_pyx12(read))
+
+
+def _unreadable_chunk(read: InterchangeRead) -> UnreadableResult:
+    location = TransactionLocation(source=read.source, segment_index=read.chunk.first_segment_index)
+    inside = count_clm_segments(read.chunk.text)
+    return UnreadableResult(location, inside, tuple(read.findings), raw=read.chunk.text)
+
+
+def _text_for_pyx12(read: InterchangeRead) -> str:
+    """The interchange as pyx12 should see it: 837P 5010 groups only, A2 errata read as A1, no empty segments."""
+    delimiters = read.chunk.delimiters
+    assert delimiters is not None
+    element = delimiters.element
+    keep: list[str] = []
+    groups = 0
+    in_supported = False
+    for segment in read.chunk.segments:
+        if not segment.elements:
+            continue
+        tag = segment.tag
+        if tag == "GS":
+            in_supported = segment.get(6) in read.supported_groups
+            if in_supported:
+                groups += 1
+                keep.append(_with_element(segment.elements, 8, A1, element))
+            continue
+        if tag in ("ISA", "IEA"):
+            keep.append(segment.raw)
+            continue
+        if in_supported:
+            keep.append(_with_element(segment.elements, 3, A1, element) if tag == "ST" else segment.raw)
+        if tag == "GE":
+            in_supported = False
+    if groups != sum(1 for segment in read.chunk.segments if segment.tag == "GS") and keep[-1].startswith("IEA"):
+        iea = keep[-1].split(element)
+        keep[-1] = element.join([iea[0], str(groups), *iea[2:]])
+    return "".join(f"{segment}{delimiters.segment}\n" for segment in keep)
+
+
+def _with_element(elements: tuple[str, ...], position: int, value: str, separator: str) -> str:
+    if position < len(elements) and elements[position] and elements[position] != value:
+        elements = (*elements[:position], value, *elements[position + 1 :])
+    return separator.join(elements)
+
+
+class _SyntaxIndex:
+    """pyx12 errors turned into findings and sorted to the claims they concern."""
+
+    def __init__(self, read: InterchangeRead, report: ValidationReport) -> None:
+        self.read = read
+        self.everywhere: list[Finding] = []
+        self.by_group: dict[str, list[Finding]] = defaultdict(list)
+        self.by_transaction: dict[tuple[str, str], list[SyntaxError837]] = defaultdict(list)
+        base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
+        if report.fatal is not None:
+            self.everywhere.append(
+                syntax_finding(
+                    "SYN005",
+                    f"The interchange envelope is not valid X12: {report.fatal}. Fix the ISA segment (106 "
+                    "characters, fixed-width elements) and resend.",
+                    location=describe(base),
+                )
+            )
+        for error in report.errors:
+            if error.level == "interchange":
+                self.everywhere.append(_finding(error, base))
+            elif error.level == "group":
+                self.by_group[error.group_control].append(_finding(error, replace(base, group_control=error.group_control)))
+            else:
+                self.by_transaction[(error.group_control, error.transaction_control)].append(error)
+
+    def for_claim(self, tx: TransactionRead, claim: Claim) -> list[Finding]:
+        """Errors of the interchange, the group, this claim's own segments and the loops above it."""
+        location = tx.location
+        found = [*self.everywhere, *self.by_group.get(location.group_control, [])]
+        ranges = [_claim_range(other) for other in tx.claims]
+        own = _claim_range(claim)
+        for error in self.by_transaction.get((location.group_control, location.transaction_control), []):
+            if _concerns(error.segment_in_transaction, own, ranges):
+                found.append(_finding(error, location, claim))
+        return found
+
+
+def _claim_range(claim: Claim) -> range:
+    start = claim.location.clm_segment_index
+    return range(start, start + len(claim.segments.claim))
+
+
+def _concerns(position: int | None, own: range, ranges: list[range]) -> bool:
+    """An error inside a claim concerns that claim; one in the loops above concerns the claims after it."""
+    if position is None or position in own:
+        return True
+    if any(position in other for other in ranges):
+        return False
+    claims_after = [other for other in ranges if other.start > position]
+    return not claims_after or own in claims_after
+
+
+def _finding(error: SyntaxError837, location: TransactionLocation, claim: Claim | None = None) -> Finding:
+    line = None
+    if claim is not None and error.segment_in_transaction is not None:
+        line = _line_at(claim, error.segment_in_transaction)
+    where = describe(replace(location, segment_index=None))
+    if error.segment_in_transaction is not None:
+        where += f" / segment {error.segment_in_transaction} of the transaction ({error.segment_id})"
+    if error.element:
+        where += f" / element {error.element}"
+    return syntax_finding(
+        "SYN001",
+        f"Implementation guide: {error.message} (pyx12 error {error.code or '?'}).",
+        location=where,
+        line=line,
+    )
+
+
+def _line_at(claim: Claim, position: int) -> int | None:
+    """LX number of the service line containing transaction segment ``position``, if any."""
+    found: int | None = None
+    for service_line in claim.service_lines:
+        if service_line.segment_index and service_line.segment_index - 1 <= position:
+            found = service_line.number
+    return found

@@ -1,0 +1,662 @@
+"""The fast 837P reader: segments split on the ISA-declared delimiters, walked by loop, into typed claims.
+
+It reads what pyx12 reads (a test compares both on every fixture and sample pyx12 accepts) at a small
+fraction of the cost, and it never stops quietly: every CLM segment ends in a claim or is counted in an
+unreadable transaction. Implementation-guide validation is separate (:mod:`claimedit.x12.validation`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from claimedit.results import TransactionLocation
+from claimedit.x12.interchanges import Chunk, count_clm_segments, cut_interchanges
+from claimedit.x12.syntax import syntax_finding
+from claimedit.x12.tokens import Delimiters, Segment, decode
+from claimedit_edits.model import (
+    Claim,
+    ClaimLocation,
+    ClaimSegments,
+    Diagnosis,
+    Envelope,
+    Finding,
+    Payer,
+    Person,
+    Provider,
+    ServiceLine,
+)
+
+__all__ = [
+    "A1",
+    "InterchangeRead",
+    "TransactionRead",
+    "describe",
+    "read_claims",
+    "read_input",
+]
+
+A1 = "005010X222A1"
+_READ_AS_A1 = frozenset({"005010X222A2", "005010X222"})
+_DIAGNOSIS_QUALIFIERS = frozenset({"ABK", "ABF", "BK", "BF"})
+
+
+@dataclass
+class TransactionRead:
+    """One ST/SE transaction: its claims, or why none could be read."""
+
+    location: TransactionLocation
+    envelope: Envelope | None = None
+    claims: list[Claim] = field(default_factory=list)
+    clm_segments: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    """Findings that concern every claim of the transaction."""
+    unreadable: bool = False
+    first_segment: int = 0
+    last_segment: int = 0
+    raw: str = ""
+
+
+@dataclass
+class InterchangeRead:
+    """One ISA/IEA interchange as read, or a piece of input that is not one."""
+
+    chunk: Chunk
+    source: str
+    isa_control: str = ""
+    transactions: list[TransactionRead] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    """Envelope problems of the interchange itself (missing IEA ...)."""
+    supported_groups: list[str] = field(default_factory=list)
+    """GS control numbers of the 837P 5010 groups, in order (the ones pyx12 validates)."""
+
+    @property
+    def readable(self) -> bool:
+        return self.chunk.error is None
+
+
+def describe(location: TransactionLocation, segment: Segment | None = None, element: str = "") -> str:
+    """``interchange X / group Y / transaction Z / segment N (TAG) / element E``: where a finding points."""
+    parts = []
+    if location.source:
+        parts.append(f"file {location.source}")
+    if location.interchange_control:
+        parts.append(f"interchange {location.interchange_control}")
+    if location.group_control:
+        parts.append(f"group {location.group_control}")
+    if location.transaction_control:
+        parts.append(f"transaction {location.transaction_control}")
+    if segment is not None:
+        parts.append(f"segment {segment.index} ({segment.tag or 'empty'})")
+    elif location.segment_index is not None:
+        parts.append(f"segment {location.segment_index}")
+    if element:
+        parts.append(f"element {element}")
+    return " / ".join(parts)
+
+
+def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
+    """Every interchange in ``data``. Never raises on bad input: problems become findings."""
+    text = decode(data)
+    if not text.strip():
+        chunk = Chunk(text, 1, error="input is empty")
+        read = InterchangeRead(chunk, source)
+        read.findings.append(
+            syntax_finding("SYN006", "The input is empty: there is no interchange to read.", location=_file(source))
+        )
+        return [read]
+    return [_read_chunk(chunk, source) for chunk in cut_interchanges(text)]
+
+
+def read_claims(data: bytes | str, source: str = "") -> list[Claim]:
+    """The claims of every readable 837P transaction in ``data`` (convenience for tests and tools)."""
+    return [claim for read in read_input(data, source) for tx in read.transactions for claim in tx.claims]
+
+
+def _file(source: str) -> str:
+    return f"file {source}" if source else "input"
+
+
+def _read_chunk(chunk: Chunk, source: str) -> InterchangeRead:
+    read = InterchangeRead(chunk, source)
+    if chunk.error is not None or chunk.delimiters is None:
+        read.findings.append(
+            syntax_finding(
+                "SYN006",
+                f"Not a readable X12 interchange ({chunk.error}); "
+                f"{count_clm_segments(chunk.text)} claim segment(s) inside were not read.",
+                location=f"{_file(source)} / segment {chunk.first_segment_index}",
+            )
+        )
+        return read
+    _Walker(read, chunk.delimiters).walk(list(chunk.segments))
+    return read
+
+
+class _Walker:
+    """Walks one interchange's segments: envelopes, then each 837P transaction loop by loop."""
+
+    def __init__(self, read: InterchangeRead, delimiters: Delimiters) -> None:
+        self.read = read
+        self.delimiters = delimiters
+
+    def walk(self, segments: list[Segment]) -> None:
+        read = self.read
+        isa = segments[0]
+        read.isa_control = isa.get(13).strip()
+        base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
+        gs: Segment | None = None
+        seen_iea = False
+        index = 1
+        while index < len(segments):
+            segment = segments[index]
+            tag = segment.tag
+            if tag == "GS":
+                gs = segment
+                if _supported_version(segment.get(8)) and segment.get(1) == "HC":
+                    read.supported_groups.append(segment.get(6))
+                index += 1
+            elif tag == "ST":
+                end = _find_se(segments, index)
+                location = TransactionLocation(
+                    source=read.source,
+                    interchange_control=read.isa_control,
+                    group_control=gs.get(6) if gs else "",
+                    transaction_control=segment.get(2),
+                    segment_index=segment.index,
+                )
+                body = segments[index:end]
+                read.transactions.append(_read_transaction(isa, gs, body, location, self.delimiters))
+                index = end
+            elif tag == "IEA":
+                seen_iea = True
+                index += 1
+            elif tag in ("GE", "SE", ""):
+                index += 1
+            else:
+                read.findings.append(
+                    syntax_finding(
+                        "SYN005",
+                        f"Segment {tag} stands outside any transaction (ST/SE) and was not read.",
+                        location=describe(base, segment),
+                    )
+                )
+                index += 1
+        if not seen_iea:
+            read.findings.append(
+                syntax_finding(
+                    "SYN005",
+                    "The interchange has no IEA trailer: it may have been cut short in transmission.",
+                    location=describe(base, segments[-1]),
+                )
+            )
+
+
+def _supported_version(version: str) -> bool:
+    return version == A1 or version in _READ_AS_A1
+
+
+def _find_se(segments: list[Segment], start: int) -> int:
+    """Index just past the SE closing the ST at ``start`` (or where the next ST/GE/IEA begins)."""
+    for index in range(start + 1, len(segments)):
+        tag = segments[index].tag
+        if tag == "SE":
+            return index + 1
+        if tag in ("ST", "GE", "IEA", "ISA", "GS"):
+            return index
+    return len(segments)
+
+
+def _read_transaction(
+    isa: Segment,
+    gs: Segment | None,
+    body: list[Segment],
+    location: TransactionLocation,
+    delimiters: Delimiters,
+) -> TransactionRead:
+    st = body[0]
+    tx = TransactionRead(
+        location=location,
+        first_segment=st.index,
+        last_segment=body[-1].index,
+        raw=delimiters.segment.join(segment.raw for segment in body) + delimiters.segment,
+    )
+    tx.clm_segments = sum(1 for segment in body if segment.tag == "CLM")
+    version = (gs.get(8) if gs else "") or st.get(3)
+    where = describe(location, st)
+    if st.get(1) != "837" or (gs is not None and gs.get(1) != "HC") or not _supported_version(version):
+        kind = _kind_of(st, gs)
+        tx.unreadable = True
+        tx.findings.append(
+            syntax_finding(
+                "SYN002",
+                f"This transaction is {kind}; claimedit reads 837 professional claims in version 005010X222A1 only. "
+                f"Its {tx.clm_segments} claim(s) were not read.",
+                location=where,
+            )
+        )
+        return tx
+    if version in _READ_AS_A1 or st.get(3) in _READ_AS_A1:
+        sent = version if version in _READ_AS_A1 else st.get(3)
+        tx.findings.append(
+            syntax_finding(
+                "SYN003",
+                f"GS08/ST03 say {sent}; the claims were read and validated as {A1}, the version the "
+                "HIPAA rule names (the A2 errata changes no 837P segment this edit engine reads).",
+                location=where,
+            )
+        )
+    empties = [segment for segment in body if not segment.elements]
+    for empty in empties:
+        tx.findings.append(
+            syntax_finding(
+                "SYN004",
+                "An empty segment (two segment terminators in a row) stands here; it was skipped. "
+                "Remove it and resend: many translators stop reading at it.",
+                location=describe(location, empty),
+            )
+        )
+    segments = [segment for segment in body if segment.elements]
+    if segments[-1].tag != "SE":
+        tx.findings.append(
+            syntax_finding(
+                "SYN005",
+                "The transaction has no SE trailer: it ends without being closed.",
+                location=describe(location, segments[-1]),
+            )
+        )
+    try:
+        _TransactionParser(isa, gs, st, segments, location, delimiters, tx).parse()
+    except _StructureError as exc:
+        tx.claims.clear()
+        tx.unreadable = True
+        tx.findings.append(
+            syntax_finding(
+                "SYN007",
+                f"{exc.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
+                location=describe(location, exc.segment),
+            )
+        )
+    return tx
+
+
+def _kind_of(st: Segment, gs: Segment | None) -> str:
+    version = (gs.get(8) if gs else "") or st.get(3)
+    if st.get(1) == "837" and "X223" in version:
+        return f"an institutional claim (837I, {version})"
+    if version.startswith("004010"):
+        return f"a 4010 transaction ({st.get(1)}, {version})"
+    return f"a {st.get(1) or 'unknown'} transaction in version {version or 'unknown'}"
+
+
+class _StructureError(Exception):
+    def __init__(self, message: str, segment: Segment) -> None:
+        super().__init__(message)
+        self.message = message
+        self.segment = segment
+
+
+def _decimal(value: str, default: str = "0") -> Decimal:
+    try:
+        return Decimal(value or default)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _date(value: str) -> dt.date | None:
+    if len(value) != 8 or not value.isdigit():
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None
+
+
+def _date_range(qualifier: str, value: str) -> tuple[dt.date | None, dt.date | None]:
+    if qualifier == "RD8" and "-" in value:
+        start, _, end = value.partition("-")
+        return _date(start), _date(end)
+    return _date(value), None
+
+
+@dataclass
+class _Hierarchy:
+    """What the HL loops above the current claim say."""
+
+    header: list[str] = field(default_factory=list)
+    billing_segments: list[str] = field(default_factory=list)
+    billing_provider: Provider = Provider()
+    subscriber_segments: list[str] = field(default_factory=list)
+    subscriber: Person = Person()
+    payer: Payer = Payer()
+    patient_segments: list[str] = field(default_factory=list)
+    patient: Person | None = None
+    in_payer_loop: bool = False
+    """Inside 2010BB: its N3/N4 belong to the payer, not the subscriber."""
+
+
+class _TransactionParser:
+    """Reads the loops of one 837P transaction (segments without empties)."""
+
+    def __init__(
+        self,
+        isa: Segment,
+        gs: Segment | None,
+        st: Segment,
+        segments: list[Segment],
+        location: TransactionLocation,
+        delimiters: Delimiters,
+        tx: TransactionRead,
+    ) -> None:
+        self.isa, self.gs, self.st = isa, gs, st
+        self.segments = segments
+        self.location = location
+        self.delimiters = delimiters
+        self.component = delimiters.component
+        self.tx = tx
+        self.st_index = st.index
+
+    def parse(self) -> None:
+        envelope_fields: dict[str, str] = {}
+        hierarchy = _Hierarchy()
+        level = ""  # "", "20", "22", "23"
+        index = 1
+        segments = self.segments
+        while index < len(segments):
+            segment = segments[index]
+            tag = segment.tag
+            if tag == "HL":
+                level = segment.get(3)
+                if level == "20":
+                    hierarchy = _Hierarchy(header=hierarchy.header)
+                    hierarchy.billing_segments = [segment.raw]
+                elif level == "22":
+                    hierarchy.subscriber_segments = [segment.raw]
+                    hierarchy.subscriber, hierarchy.payer = Person(), Payer()
+                    hierarchy.in_payer_loop = False
+                    hierarchy.patient_segments, hierarchy.patient = [], None
+                elif level == "23":
+                    hierarchy.patient_segments = [segment.raw]
+                    hierarchy.patient = Person()
+                index += 1
+            elif tag == "CLM":
+                end = self._claim_end(index)
+                self.tx.claims.append(self._claim(segments[index:end], hierarchy, envelope_fields))
+                index = end
+            elif tag == "SE":
+                index += 1
+            else:
+                self._header_or_party(segment, level, hierarchy, envelope_fields)
+                index += 1
+        self.tx.envelope = self._envelope(envelope_fields)
+
+    def _claim_end(self, start: int) -> int:
+        for index in range(start + 1, len(self.segments)):
+            if self.segments[index].tag in ("CLM", "HL", "SE"):
+                return index
+        return len(self.segments)
+
+    def _header_or_party(self, segment: Segment, level: str, hierarchy: _Hierarchy, env: dict[str, str]) -> None:
+        tag = segment.tag
+        if level == "":
+            hierarchy.header.append(segment.raw)
+            if tag == "BHT":
+                env["bht_reference"], env["bht_date"], env["bht_time"] = segment.get(3), segment.get(4), segment.get(5)
+            elif tag == "NM1" and segment.get(1) == "41":
+                env["submitter_name"], env["submitter_id"] = segment.get(3), segment.get(9)
+            elif tag == "NM1" and segment.get(1) == "40":
+                env["receiver_name"], env["receiver_id"] = segment.get(3), segment.get(9)
+        elif level == "20":
+            hierarchy.billing_segments.append(segment.raw)
+            hierarchy.billing_provider = _billing_update(hierarchy.billing_provider, segment)
+        elif level == "22":
+            hierarchy.subscriber_segments.append(segment.raw)
+            self._subscriber_update(segment, hierarchy)
+        elif level == "23":
+            hierarchy.patient_segments.append(segment.raw)
+            if hierarchy.patient is not None:
+                hierarchy.patient = _person_update(hierarchy.patient, segment, "QC", relationship_tag="PAT")
+
+    def _subscriber_update(self, segment: Segment, hierarchy: _Hierarchy) -> None:
+        tag = segment.tag
+        if tag == "SBR":
+            hierarchy.payer = hierarchy.payer.model_copy(
+                update={"responsibility": segment.get(1), "filing_indicator": segment.get(9)}
+            )
+            hierarchy.subscriber = hierarchy.subscriber.model_copy(update={"relationship_code": segment.get(2)})
+        elif tag == "NM1" and segment.get(1) == "PR":
+            hierarchy.payer = hierarchy.payer.model_copy(
+                update={"name": segment.get(3), "payer_id_qualifier": segment.get(8), "payer_id": segment.get(9)}
+            )
+            hierarchy.in_payer_loop = True
+        elif tag == "NM1" and segment.get(1) == "IL":
+            hierarchy.in_payer_loop = False
+            hierarchy.subscriber = _person_update(hierarchy.subscriber, segment, "IL", relationship_tag="")
+        elif tag in ("N3", "N4", "DMG") and not hierarchy.in_payer_loop:
+            hierarchy.subscriber = _person_update(hierarchy.subscriber, segment, "IL", relationship_tag="")
+
+    def _envelope(self, fields: dict[str, str]) -> Envelope:
+        isa, gs, st = self.isa, self.gs, self.st
+        gs_version = gs.get(8) if gs else ""
+        return Envelope(
+            isa_control=isa.get(13).strip(),
+            isa_sender_qualifier=isa.get(5).strip(),
+            isa_sender_id=isa.get(6).strip(),
+            isa_receiver_qualifier=isa.get(7).strip(),
+            isa_receiver_id=isa.get(8).strip(),
+            isa_date=isa.get(9),
+            isa_time=isa.get(10),
+            isa_version=isa.get(12),
+            usage_indicator=isa.get(15),
+            gs_control=gs.get(6) if gs else "",
+            gs_functional_id=gs.get(1) if gs else "",
+            gs_sender=gs.get(2) if gs else "",
+            gs_receiver=gs.get(3) if gs else "",
+            gs_version_as_sent=gs_version,
+            gs_version=A1 if _supported_version(gs_version) else gs_version,
+            st_control=st.get(2),
+            st_version_as_sent=st.get(3),
+            **fields,
+        )
+
+    def _claim(self, segments: list[Segment], hierarchy: _Hierarchy, env_fields: dict[str, str]) -> Claim:
+        clm = segments[0]
+        if not clm.get(1):
+            raise _StructureError("CLM01 (patient control number) is empty.", clm)
+        component = self.component
+        facility = clm.get(5).split(component)
+        diagnoses: list[Diagnosis] = []
+        notes: list[str] = []
+        claim_date: dt.date | None = None
+        rendering: Provider | None = None
+        lines: list[dict[str, object]] = []
+        current: dict[str, object] | None = None
+        in_other_payer = False
+        nm1_owner = ""
+        for segment in segments[1:]:
+            tag = segment.tag
+            if tag == "LX":
+                number = segment.get(1)
+                if not number.isdigit():
+                    raise _StructureError(f"LX01 {number!r} is not a line number.", segment)
+                current = {"number": int(number), "notes": [], "lx": segment}
+                lines.append(current)
+                in_other_payer = False
+                nm1_owner = ""
+            elif current is None:
+                if tag == "SBR":
+                    in_other_payer = True
+                elif in_other_payer:
+                    continue
+                elif tag == "HI":
+                    diagnoses.extend(self._diagnoses(segment, len(diagnoses)))
+                elif tag == "NTE":
+                    notes.append(segment.get(2))
+                elif tag == "DTP" and segment.get(1) == "472":
+                    claim_date = _date_range(segment.get(2), segment.get(3))[0]
+                elif tag == "NM1":
+                    nm1_owner = segment.get(1)
+                    if nm1_owner == "82":
+                        rendering = _provider_from_nm1(segment)
+                elif tag == "PRV" and nm1_owner == "82" and rendering is not None:
+                    rendering = rendering.model_copy(update={"taxonomy": segment.get(3)})
+            else:
+                self._line_segment(segment, current)
+        service_lines = tuple(self._service_line(line, diagnoses) for line in lines)
+        envelope = self._envelope(env_fields)
+        return Claim(
+            claim_id=clm.get(1),
+            total_charge=_decimal(clm.get(2)),
+            place_of_service=facility[0],
+            facility_code_qualifier=facility[1] if len(facility) > 1 else "",
+            frequency_code=facility[2] if len(facility) > 2 else "",
+            provider_signature=clm.get(6),
+            assignment=clm.get(7),
+            benefits_assignment=clm.get(8),
+            release_of_information=clm.get(9),
+            date_of_service=claim_date,
+            notes=tuple(notes),
+            diagnoses=tuple(diagnoses),
+            billing_provider=hierarchy.billing_provider,
+            rendering_provider=rendering,
+            payer=hierarchy.payer,
+            subscriber=hierarchy.subscriber,
+            patient=hierarchy.patient,
+            service_lines=service_lines,
+            envelope=envelope,
+            location=ClaimLocation(
+                source=self.location.source,
+                interchange_control=self.location.interchange_control,
+                group_control=self.location.group_control,
+                transaction_control=self.location.transaction_control,
+                clm_segment_index=clm.index - self.st_index + 1,
+            ),
+            segments=ClaimSegments(
+                header=tuple(hierarchy.header),
+                billing_provider=tuple(hierarchy.billing_segments),
+                subscriber=tuple(hierarchy.subscriber_segments),
+                patient=tuple(hierarchy.patient_segments),
+                claim=tuple(segment.raw for segment in segments),
+                element_separator=self.delimiters.element,
+                component_separator=self.delimiters.component,
+                repetition_separator=self.delimiters.repetition,
+                segment_terminator=self.delimiters.segment,
+            ),
+        )
+
+    def _diagnoses(self, segment: Segment, already: int) -> list[Diagnosis]:
+        """Diagnosis composites of one HI; tolerates qualifier and code sent as two elements."""
+        found: list[Diagnosis] = []
+        elements = list(segment.elements[1:])
+        position = 0
+        while position < len(elements):
+            element = elements[position]
+            qualifier, _, code = element.partition(self.component)
+            if not code and qualifier in _DIAGNOSIS_QUALIFIERS and position + 1 < len(elements):
+                code = elements[position + 1]
+                position += 1
+            position += 1
+            if qualifier in _DIAGNOSIS_QUALIFIERS and code:
+                found.append(Diagnosis(position=already + len(found) + 1, qualifier=qualifier, code=code.strip()))
+        return found
+
+    def _line_segment(self, segment: Segment, line: dict[str, object]) -> None:
+        tag = segment.tag
+        if tag == "SV1":
+            line["sv1"] = segment
+        elif tag == "DTP" and segment.get(1) == "472":
+            line["dates"] = _date_range(segment.get(2), segment.get(3))
+        elif tag == "NTE" and segment.get(1) == "ADD":
+            notes = line["notes"]
+            assert isinstance(notes, list)
+            notes.append(segment.get(2))
+        elif tag == "REF" and segment.get(1) == "6R":
+            line["control"] = segment.get(2)
+        elif tag == "NM1":
+            line["nm1_owner"] = segment.get(1)
+            if segment.get(1) == "82":
+                line["rendering"] = _provider_from_nm1(segment)
+        elif tag == "PRV" and line.get("nm1_owner") == "82":
+            rendering = line.get("rendering")
+            if isinstance(rendering, Provider):
+                line["rendering"] = rendering.model_copy(update={"taxonomy": segment.get(3)})
+
+    def _service_line(self, line: dict[str, object], diagnoses: list[Diagnosis]) -> ServiceLine:
+        sv1 = line.get("sv1")
+        lx = line["lx"]
+        assert isinstance(lx, Segment)
+        if not isinstance(sv1, Segment):
+            raise _StructureError(f"Service line {line['number']} (LX) has no SV1 segment.", lx)
+        component = self.component
+        procedure = sv1.get(1).split(component)
+        pointers = tuple(int(p) for p in sv1.get(7).split(component) if p.isdigit())
+        by_position = {diagnosis.position: diagnosis.code for diagnosis in diagnoses}
+        dates = line.get("dates", (None, None))
+        assert isinstance(dates, tuple)
+        notes = line["notes"]
+        assert isinstance(notes, list)
+        rendering = line.get("rendering")
+        return ServiceLine(
+            number=int(str(line["number"])),
+            segment_index=sv1.index - self.st_index + 1,
+            procedure_qualifier=procedure[0],
+            procedure_code=procedure[1] if len(procedure) > 1 else "",
+            modifiers=tuple(modifier for modifier in procedure[2:6] if modifier),
+            charge=_decimal(sv1.get(2)),
+            unit_basis=sv1.get(3),
+            units=_decimal(sv1.get(4), default="1"),
+            place_of_service=sv1.get(5),
+            diagnosis_pointers=pointers,
+            diagnosis_codes=tuple(by_position[p] for p in pointers if p in by_position),
+            date_of_service=dates[0],
+            date_of_service_end=dates[1],
+            notes=tuple(str(note) for note in notes),
+            control_number=str(line.get("control", "")),
+            rendering_provider=rendering if isinstance(rendering, Provider) else None,
+        )
+
+
+def _provider_from_nm1(segment: Segment) -> Provider:
+    return Provider(
+        entity_type=segment.get(2),
+        last_or_organization_name=segment.get(3),
+        first_name=segment.get(4),
+        npi=segment.get(9) if segment.get(8) == "XX" else "",
+    )
+
+
+def _billing_update(provider: Provider, segment: Segment) -> Provider:
+    tag = segment.tag
+    if tag == "PRV" and segment.get(1) == "BI":
+        return provider.model_copy(update={"taxonomy": segment.get(3)})
+    if tag == "NM1" and segment.get(1) == "85":
+        return _provider_from_nm1(segment).model_copy(update={"taxonomy": provider.taxonomy})
+    if tag == "REF" and segment.get(1) in ("EI", "SY") and not provider.tax_id:
+        return provider.model_copy(update={"tax_id": segment.get(2), "tax_id_qualifier": segment.get(1)})
+    return provider
+
+
+def _person_update(person: Person, segment: Segment, entity: str, relationship_tag: str) -> Person:
+    tag = segment.tag
+    if tag == "NM1" and segment.get(1) == entity:
+        return person.model_copy(
+            update={
+                "entity_type": segment.get(2),
+                "last_name": segment.get(3) or None,
+                "first_name": segment.get(4) or None,
+                "middle_name": segment.get(5) or None,
+                "member_id": segment.get(9) or None,
+            }
+        )
+    if tag == "N3":
+        return person.model_copy(update={"address_line1": segment.get(1) or None, "address_line2": segment.get(2) or None})
+    if tag == "N4":
+        return person.model_copy(
+            update={"city": segment.get(1) or None, "state": segment.get(2) or None, "postal_code": segment.get(3) or None}
+        )
+    if tag == "DMG":
+        return person.model_copy(update={"date_of_birth": segment.get(2) or None, "gender": segment.get(3) or None})
+    if relationship_tag and tag == relationship_tag:
+        return person.model_copy(update={"relationship_code": segment.get(1)})
+    return person

@@ -1,0 +1,248 @@
+"""Implementation-guide validation with pyx12, its maps loaded once per process.
+
+pyx12's own ``x12n_document`` reloads the 837P map (~170 ms) on every call. This module runs the same
+walk (segment by segment against the map, errors into pyx12's error handler, the 999 from the same
+handler) over maps it keeps, so a one-claim interchange costs milliseconds. Maps are read-only during
+a walk, so one :class:`Pyx12Validator` serves every message of a process.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimedit.results import GroupAck
+
+__all__ = ["SyntaxError837", "Pyx12Validator", "ValidationReport"]
+
+
+@dataclass(frozen=True)
+class SyntaxError837:
+    """One pyx12 finding, located. ``segment_in_transaction`` counts from ST = 1."""
+
+    group_control: str
+    transaction_control: str
+    segment_in_transaction: int | None
+    segment_id: str
+    element: str
+    code: str
+    message: str
+    level: str
+    """interchange, group, transaction, segment or element."""
+
+
+@dataclass
+class ValidationReport:
+    errors: list[SyntaxError837] = field(default_factory=list)
+    acks: list[GroupAck] = field(default_factory=list)
+    fatal: str | None = None
+    """Set when pyx12 could not walk the interchange at all (bad ISA ...)."""
+
+
+class Pyx12Validator:
+    """Validates interchanges against the pyx12 maps, loaded once."""
+
+    def __init__(self) -> None:
+        import pyx12.map_if  # noqa: PLC0415  (pyx12 is loaded at start-up, not at import)
+        import pyx12.map_index  # noqa: PLC0415
+        import pyx12.params  # noqa: PLC0415
+
+        _silence_pyx12_logging()
+        self._param = pyx12.params.params()
+        self._maps: dict[str, Any] = {}
+        self._map_index = pyx12.map_index.map_index(None)
+        self._load_map = pyx12.map_if.load_map_file
+        self.map_for("x12.control.00501.xml")
+        self.map_for(self._map_index.get_filename("00501", "005010X222A1", "HC"))
+
+    def map_for(self, name: str) -> Any:
+        """A pyx12 map by file name, loaded on first use and kept."""
+        cached = self._maps.get(name)
+        if cached is None:
+            cached = self._load_map(name, self._param, None)
+            self._maps[name] = cached
+        return cached
+
+    def validate(self, text: str) -> ValidationReport:
+        """Walk ``text`` (one interchange) through the maps; collect errors and the 999 per group."""
+        import pyx12.error_999  # noqa: PLC0415
+        import pyx12.error_handler  # noqa: PLC0415
+        import pyx12.errors  # noqa: PLC0415
+        import pyx12.errh_json  # noqa: PLC0415
+        import pyx12.x12file  # noqa: PLC0415
+
+        report = ValidationReport()
+        errh = pyx12.error_handler.err_handler()
+        try:
+            src = pyx12.x12file.X12Reader(io.StringIO(text))
+        except pyx12.errors.X12Error as exc:
+            report.fatal = f"pyx12 cannot read the ISA segment: {exc}"
+            return report
+        try:
+            self._walk(src, errh)
+        except pyx12.errors.EngineError as exc:
+            report.fatal = f"pyx12 could not validate the interchange: {exc}"
+            return report
+        finally:
+            src.close()
+        out = io.StringIO()
+        visitor = pyx12.errh_json.errh_json_visitor(out, indent=None)
+        errh.accept(visitor)
+        report.errors = list(_errors_from_json(json.loads(out.getvalue())))
+        ack = io.StringIO()
+        errh.accept(pyx12.error_999.error_999_visitor(ack, src.get_term()))
+        report.acks = split_999(ack.getvalue())
+        return report
+
+    def _walk(self, src: Any, errh: Any) -> None:
+        import pyx12.map_if  # noqa: PLC0415
+        from pyx12.map_if._segment import apply_segment_errors  # noqa: PLC0415
+        from pyx12.map_walker import apply_walk_errors, walk_tree  # noqa: PLC0415
+
+        control_map = self.map_for("x12.control.00501.xml")
+        node = control_map.getnodebypath("/ISA_LOOP/ISA")
+        walker = walk_tree()
+        icvn: str | None = None
+        map_file = "x12.control.00501.xml"
+        for seg in src:
+            orig_node = node
+            seg_id = seg.get_seg_id()
+            if seg_id == "ISA":
+                node = control_map.getnodebypath("/ISA_LOOP/ISA")
+                walker.forceWalkCounterToLoopStart("/ISA_LOOP", "/ISA_LOOP/ISA")
+            elif seg_id == "GS":
+                node = control_map.getnodebypath("/ISA_LOOP/GS_LOOP/GS")
+                walker.forceWalkCounterToLoopStart("/ISA_LOOP/GS_LOOP", "/ISA_LOOP/GS_LOOP/GS")
+            else:
+                (node, _pop, _push, walk_errors) = walker.walk_errors(
+                    node, seg, src.get_seg_count(), src.get_cur_line(), src.get_ls_id()
+                )
+                apply_walk_errors(errh, walk_errors)
+            if node is None:
+                node = orig_node
+                continue
+            if seg_id == "ISA":
+                errh.add_isa_loop(seg, src)
+                icvn = seg.get_value("ISA12")
+                errh.handle_errors(src.pop_errors())
+            elif seg_id == "IEA":
+                errh.handle_errors(src.pop_errors())
+                errh.close_isa_loop(node, seg, src)
+            elif seg_id == "GS":
+                new_map = self._map_index.get_filename(icvn, seg.get_value("GS08"), seg.get_value("GS01"))
+                if new_map is None:
+                    raise pyx12.errors.EngineError(f"no pyx12 map for GS08 {seg.get_value('GS08')}")
+                if new_map != map_file:
+                    map_file = new_map
+                    cur_map = self.map_for(map_file)
+                    src.check_837_lx = cur_map.id == "837"
+                node = self.map_for(map_file).getnodebypath("/ISA_LOOP/GS_LOOP/GS")
+                errh.add_gs_loop(seg, src)
+                errh.handle_errors(src.pop_errors())
+            elif seg_id == "GE":
+                errh.handle_errors(src.pop_errors())
+                errh.close_gs_loop(node, seg, src)
+            elif seg_id == "ST":
+                errh.add_st_loop(seg, src)
+                errh.handle_errors(src.pop_errors())
+            elif seg_id == "SE":
+                errh.handle_errors(src.pop_errors())
+                errh.close_st_loop(node, seg, src)
+            else:
+                errh.add_seg(node, seg, src.get_seg_count(), src.get_cur_line(), src.get_ls_id())
+                errh.handle_errors(src.pop_errors())
+            assert isinstance(node, pyx12.map_if.segment_if)
+            apply_segment_errors(node, seg, errh)
+        src.cleanup()
+        errh.handle_errors(src.pop_errors())
+
+
+def _silence_pyx12_logging() -> None:
+    """pyx12 logs every validation error at ERROR, with data values: keep those out of our logs."""
+    logger = logging.getLogger("pyx12")
+    logger.setLevel(logging.CRITICAL + 1)
+    logger.propagate = False
+
+
+def _errors_from_json(doc: dict[str, Any]) -> list[SyntaxError837]:
+    found: list[SyntaxError837] = []
+    for interchange in doc.get("interchanges", []):
+        found.extend(_level_errors(interchange, "", "", "interchange"))
+        for group in interchange.get("groups", []):
+            gs = str(group.get("gs_control_num") or "")
+            found.extend(_level_errors(group, gs, "", "group"))
+            for transaction in group.get("transactions", []):
+                st = str(transaction.get("trn_set_control_num") or "")
+                found.extend(_level_errors(transaction, gs, st, "transaction"))
+                for segment in transaction.get("segments", []):
+                    found.extend(_segment_errors(segment, gs, st))
+    return found
+
+
+def _level_errors(node: dict[str, Any], gs: str, st: str, level: str) -> list[SyntaxError837]:
+    return [
+        SyntaxError837(gs, st, None, "", "", str(error.get("err_cde", "")), str(error.get("err_str", "")), level)
+        for error in node.get("errors", [])
+    ]
+
+
+def _segment_errors(segment: dict[str, Any], gs: str, st: str) -> list[SyntaxError837]:
+    seg_id = str(segment.get("seg_id") or "")
+    position = segment.get("seg_count")
+    position = int(position) if isinstance(position, int) else None
+    found = [
+        SyntaxError837(gs, st, position, seg_id, "", str(error.get("err_cde", "")), str(error.get("err_str", "")), "segment")
+        for error in segment.get("errors", [])
+    ]
+    for element in segment.get("elements", []):
+        name = f"{seg_id}{int(element.get('ele_pos') or 0):02d}"
+        if element.get("subele_pos"):
+            name += f"-{int(element['subele_pos']):02d}"
+        found.extend(
+            SyntaxError837(gs, st, position, seg_id, name, str(error.get("err_cde", "")), str(error.get("err_str", "")), "element")
+            for error in element.get("errors", [])
+        )
+    return found
+
+
+def split_999(text: str) -> list[GroupAck]:
+    """pyx12 writes one 999 interchange with an ST per acknowledged group: one GroupAck per ST, each enveloped."""
+    if not text.strip():
+        return []
+    terminator = text[105] if len(text) > 105 else "~"
+    element = text[3]
+    raw = [segment.strip() for segment in text.split(terminator) if segment.strip()]
+    isa = next((s for s in raw if s.startswith("ISA")), "")
+    gs = next((s for s in raw if s.startswith("GS")), "")
+    iea_control = isa.split(element)[13] if isa else ""
+    gs_control = gs.split(element)[6] if gs else ""
+    acks: list[GroupAck] = []
+    current: list[str] = []
+    for segment in raw:
+        if segment.startswith(f"ST{element}"):
+            current = [segment]
+        elif current:
+            current.append(segment)
+            if segment.startswith(f"SE{element}"):
+                acks.append(_group_ack(isa, gs, current, element, terminator, iea_control, gs_control))
+                current = []
+    return acks
+
+
+def _group_ack(
+    isa: str, gs: str, body: list[str], element: str, terminator: str, isa_control: str, gs_control: str
+) -> GroupAck:
+    ak1 = next((s.split(element) for s in body if s.startswith(f"AK1{element}")), [])
+    ak9 = next((s.split(element) for s in body if s.startswith(f"AK9{element}")), [])
+    ack_code = ak9[1] if len(ak9) > 1 else ""
+    segments = [isa, gs, *body, f"GE{element}1{element}{gs_control}", f"IEA{element}1{element}{isa_control}"]
+    return GroupAck(
+        interchange_control="",
+        group_control=ak1[2] if len(ak1) > 2 else "",
+        accepted=ack_code in ("A", "E"),
+        ack_code=ack_code,
+        x12=terminator.join(segments) + terminator,
+    )
