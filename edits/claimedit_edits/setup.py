@@ -1,15 +1,23 @@
-"""Building a ready engine at start-up: registry, reference data and configuration, loaded once."""
+"""Building a ready engine at start-up: registry, configuration and reference data, loaded once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from claimedit_edits.config import load_config
 from claimedit_edits.engine import Engine, Reference, SimpleIcd10Cm, load_registry
+from claimedit_edits.tables import load_tables
 
 __all__ = ["build_engine"]
 
 
 def build_engine(config_path: Path | None = None) -> Engine:
-    """The engine every entry point uses (replay, service, benchmarks). Call once per process."""
-    del config_path  # the TOML configuration arrives with the code-family edits
-    return Engine(load_registry(), Reference(icd10cm=SimpleIcd10Cm()))
+    """The engine every entry point uses (replay, service, benchmarks). Call once per process.
+
+    ``config_path`` is the edits TOML (the packaged default when None); its ``tables`` directories add
+    table editions to the packaged ones. A bad configuration raises ``ConfigError`` here, at start-up.
+    """
+    registry = load_registry()
+    policy = load_config(config_path, registry)
+    tables = load_tables(*policy.table_dirs)
+    return Engine(registry, Reference(icd10cm=SimpleIcd10Cm(), tables=tables), policy)

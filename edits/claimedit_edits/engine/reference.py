@@ -31,6 +31,9 @@ class Icd10Cm(Protocol):
     def is_billable(self, code: str) -> bool:
         """The code is a leaf: valid on a claim."""
 
+    def children(self, code: str) -> list[str]:
+        """The billable codes below a header, dotted (C44.31 -> C44.310, C44.311, C44.319)."""
+
 
 class SimpleIcd10Cm:
     """ICD-10-CM from the ``simple-icd-10-cm`` package (its shipped April 2026 tabular)."""
@@ -47,6 +50,11 @@ class SimpleIcd10Cm:
 
     def is_billable(self, code: str) -> bool:
         return bool(self._icd.is_valid_item(code) and self._icd.is_leaf(code))
+
+    def children(self, code: str) -> list[str]:
+        if not self._icd.is_valid_item(code):
+            return []
+        return [self._icd.add_dot(item) for item in self._icd.get_descendants(code) if self._icd.is_leaf(item)]
 
 
 @dataclass(frozen=True)

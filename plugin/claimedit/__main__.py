@@ -1,0 +1,7 @@
+"""``python -m claimedit``: the same as the ``claimedit`` command."""
+
+import sys
+
+from claimedit.cli import main
+
+sys.exit(main())
