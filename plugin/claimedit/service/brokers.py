@@ -196,9 +196,11 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
         )(handler)
 
     def attempts(message: StreamMessage[Any]) -> int:
+        from nats.errors import Error as NatsError  # noqa: PLC0415
+
         try:
             return int(message.raw_message.metadata.num_delivered)
-        except (AttributeError, TypeError, ValueError):
+        except (AttributeError, TypeError, ValueError, NatsError):  # not a JetStream message (in-memory tests)
             return 1
 
     async def declare() -> None:

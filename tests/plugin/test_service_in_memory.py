@@ -1,0 +1,143 @@
+"""The service on FastStream's in-memory brokers (RabbitMQ, NATS, Redis, Kafka): what each input yields."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import x12gen
+from claimedit.pipeline import Pipeline
+from claimedit.results import InputResult
+from claimedit.service.events import ClaimAnnotated, ClaimRejected, DeadLetterHeaders, GroupAcknowledged
+from harness import Collected, in_memory_service
+
+pytestmark = pytest.mark.anyio
+
+KINDS = ["rabbit", "nats", "redis", "kafka"]
+
+
+def _annotated(collected: Collected) -> list[ClaimAnnotated]:
+    events = [ClaimAnnotated.model_validate_json(body) for body in collected.bodies("annotated")]
+    return sorted(events, key=lambda event: (event.input.sha256, event.claim_index))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_each_claim_is_annotated_with_the_pipeline_verdict(kind: str, pipeline: Pipeline) -> None:
+    claims = x12gen.synthetic_claims(6)
+    body = x12gen.interchange(claims, control=7).encode()
+    expected = pipeline.process(body, "broker:corr-1")
+    collected = Collected()
+
+    async with in_memory_service(kind, pipeline.process, collected) as running:
+        await running.send(body, {"x-correlation-id": "corr-1", "x-submitter-id": "SUB-9"})
+
+    events = _annotated(collected)
+    assert [(c.claim.claim_id, c.verdict) for c in expected.claims] == [(e.claim_id, e.verdict) for e in events]
+    assert {("corr-1", "SUB-9", "000000007", "PAYER01")} == {
+        (e.correlation_id, e.source_envelope.submitter_id, e.source_envelope.interchange_control, e.payer.payer_id)
+        for e in events
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_rejected_claims_get_a_277ca_and_groups_a_999(kind: str, pipeline: Pipeline) -> None:
+    body = x12gen.interchange(x12gen.synthetic_claims(6), control=8).encode()
+    expected = pipeline.process(body, "x")
+    collected = Collected()
+
+    async with in_memory_service(kind, pipeline.process, collected) as running:
+        await running.send(body)
+
+    rejected = sorted(
+        (ClaimRejected.model_validate_json(b) for b in collected.bodies("rejected")), key=lambda r: r.claim_index
+    )
+    acks = sorted(
+        (GroupAcknowledged.model_validate_json(b) for b in collected.bodies("acks")), key=lambda a: a.group_index
+    )
+    assert [c.claim.claim_id for c in expected.claims if c.verdict == "rejected"] == [r.claim_id for r in rejected]
+    assert all(f"TRN*2*{r.claim_id}~" in r.ack_277ca for r in rejected)
+    assert [(a.group_control, a.ack_code) for a in expected.acks] == [(a.group_control, a.ack_code) for a in acks]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_unreadable_input_goes_to_the_dlq_once_with_its_reason(kind: str, pipeline: Pipeline) -> None:
+    collected = Collected()
+
+    async with in_memory_service(kind, pipeline.process, collected) as running:
+        await running.send(b"this is not an interchange", {"x-correlation-id": "poison-1"})
+
+    headers = DeadLetterHeaders.from_headers(collected.headers("dlq")[0])
+    assert [b"this is not an interchange"] == collected.bodies("dlq")
+    assert ("unreadable", "poison-1") == (headers.reason_kind, headers.correlation_id)
+    assert headers.reason
+    assert [] == collected.bodies("annotated")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_redelivered_input_yields_the_same_idempotency_keys(kind: str, pipeline: Pipeline) -> None:
+    body = x12gen.interchange(x12gen.synthetic_claims(3), control=9).encode()
+    collected = Collected()
+
+    async with in_memory_service(kind, pipeline.process, collected) as running:
+        await running.send(body)
+        await running.send(body)
+
+    keys = [(e.idempotency_key, str(e.event_id)) for e in _annotated(collected)]
+    assert (6, 3) == (len(keys), len(set(keys)))
+
+
+def _failing(_data: bytes, _source: str) -> InputResult:
+    msg = "pipeline bug"
+    raise RuntimeError(msg)
+
+
+async def test_failure_is_retried_while_rabbitmq_counts_deliveries_below_the_limit() -> None:
+    collected = Collected()
+
+    async with in_memory_service("rabbit", _failing, collected, max_deliveries=3) as running:
+        await running.send(b"ISA...", {"x-delivery-count": "1"})
+
+    assert {} == collected.by_output
+
+
+async def test_failure_at_the_delivery_limit_is_dead_lettered_with_the_reason() -> None:
+    collected = Collected()
+
+    async with in_memory_service("rabbit", _failing, collected, max_deliveries=3) as running:
+        await running.send(b"ISA...", {"x-delivery-count": "2"})
+
+    headers = DeadLetterHeaders.from_headers(collected.headers("dlq")[0])
+    assert ("processing-failed", 3) == (headers.reason_kind, headers.delivery_attempts)
+    assert "RuntimeError" in headers.reason
+
+
+@pytest.mark.parametrize("kind", ["redis", "kafka"])
+async def test_failure_on_brokers_without_delivery_counts_is_dead_lettered_at_once(kind: str) -> None:
+    collected = Collected()
+
+    async with in_memory_service(kind, _failing, collected) as running:
+        await running.send(b"ISA...")
+
+    assert [b"ISA..."] == collected.bodies("dlq")
+
+
+async def test_annotated_event_carries_payer_and_verdict_headers_for_routing(pipeline: Pipeline) -> None:
+    collected = Collected()
+
+    async with in_memory_service("rabbit", pipeline.process, collected) as running:
+        await running.send(x12gen.interchange(x12gen.synthetic_claims(1)).encode())
+
+    headers: dict[str, Any] = collected.headers("annotated")[0]
+    event = json.loads(collected.bodies("annotated")[0])
+    assert ("PAYER01", event["verdict"]) == (headers["x-claimedit-payer-id"], headers["x-claimedit-verdict"])
+
+
+async def test_output_names_come_from_settings(pipeline: Pipeline) -> None:
+    collected = Collected()
+    names = {"input": "in.x", "annotated": "out.a", "rejected": "out.r", "acks": "out.k", "dlq": "out.d"}
+
+    async with in_memory_service("rabbit", pipeline.process, collected, **names) as running:
+        await running.send(b"garbage")
+
+    assert ["out.d"] == [running.service.parts.names[key] for key in collected.by_output]
