@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from claimedit.pipeline import Pipeline  # noqa: E402
+from claimedit.pipeline import Pipeline
 
 LOCAL_URLS = {"amqp": "amqp://guest:guest@127.0.0.1:5672/", "nats": "nats://127.0.0.1:4222"}
 ENV_VARS = {"amqp": "CLAIMEDIT_TEST_AMQP_URL", "nats": "CLAIMEDIT_TEST_NATS_URL"}

@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from claimedit.service import ClaimeditService, create_service, load_settings
-from claimedit.service.app import Processor
 from faststream import Context
 from faststream.message import StreamMessage
+
+from claimedit.service import ClaimeditService, create_service, load_settings
+from claimedit.service.app import Processor
 
 __all__ = ["IN_MEMORY_URLS", "Collected", "in_memory_service"]
 

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 import x12gen
+from pyx12_check import pyx12_accepts
+
 from claimedit.results import ClaimResult
 from claimedit.x12.ack277 import write_277ca
 from claimedit.x12.reader import read_claims
 from claimedit_edits.model import Claim, Finding
-from pyx12_check import pyx12_accepts
 
 PROCESSED = dt.datetime(2026, 1, 11, 9, 30, tzinfo=dt.UTC)
 BALANCING = Finding(code="BAL001", category="balancing", severity="error", message="CLM02 is not the sum of SV102")
@@ -32,7 +33,7 @@ def test_277ca_with_claim_and_line_rejections_is_valid_per_pyx12(claim: Claim) -
 
     valid, ack = pyx12_accepts(text)
 
-    assert (True, True) == (valid, "IK5*A~" in ack)
+    assert (valid, "IK5*A~" in ack) == (True, True)
 
 
 def test_277ca_traces_the_claim_by_clm01_with_claim_status(claim: Claim) -> None:
@@ -47,7 +48,7 @@ def test_line_rejection_adds_svc_stc_and_line_item_control_number(claim: Claim) 
     segments = _segments(write_277ca(ClaimResult(claim, (LINE_UNITS, WARNING)), control_number=5, processed=PROCESSED))
     start = segments.index("SVC*HC:17000*150*****1")
 
-    assert ["STC*A8:454*20260111*U", "REF*FJ*L0000002", "DTP*472*D8*20260105"] == segments[start + 1 : start + 4]
+    assert segments[start + 1 : start + 4] == ["STC*A8:454*20260111*U", "REF*FJ*L0000002", "DTP*472*D8*20260105"]
 
 
 def test_several_statuses_fill_stc10_and_stc11(claim: Claim) -> None:

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 import pytest
 import structlog
 import x12gen
+from harness import Collected, in_memory_service
+
 from claimedit.observability import configure_logging, guard_phi
 from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
-from harness import Collected, in_memory_service
 
 PHI_ERROR_TEXT = "NM1*IL*1*ZYXWVUTSON*QUINCEYNA****MI*MEMBERPHI00001~N3*12 ELMSTREET"
 
@@ -46,19 +47,19 @@ async def test_service_logs_carry_ids_and_no_phi(log_stream: io.StringIO, pipeli
     text = log_stream.getvalue()
     lines = [json.loads(line) for line in text.splitlines()]
     processed = next(line for line in lines if line["event"] == "input processed")
-    assert [] == [value for value in x12gen.PHI_VALUES if value in text]
+    assert [value for value in x12gen.PHI_VALUES if value in text] == []
     assert ("phi-run", [claim.claim_id for claim in claims]) == (processed["correlation_id"], processed["claim_ids"])
-    assert ["000000077"] == processed["interchange_controls"]
+    assert processed["interchange_controls"] == ["000000077"]
     assert any(line.get("exception", "").startswith("ValueError <- ") for line in lines)
 
 
 def test_guard_redacts_phi_keys_and_x12_text() -> None:
     event = {"event": "x", "first_name": "ANN", "body": b"ISA", "note": "N3*1 MAIN ST~", "claim_id": "PCN1"}
 
-    assert {
+    assert (dict(guard_phi(None, "info", event))) == {
         "event": "x",
         "first_name": "[redacted]",
         "body": "[redacted]",
         "note": "[redacted x12]",
         "claim_id": "PCN1",
-    } == (dict(guard_phi(None, "info", event)))
+    }

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 import x12gen
+from harness import Collected, in_memory_service
+
 from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
 from claimedit.service.events import ClaimAnnotated, ClaimRejected, DeadLetterHeaders, GroupAcknowledged
-from harness import Collected, in_memory_service
 
 pytestmark = pytest.mark.anyio
 
@@ -68,10 +69,10 @@ async def test_unreadable_input_goes_to_the_dlq_once_with_its_reason(kind: str, 
         await running.send(b"this is not an interchange", {"x-correlation-id": "poison-1"})
 
     headers = DeadLetterHeaders.from_headers(collected.headers("dlq")[0])
-    assert [b"this is not an interchange"] == collected.bodies("dlq")
-    assert ("unreadable", "poison-1") == (headers.reason_kind, headers.correlation_id)
+    assert collected.bodies("dlq") == [b"this is not an interchange"]
+    assert (headers.reason_kind, headers.correlation_id) == ("unreadable", "poison-1")
     assert headers.reason
-    assert [] == collected.bodies("annotated")
+    assert collected.bodies("annotated") == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -84,7 +85,7 @@ async def test_redelivered_input_yields_the_same_idempotency_keys(kind: str, pip
         await running.send(body)
 
     keys = [(e.idempotency_key, str(e.event_id)) for e in _annotated(collected)]
-    assert (6, 3) == (len(keys), len(set(keys)))
+    assert (len(keys), len(set(keys))) == (6, 3)
 
 
 def _failing(_data: bytes, _source: str) -> InputResult:
@@ -98,7 +99,7 @@ async def test_failure_is_retried_while_rabbitmq_counts_deliveries_below_the_lim
     async with in_memory_service("rabbit", _failing, collected, max_deliveries=3) as running:
         await running.send(b"ISA...", {"x-delivery-count": "1"})
 
-    assert {} == collected.by_output
+    assert collected.by_output == {}
 
 
 async def test_failure_at_the_delivery_limit_is_dead_lettered_with_the_reason() -> None:
@@ -108,7 +109,7 @@ async def test_failure_at_the_delivery_limit_is_dead_lettered_with_the_reason() 
         await running.send(b"ISA...", {"x-delivery-count": "2"})
 
     headers = DeadLetterHeaders.from_headers(collected.headers("dlq")[0])
-    assert ("processing-failed", 3) == (headers.reason_kind, headers.delivery_attempts)
+    assert (headers.reason_kind, headers.delivery_attempts) == ("processing-failed", 3)
     assert "RuntimeError" in headers.reason
 
 
@@ -119,7 +120,7 @@ async def test_failure_on_brokers_without_delivery_counts_is_dead_lettered_at_on
     async with in_memory_service(kind, _failing, collected) as running:
         await running.send(b"ISA...")
 
-    assert [b"ISA..."] == collected.bodies("dlq")
+    assert collected.bodies("dlq") == [b"ISA..."]
 
 
 async def test_annotated_event_carries_payer_and_verdict_headers_for_routing(pipeline: Pipeline) -> None:
@@ -140,4 +141,4 @@ async def test_output_names_come_from_settings(pipeline: Pipeline) -> None:
     async with in_memory_service("rabbit", pipeline.process, collected, **names) as running:
         await running.send(b"garbage")
 
-    assert ["out.d"] == [running.service.parts.names[key] for key in collected.by_output]
+    assert [running.service.parts.names[key] for key in collected.by_output] == ["out.d"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from claimedit.service.settings import SettingsError, load_settings
 
 
@@ -28,7 +29,7 @@ def test_environment_overrides_the_toml_file(tmp_path: Path, monkeypatch: pytest
 
     settings = load_settings(toml)
 
-    assert ("from.env", "rejected.toml", 3) == (settings.annotated, settings.rejected, settings.prefetch)
+    assert (settings.annotated, settings.rejected, settings.prefetch) == ("from.env", "rejected.toml", 3)
 
 
 def test_settings_file_can_be_named_by_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,7 +37,7 @@ def test_settings_file_can_be_named_by_the_environment(tmp_path: Path, monkeypat
     toml.write_text('dlq = "dead.letters"\n')
     monkeypatch.setenv("CLAIMEDIT_SETTINGS_FILE", str(toml))
 
-    assert "dead.letters" == load_settings().dlq
+    assert load_settings().dlq == "dead.letters"
 
 
 def test_unknown_scheme_is_a_clear_error_naming_the_variable() -> None:
@@ -51,7 +52,7 @@ def test_every_problem_is_listed_at_once(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(SettingsError) as error:
         load_settings()
 
-    assert ["max_deliveries", "prefetch"] == sorted(line.split()[0] for line in str(error.value).splitlines()[1:])
+    assert sorted(line.split()[0] for line in str(error.value).splitlines()[1:]) == ["max_deliveries", "prefetch"]
 
 
 def test_unknown_toml_key_is_rejected(tmp_path: Path) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 import x12gen
+from pyx12_check import pyx12_accepts
+
 from claimedit.x12.reader import read_claims
 from claimedit.x12.split import SplitError, split_claim
 from claimedit_edits.model import Claim
-from pyx12_check import pyx12_accepts
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def claims() -> list[Claim]:
 def test_every_split_claim_is_a_valid_837p_per_pyx12(claims: list[Claim]) -> None:
     verdicts = [pyx12_accepts(split_claim(claim, 7 + index).x12) for index, claim in enumerate(claims)]
 
-    assert [(True, "IK5*A~")] * 3 == [(valid, "IK5*A~" if "IK5*A~" in ack else ack) for valid, ack in verdicts]
+    assert [(valid, "IK5*A~" if "IK5*A~" in ack else ack) for valid, ack in verdicts] == [(True, "IK5*A~")] * 3
 
 
 def test_split_reads_back_as_exactly_that_claim_with_its_payer_and_patient(claims: list[Claim]) -> None:
@@ -38,9 +39,9 @@ def test_split_has_new_control_numbers_and_renumbered_levels(claims: list[Claim]
     split = split_claim(claims[1], 123)
     segments = split.x12.split("~")
 
-    assert ("000000123", "123", "0001") == (split.interchange_control, split.group_control, split.transaction_control)
-    assert "000000123" == segments[0].split("*")[13]
-    assert ["HL*1**20*1", "HL*2*1*22*0"] == [s for s in segments if s.startswith("HL*")]
+    assert (split.interchange_control, split.group_control, split.transaction_control) == ("000000123", "123", "0001")
+    assert segments[0].split("*")[13] == "000000123"
+    assert [s for s in segments if s.startswith("HL*")] == ["HL*1**20*1", "HL*2*1*22*0"]
 
 
 def test_split_is_deterministic_for_a_control_number(claims: list[Claim]) -> None:
