@@ -21,7 +21,7 @@ class TierEvidence:
 
 
 def _cm(value: Decimal) -> str:
-    return f"{value.normalize():f} cm"
+    return f"{value:f} cm"
 
 
 def _excision_evidence(statement: SizeStatement) -> TierEvidence:

@@ -1,0 +1,201 @@
+"""Per-edit YAML cases: 2300-loop segments wrapped in a fixed 005010X222A1 envelope and read with the reader.
+
+A case file ``cases/<CODE>.yml`` holds::
+
+    edit: LES001
+    cases:
+      - name: three-lesions-as-17000-x3
+        payer: {filing_indicator: MB, payer_id: "00120"}   # optional (default MB / 00120)
+        config: |                                         # optional TOML replacing the default config
+          extend_select = ["SIZ003"]
+        claim: |
+          CLM*LES001-F1*300***11:B:1*Y*A*Y*Y
+          HI*ABK:L570
+          LX*1
+          SV1*HC:17000*300*UN*3***1
+          DTP*472*D8*20250304
+        expect:                                           # [] for a passing case
+          - line: 1
+            severity: error                               # optional
+            fix: {action: change_units, suggested: "1"}   # optional, a subset of the Fix fields
+            message_contains: ["17003"]                   # optional
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from claimedit.x12.reader import read_claims
+from claimedit_edits.config import ConfigPolicy, load_config, parse_config
+from claimedit_edits.engine import Engine, Reference, Registry, SimpleIcd10Cm, load_registry
+from claimedit_edits.model import Claim, Finding
+from claimedit_edits.tables import Tables, load_tables
+
+__all__ = [
+    "CASES_DIR",
+    "Case",
+    "EditHarness",
+    "case_id",
+    "interchange",
+    "load_case_files",
+    "matches",
+]
+
+CASES_DIR = Path(__file__).with_name("cases")
+DEFAULT_PAYER = {"filing_indicator": "MB", "payer_id": "00120", "name": "FICTIONAL MEDICARE CONTRACTOR"}
+_PAYER_NAMES = {"MB": "FICTIONAL MEDICARE CONTRACTOR", "MC": "FICTIONAL STATE MEDICAID", "BL": "FICTIONAL BLUE PLAN"}
+
+
+@dataclass(frozen=True)
+class Case:
+    edit: str
+    name: str
+    claim: str
+    expect: list[dict[str, Any]]
+    payer: dict[str, str] = field(default_factory=dict)
+    config: str | None = None
+    source: str = ""
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.expect)
+
+
+def case_id(case: Case) -> str:
+    return f"{case.edit}-{'fail' if case.failing else 'pass'}-{case.name}"
+
+
+def load_case_files(directory: Path = CASES_DIR) -> list[Case]:
+    cases: list[Case] = []
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in data["cases"]:
+            cases.append(
+                Case(
+                    edit=data["edit"],
+                    name=entry["name"],
+                    claim=entry["claim"],
+                    expect=list(entry.get("expect") or []),
+                    payer=dict(entry.get("payer") or {}),
+                    config=entry.get("config"),
+                    source=path.name,
+                )
+            )
+    return cases
+
+
+def _segments(block: str) -> list[str]:
+    return [line.strip().rstrip("~") for line in block.strip().splitlines() if line.strip()]
+
+
+def _subscriber_loop(hl_number: int, index: int, payer: dict[str, str]) -> list[str]:
+    indicator = payer.get("filing_indicator", DEFAULT_PAYER["filing_indicator"])
+    payer_id = payer.get("payer_id", DEFAULT_PAYER["payer_id"])
+    name = payer.get("name", _PAYER_NAMES.get(indicator, "FICTIONAL COMMERCIAL HEALTH PLAN"))
+    return [
+        f"HL*{hl_number}*1*22*0",
+        f"SBR*P*18*******{indicator}",
+        f"NM1*IL*1*TESTPATIENT*CASE{index:04d}****MI*TESTMBR{index:04d}",
+        "N3*1 FICTION LANE",
+        "N4*ANYTOWN*OH*430000001",
+        "DMG*D8*19500101*F",
+        f"NM1*PR*2*{name}*****PI*{payer_id}",
+    ]
+
+
+def interchange(claims: Iterable[tuple[str, dict[str, str]]], control: int = 1) -> str:
+    """A 005010X222A1 interchange holding each (2300 segments, payer) claim under its own subscriber."""
+    body = [
+        f"ST*837*{control:04d}*005010X222A1",
+        f"BHT*0019*00*CASE{control:05d}*20260115*1200*CH",
+        "NM1*41*2*FICTIONAL DERMATOLOGY GROUP*****46*TESTSUB0001",
+        "PER*IC*BILLING OFFICE*TE*5555550100",
+        "NM1*40*2*TEST CLEARINGHOUSE*****46*TESTRECEIVER",
+        "HL*1**20*1",
+        "PRV*BI*PXC*207N00000X",
+        "NM1*85*2*FICTIONAL DERMATOLOGY GROUP*****XX*1900000104",
+        "N3*100 PRETEND PLAZA SUITE 1",
+        "N4*ANYTOWN*OH*430000001",
+        "REF*EI*990000001",
+    ]
+    for index, (block, payer) in enumerate(claims, start=1):
+        body += _subscriber_loop(index + 1, index, payer)
+        body += _segments(block)
+    body.append(f"SE*{len(body) + 1}*{control:04d}")
+    isa = (
+        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'CLAIMEDITTEST':15}*ZZ*{'TESTRECEIVER':15}*260115*1200*^*00501*"
+        f"{control:09d}*0*T*:"
+    )
+    gs = f"GS*HC*CLAIMEDITTEST*TESTRECEIVER*20260115*1200*{control}*X*005010X222A1"
+    return "~\n".join([isa, gs, *body, f"GE*1*{control}", f"IEA*1*{control:09d}"]) + "~\n"
+
+
+class _AnyCode:
+    """ICD-10-CM stand-in: the lesion edits never consult it; the core edits are not under test here."""
+
+    edition = "test stand-in"
+
+    def is_valid(self, code: str) -> bool:
+        return bool(code)
+
+    def is_billable(self, code: str) -> bool:
+        return bool(code)
+
+
+class EditHarness:
+    """Registry, tables and configurations built once per test session."""
+
+    def __init__(self) -> None:
+        self.registry: Registry = load_registry()
+        self.tables: Tables = load_tables()
+        self.reference = Reference(icd10cm=_AnyCode(), tables=self.tables)
+        self.default_policy: ConfigPolicy = load_config(None, self.registry)
+        self._engines: dict[str | None, Engine] = {}
+
+    def engine(self, config: str | None = None) -> Engine:
+        engine = self._engines.get(config)
+        if engine is None:
+            policy = self.default_policy if config is None else parse_config(config, self.registry)
+            engine = self._engines[config] = Engine(self.registry, self.reference, policy)
+        return engine
+
+    def full_engine(self) -> Engine:
+        """Every edit with the real ICD-10-CM code set (the core code-set edits included)."""
+        engine = self._engines.get("<full>")
+        if engine is None:
+            reference = Reference(icd10cm=SimpleIcd10Cm(), tables=self.tables)
+            engine = self._engines["<full>"] = Engine(self.registry, reference, self.default_policy)
+        return engine
+
+    def read(self, case: Case) -> Claim:
+        text = interchange([(case.claim, case.payer)])
+        claims = read_claims(text, source=case_id(case))
+        assert len(claims) == 1, f"{case_id(case)}: the case must read as exactly one claim"
+        return claims[0]
+
+    def findings(self, case: Case) -> list[Finding]:
+        return self.engine(case.config).check(self.read(case))
+
+
+def matches(finding: Finding, expected: dict[str, Any]) -> bool:
+    """A finding matches an expectation when every field the expectation names agrees."""
+    if "line" in expected and finding.line != expected["line"]:
+        return False
+    if "severity" in expected and finding.severity != expected["severity"]:
+        return False
+    for text in expected.get("message_contains", []):
+        if text not in finding.message:
+            return False
+    fix = expected.get("fix")
+    if fix is not None:
+        if finding.fix is None:
+            return False
+        actual = finding.fix.model_dump()
+        if any(str(actual.get(key)) != str(value) for key, value in fix.items()):
+            return False
+    return True

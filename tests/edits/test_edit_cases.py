@@ -1,0 +1,29 @@
+"""Every per-edit YAML case (cases/<CODE>.yml): failing claims draw exactly the expected findings of that
+edit, passing claims none. Test ids start with the edit code."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+cases = sys.modules["claimedit_tests_edits_cases"]
+CASES = cases.load_case_files()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[cases.case_id(case) for case in CASES])
+def test_edit_case(case: Any, harness: Any) -> None:
+    findings = harness.findings(case)
+    assert [] == [finding.message for finding in findings if finding.category == "internal"]
+    of_edit = [finding for finding in findings if finding.code == case.edit]
+    unmatched = [expected for expected in case.expect if not any(cases.matches(f, expected) for f in of_edit)]
+    expected_shape: tuple[int, list[Any]] = (len(case.expect), [])
+    assert expected_shape == (len(of_edit), unmatched), [f.model_dump() for f in of_edit]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[cases.case_id(case) for case in CASES])
+def test_case_claim_is_balanced(case: Any, harness: Any) -> None:
+    claim = harness.read(case)
+    assert claim.total_charge == sum((line.charge for line in claim.service_lines), Decimal(0))
