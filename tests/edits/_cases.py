@@ -74,18 +74,18 @@ def load_case_files(directory: Path = CASES_DIR) -> list[Case]:
     cases: list[Case] = []
     for path in sorted(directory.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for entry in data["cases"]:
-            cases.append(
-                Case(
-                    edit=data["edit"],
-                    name=entry["name"],
-                    claim=entry["claim"],
-                    expect=list(entry.get("expect") or []),
-                    payer=dict(entry.get("payer") or {}),
-                    config=entry.get("config"),
-                    source=path.name,
-                )
+        cases.extend(
+            Case(
+                edit=data["edit"],
+                name=entry["name"],
+                claim=entry["claim"],
+                expect=list(entry.get("expect") or []),
+                payer=dict(entry.get("payer") or {}),
+                config=entry.get("config"),
+                source=path.name,
             )
+            for entry in data["cases"]
+        )
     return cases
 
 

@@ -25,7 +25,8 @@ def _loud(findings: list[Any]) -> list[tuple[str, int | None, str]]:
 @pytest.mark.parametrize("entry", CLEAN, ids=[entry["name"] for entry in CLEAN])
 def test_clean_claim_draws_no_error_or_warning(entry: dict[str, Any], harness: Any) -> None:
     case = cases.Case(edit="", name=entry["name"], claim=entry["claim"], expect=[], payer=entry.get("payer") or {})
-    assert [] == _loud(harness.full_engine().check(harness.read(case)))
+    expected: list[tuple[str, int | None, str]] = []
+    assert expected == _loud(harness.full_engine().check(harness.read(case)))
 
 
 def test_precision_suite_covers_every_family_and_payer(harness: Any) -> None:
@@ -59,4 +60,5 @@ def test_project_clean_fixture_draws_no_lesion_error_or_warning(path: Path, harn
     claims = read_claims(path.read_bytes(), source=path.name)
     assert claims
     engine = harness.full_engine()
-    assert [] == [(claim.claim_id, item) for claim in claims for item in _loud(engine.check(claim))]
+    expected: list[tuple[str, tuple[str, int | None, str]]] = []
+    assert expected == [(claim.claim_id, item) for claim in claims for item in _loud(engine.check(claim))]
