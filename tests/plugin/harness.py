@@ -98,6 +98,11 @@ async def in_memory_service(
         handler = _collector(collected, key)
         if kind == "redis":
             broker.subscriber(stream=name, decoder=_raw)(handler)
+        elif kind == "rabbit":
+            from faststream.rabbit import ExchangeType, RabbitExchange, RabbitQueue  # noqa: PLC0415
+
+            exchange = RabbitExchange(service.settings.rabbit_exchange, type=ExchangeType.TOPIC, durable=True)
+            broker.subscriber(RabbitQueue(name, durable=True, routing_key=name), exchange, decoder=_raw)(handler)
         elif kind == "nats":
             broker.subscriber(name, stream=service.settings.nats_stream, decoder=_raw)(handler)
         else:

@@ -90,7 +90,14 @@ def _common(settings: ServiceSettings, logger: logging.Logger) -> dict[str, Any]
 
 
 def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
-    from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue  # noqa: PLC0415
+    from faststream.rabbit import (  # noqa: PLC0415
+        Channel,
+        ExchangeType,
+        QueueType,
+        RabbitBroker,
+        RabbitExchange,
+        RabbitQueue,
+    )
     from faststream.rabbit.prometheus import RabbitPrometheusMiddleware  # noqa: PLC0415
 
     broker = RabbitBroker(
@@ -100,10 +107,12 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
         **_common(settings, logger),
     )
     names = _names(settings)
-    output_queues = {key: RabbitQueue(name, durable=True) for key, name in names.items()}
+    exchange = RabbitExchange(settings.rabbit_exchange, type=ExchangeType.TOPIC, durable=True)
+    output_queues = {key: RabbitQueue(name, durable=True, routing_key=name) for key, name in names.items()}
     publishers = {
         key: broker.publisher(
             output_queues[key],
+            exchange,
             persist=True,
             schema=_DESCRIPTIONS[key][0],
             description=_DESCRIPTIONS[key][1],
@@ -149,8 +158,10 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
             return 1
 
     async def declare() -> None:
+        await broker.declare_exchange(exchange)
         for queue in output_queues.values():
-            await broker.declare_queue(queue)
+            declared = await broker.declare_queue(queue)
+            await declared.bind(settings.rabbit_exchange, routing_key=queue.name)
 
     return BrokerParts(broker, "rabbit", names, publish, subscribe, attempts, True, declare)
 
@@ -231,18 +242,29 @@ def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
         )
 
     def subscribe(handler: Handler, decoder: Decoder) -> Any:
-        return broker.subscriber(
+        description = "One X12 837P interchange per message (content type application/edi-x12)."
+        consumer = _consumer_name(settings)
+        new_entries = broker.subscriber(
+            stream=StreamSub(settings.input, group=settings.group, consumer=consumer),
+            ack_policy=AckPolicy.MANUAL,
+            decoder=decoder,
+            title=f"{settings.input}:consume",
+            description=description,
+        )(handler)
+        # XREADGROUP ">" never returns entries another consumer left unacknowledged (it crashed):
+        # a second subscriber reclaims those once idle for ack_wait_seconds (XAUTOCLAIM).
+        broker.subscriber(
             stream=StreamSub(
                 settings.input,
                 group=settings.group,
-                consumer=_consumer_name(settings),
+                consumer=f"{consumer}-reclaim",
                 min_idle_time=int(settings.ack_wait_seconds * 1000),
             ),
             ack_policy=AckPolicy.MANUAL,
             decoder=decoder,
-            title=f"{settings.input}:consume",
-            description="One X12 837P interchange per message (content type application/edi-x12).",
+            include_in_schema=False,
         )(handler)
+        return new_entries
 
     async def declare() -> None:
         return None

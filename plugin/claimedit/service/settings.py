@@ -81,6 +81,9 @@ class ServiceSettings(BaseSettings):
     dlq: str = "claims.dlq"
     group: str = "claimedit"
     """Consumer group (Redis, Kafka) or durable consumer name (NATS)."""
+    rabbit_exchange: str = "claimedit"
+    """RabbitMQ: durable topic exchange the outputs are published to (routing key = output name); the
+    service binds a durable queue of the same name to each, and replays bind their own."""
     nats_stream: str = "CLAIMEDIT"
     """JetStream stream holding the input and output subjects (created when missing)."""
     prefetch: int = Field(default=8, ge=1, le=1000)
@@ -118,7 +121,7 @@ class ServiceSettings(BaseSettings):
             raise ValueError(msg)
         return value
 
-    @field_validator("input", "annotated", "rejected", "acks", "dlq", "group", "nats_stream")
+    @field_validator("input", "annotated", "rejected", "acks", "dlq", "group", "nats_stream", "rabbit_exchange")
     @classmethod
     def _plain_name(cls, value: str) -> str:
         if not value or any(char.isspace() for char in value) or ">" in value or "*" in value:
