@@ -1,0 +1,72 @@
+"""Meta-tests: edit codes are unique and stable in form, every edit is documented in every section, every
+lesion-family edit has failing and passing cases, and docs/edits.md is what the registry renders."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimedit_edits.docs import docs_are_current, render_edits_markdown
+from claimedit_edits.engine import DOC_SECTIONS, load_registry
+from claimedit_edits.model import CATEGORIES
+
+cases = sys.modules["claimedit_tests_edits_cases"]
+REGISTRY = load_registry()
+LESION_EDITS = [edit for edit in REGISTRY if edit.module.startswith("claimedit_edits.rules.lesion.")]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "edits.md"
+CASE_COUNTS = Counter((case.edit, case.failing) for case in cases.load_case_files())
+
+
+def test_codes_and_names_are_unique() -> None:
+    codes = [edit.spec.code for edit in REGISTRY]
+    names = [edit.spec.name for edit in REGISTRY]
+    expected = (len(codes), len(names))
+    assert expected == (len(set(codes)), len(set(names)))
+
+
+def test_lesion_edits_use_their_own_code_prefixes_and_contract_categories() -> None:
+    wrong = [
+        edit.spec.code
+        for edit in LESION_EDITS
+        if edit.spec.code[:3] not in {"LES", "AON", "SIZ", "DXS", "MOD"} or edit.spec.category not in CATEGORIES
+    ]
+    expected_value = []
+    assert expected_value == wrong
+
+
+def test_every_contract_category_of_the_code_families_has_an_edit() -> None:
+    expected = {"lesion-units", "add-on", "size-tier", "modifier", "diagnosis"}
+    assert expected == {edit.spec.category for edit in LESION_EDITS}
+
+
+@pytest.mark.parametrize("edit", list(REGISTRY), ids=[edit.spec.code for edit in REGISTRY])
+def test_edit_is_documented_in_every_section(edit: Any) -> None:
+    sections = edit.doc_sections()
+    expected_value = []
+    assert expected_value == [heading for heading in DOC_SECTIONS if not sections.get(heading, "").strip()]
+
+
+@pytest.mark.parametrize("edit", LESION_EDITS, ids=[edit.spec.code for edit in LESION_EDITS])
+def test_edit_has_failing_and_passing_cases(edit: Any) -> None:
+    counts = (CASE_COUNTS[(edit.spec.code, True)] >= 1, CASE_COUNTS[(edit.spec.code, False)] >= 1)
+    expected = (True, True)
+    assert expected == counts
+
+
+def test_case_files_name_only_registered_edits() -> None:
+    expected_value = []
+    assert expected_value == sorted({code for code, _ in CASE_COUNTS} - set(REGISTRY.by_code))
+
+
+def test_docs_edits_md_is_not_stale() -> None:
+    assert docs_are_current(REGISTRY, DOCS), "docs/edits.md is stale: run `claimedit docs edits`"
+
+
+def test_docs_name_every_edit_once_as_a_section() -> None:
+    text = render_edits_markdown(REGISTRY)
+    counts = [text.count(f"\n### {edit.spec.code} ") for edit in REGISTRY]
+    assert [1] * len(counts) == counts
