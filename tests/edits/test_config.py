@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from claimedit_edits.config import ConfigError, parse_config
+from claimedit_edits.config import ConfigError, build_configured_engine, parse_config
+from claimedit_edits.tables.importer import ImportSource, import_ncci
 
 cases = sys.modules["claimedit_tests_edits_cases"]
 
@@ -86,3 +89,24 @@ def test_select_narrows_to_the_named_family_members(harness: Any) -> None:
     enabled = sorted(edit.spec.code for edit in harness.registry if selection.enabled(edit))
     expected = ["MOD001", "MOD002", "MOD004", "MOD005", "MOD006", "MOD007", "MOD008"]
     assert expected == enabled
+
+
+def test_configured_engine_loads_the_tables_directories_relative_to_the_config(tmp_path: Path, harness: Any) -> None:
+    official = Path(__file__).with_name("official")
+    import_ncci(
+        [ImportSource("mue", (official / "mue_practitioner.csv",))],
+        out_dir=tmp_path / "tables",
+        edition="2025Q1",
+        effective_from=dt.date(2025, 1, 1),
+    )
+    config = tmp_path / "claimedit.toml"
+    config.write_text('tables = ["tables"]\n', encoding="utf-8")
+    engine = build_configured_engine(config, harness.reference.icd10cm)
+    assert engine.reference.tables is not None
+    expected = "2025Q1"
+    assert expected == engine.reference.tables.at(dt.date(2025, 2, 1)).mue.edition.edition
+
+
+def test_missing_configuration_file_is_a_clear_error(tmp_path: Path, harness: Any) -> None:
+    with pytest.raises(ConfigError, match="cannot read configuration"):
+        build_configured_engine(tmp_path / "absent.toml", harness.reference.icd10cm)

@@ -30,10 +30,13 @@ def load_config(path: Path | None, registry: Registry) -> ConfigPolicy:
         text = source.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read configuration {source}: {exc.strerror}") from exc
-    return parse_config(text, registry, source=str(source))
+    return parse_config(text, registry, source=str(source), base_dir=source.parent)
 
 
-def parse_config(text: str, registry: Registry, *, source: str = "<config>") -> ConfigPolicy:
+def parse_config(
+    text: str, registry: Registry, *, source: str = "<config>", base_dir: Path | None = None
+) -> ConfigPolicy:
+    """Validate ``text``; relative ``tables`` directories are taken from ``base_dir`` (the file's folder)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -48,7 +51,7 @@ def parse_config(text: str, registry: Registry, *, source: str = "<config>") -> 
     problems = _unknown_references(config, registry)
     if problems:
         raise ConfigError(f"{source}: " + "; ".join(problems))
-    return ConfigPolicy(config, registry)
+    return ConfigPolicy(config, registry, base_dir=base_dir)
 
 
 def _unknown_references(config: EditsConfig, registry: Registry) -> list[str]:
@@ -87,15 +90,17 @@ def _unknown_references(config: EditsConfig, registry: Registry) -> list[str]:
 class ConfigPolicy(SelectionPolicy):
     """The default selection plus payer layers, applied in file order to the claims they match."""
 
-    def __init__(self, config: EditsConfig, registry: Registry) -> None:
+    def __init__(self, config: EditsConfig, registry: Registry, *, base_dir: Path | None = None) -> None:
         self.config = config
         self._registry = registry
+        self._base_dir = base_dir or Path.cwd()
         super().__init__(self._merge(Selection(), config))
         self._cache: dict[tuple[str, str], Selection] = {}
 
     @property
     def table_dirs(self) -> list[Path]:
-        return [Path(path) for path in self.config.tables]
+        """Extra table directories, relative ones taken from the configuration file's folder."""
+        return [self._base_dir / path for path in self.config.tables]
 
     def for_claim(self, claim: Claim) -> Selection:
         key = (claim.payer.payer_id, claim.payer.filing_indicator)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,26 +58,43 @@ def parse_sizes(notes: Iterable[str]) -> list[SizeStatement] | None:
     """Every size statement in ``notes``; None when a note mentions margins that cannot be tied to a lesion."""
     found: list[SizeStatement] = []
     for note in notes:
-        text = note.upper()
-        spans: list[tuple[int, int]] = []
-        for pattern, kind in ((_EXCISED, "excised"), (_LESION, "lesion")):
-            for match in pattern.finditer(text):
-                if any(start < match.end() and match.start() < end for start, end in spans):
-                    continue
-                spans.append(match.span())
-                margin = (
-                    _centimetres(match, "margin") if "margin" in pattern.groupindex and match.group("margin") else None
-                )
-                found.append(SizeStatement(kind, _centimetres(match, "size"), margin, match.group(0)))  # type: ignore[arg-type]
-        rest = "".join(
-            " " if any(start <= index < end for start, end in spans) else char for index, char in enumerate(text)
-        )
-        if _MARGIN_WORD.search(rest):
+        statements = _parse_note(note)
+        if statements is None:
             return None
-        found.extend(
-            SizeStatement("bare", _centimetres(match, "size"), None, match.group(0)) for match in _BARE.finditer(rest)
-        )
+        found.extend(statements)
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_note(note: str) -> tuple[SizeStatement, ...] | None:
+    """One note's statements (cached: practices repeat the same few notes across a file)."""
+    text = note.upper()
+    found: list[SizeStatement] = []
+    spans: list[tuple[int, int]] = []
+    patterns: tuple[tuple[re.Pattern[str], Kind], ...] = ((_EXCISED, "excised"), (_LESION, "lesion"))
+    for pattern, kind in patterns:
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in spans):
+                continue
+            spans.append(match.span())
+            has_margin = "margin" in pattern.groupindex and match.group("margin")
+            margin = _centimetres(match, "margin") if has_margin else None
+            found.append(SizeStatement(kind, _centimetres(match, "size"), margin, match.group(0)))
+    rest = _blank(text, spans)
+    if _MARGIN_WORD.search(rest):
+        return None
+    found.extend(
+        SizeStatement("bare", _centimetres(match, "size"), None, match.group(0)) for match in _BARE.finditer(rest)
+    )
+    return tuple(found)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the matched spans replaced by spaces, so the bare-size search skips them."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 _TIER_BOUNDS = ((Decimal("0.5"), 0), (Decimal("1.0"), 1), (Decimal("2.0"), 2), (Decimal("3.0"), 3), (Decimal("4.0"), 4))
