@@ -171,3 +171,24 @@ def test_cli_import_ncci_with_a_bad_date_is_bad_usage(tmp_path: Path) -> None:
         main(["tables", "import-ncci", "--out", str(tmp_path), "--edition", "x", "--effective-from", "Jan 2025"])
     expected = 2
     assert expected == exited.value.code
+
+
+def test_mue_with_adjudication_indicator_1_counts_each_line_alone(tmp_path: Path, harness: Any) -> None:
+    _import_all(tmp_path)
+    tables = load_tables(tmp_path)
+    engine = Engine(
+        harness.registry, Reference(icd10cm=harness.reference.icd10cm, tables=tables), harness.default_policy
+    )
+
+    def lines(*unit_counts: int) -> list[tuple[int | None, str | None]]:
+        body = "".join(
+            f"LX*{number}\nSV1*HC:20610*{50 * units}*UN*{units}***1\nDTP*472*D8*20250210\n"
+            for number, units in enumerate(unit_counts, start=1)
+        )
+        total = 50 * sum(unit_counts)
+        text = f"CLM*MAI1-{len(unit_counts)}*{total}***11:B:1*Y*A*Y*Y\nHI*ABK:M25561\n{body}"
+        claim = harness.read(cases.Case("LES007", "mai1", text, [], {"filing_indicator": "CI", "payer_id": "99903"}))
+        return [(f.line, f.fix.suggested if f.fix else None) for f in engine.check(claim) if f.code == "LES007"]
+
+    expected = ([(1, "2")], [])
+    assert expected == (lines(3), lines(2, 2))
