@@ -176,9 +176,13 @@ def create_service(
                 await service.health.stop()
             _log.info("service stopped")
 
+    async def ready() -> None:
+        _log.info("service ready", input=settings.input, kind=parts.kind)
+
     app = FastStream(
         parts.broker,
         lifespan=lifespan,
+        after_startup=[ready],
         logger=logging.getLogger("claimedit.faststream"),
         specification=AsyncAPI(
             title="claimedit",

@@ -114,6 +114,7 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
             output_queues[key],
             exchange,
             persist=True,
+            timeout=settings.publish_timeout_seconds,
             schema=_DESCRIPTIONS[key][0],
             description=_DESCRIPTIONS[key][1],
             title=f"{names[key]}:publish",
@@ -179,6 +180,7 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
         key: broker.publisher(
             name,
             stream=stream,
+            timeout=settings.publish_timeout_seconds,
             schema=_DESCRIPTIONS[key][0],
             description=_DESCRIPTIONS[key][1],
             title=f"{name}:publish",

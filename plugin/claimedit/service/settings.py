@@ -92,6 +92,8 @@ class ServiceSettings(BaseSettings):
     """After this many failed deliveries of one input it goes to the dead-letter queue."""
     ack_wait_seconds: float = Field(default=60.0, gt=0)
     """NATS: redelivery after this long without an ack."""
+    publish_timeout_seconds: float = Field(default=30.0, gt=0)
+    """How long one publish may wait for the broker's confirm before the input is retried."""
     graceful_timeout: float = Field(default=30.0, gt=0)
     """SIGTERM: seconds to finish in-flight messages before exiting."""
     edits_config: Path | None = None

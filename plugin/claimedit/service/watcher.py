@@ -23,7 +23,8 @@ from claimedit.service.settings import ServiceSettings
 
 __all__ = ["Gathered", "OutputWatcher"]
 
-_WATCHED = ("annotated", "acks", "dlq", "rejected")
+_QUIET: Any = None
+"""FastStream's logger argument: None turns its per-message log lines off."""
 
 
 @dataclass
@@ -110,7 +111,7 @@ class OutputWatcher:
         if kind == "rabbit":
             from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue  # noqa: PLC0415
 
-            broker: Any = RabbitBroker(settings.broker_url, logger=None)
+            broker: Any = RabbitBroker(settings.broker_url, logger=_QUIET)
             exchange = RabbitExchange(settings.rabbit_exchange, type=ExchangeType.TOPIC, durable=True)
             for output, name in names.items():
                 queue = RabbitQueue(
@@ -120,19 +121,19 @@ class OutputWatcher:
         elif kind == "nats":
             from faststream.nats import NatsBroker  # noqa: PLC0415
 
-            broker = NatsBroker(settings.broker_url, logger=None)
+            broker = NatsBroker(settings.broker_url, logger=_QUIET)
             for output, name in names.items():
                 broker.subscriber(name, decoder=_raw)(self._handler(output))
         elif kind == "redis":
             from faststream.redis import RedisBroker, StreamSub  # noqa: PLC0415
 
-            broker = RedisBroker(settings.broker_url, logger=None)
+            broker = RedisBroker(settings.broker_url, logger=_QUIET)
             for output, name in names.items():
                 broker.subscriber(stream=StreamSub(name, last_id="$"), decoder=_raw)(self._handler(output))
         else:
             from faststream.kafka import KafkaBroker  # noqa: PLC0415
 
-            broker = KafkaBroker(settings.broker_url.split("://", 1)[1], logger=None)
+            broker = KafkaBroker(settings.broker_url.split("://", 1)[1], logger=_QUIET)
             for output, name in names.items():
                 broker.subscriber(name, group_id=f"claimedit-watch-{tag}", decoder=_raw)(self._handler(output))
         return broker
@@ -162,7 +163,12 @@ class OutputWatcher:
             )
         elif kind == "nats":
             await self._broker.publish(
-                body, subject=name, headers=headers, correlation_id=correlation_id, stream=self.settings.nats_stream
+                body,
+                subject=name,
+                headers=headers,
+                correlation_id=correlation_id,
+                stream=self.settings.nats_stream,
+                timeout=self.settings.publish_timeout_seconds,
             )
         elif kind == "redis":
             await self._broker.publish(body, stream=name, headers=headers, correlation_id=correlation_id)
