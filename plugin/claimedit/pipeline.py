@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from claimedit._gc import gc_paused
 from claimedit.results import ClaimResult, GroupAck, InputResult, TransactionLocation, UnreadableResult
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import A1, InterchangeRead, TransactionRead, describe, read_input
@@ -36,12 +37,18 @@ class Pipeline:
         return cls(build_engine(config_path) if edits else None, Pyx12Validator() if validate else None)
 
     def process(self, data: bytes | str, source: str = "<input>") -> InputResult:
+        """Every claim of ``data`` with its findings, every unreadable piece, and the 999s."""
+        with gc_paused():
+            return self._process(data, source)
+
+    def _process(self, data: bytes | str, source: str) -> InputResult:
         claims: list[ClaimResult] = []
         unreadable: list[UnreadableResult] = []
         acks: list[GroupAck] = []
         seen = 0
         for read in read_input(data, source):
-            seen += count_clm_segments(read.chunk.text, read.chunk.delimiters)
+            in_chunk = _clm_segments_in(read)
+            seen += in_chunk
             if not read.readable:
                 unreadable.append(_unreadable_chunk(read))
                 continue
@@ -61,7 +68,7 @@ class Pipeline:
                     if self.engine is not None:
                         findings.extend(self.engine.check(claim))
                     claims.append(ClaimResult(claim, tuple(findings)))
-            stray = count_clm_segments(read.chunk.text, read.chunk.delimiters) - accounted
+            stray = in_chunk - accounted
             if stray > 0:
                 location = TransactionLocation(source, read.isa_control, segment_index=read.chunk.first_segment_index)
                 unreadable.append(UnreadableResult(location, stray, tuple(read.findings), raw=read.chunk.text))
@@ -71,6 +78,13 @@ class Pipeline:
         if self.validator is None or not read.supported_groups:
             return ValidationReport()
         return self.validator.validate(_text_for_pyx12(read))
+
+
+def _clm_segments_in(read: InterchangeRead) -> int:
+    """CLM segments in the raw chunk: counted on its segments, or by pattern when it is not X12."""
+    if read.chunk.delimiters is None:
+        return count_clm_segments(read.chunk.text)
+    return sum(1 for segment in read.chunk.segments if segment.tag == "CLM")
 
 
 def _unreadable_chunk(read: InterchangeRead) -> UnreadableResult:
@@ -107,7 +121,8 @@ def _text_for_pyx12(read: InterchangeRead) -> str:
     if groups != sum(1 for segment in read.chunk.segments if segment.tag == "GS") and keep[-1].startswith("IEA"):
         iea = keep[-1].split(element)
         keep[-1] = element.join([iea[0], str(groups), *iea[2:]])
-    return "".join(f"{segment}{delimiters.segment}\n" for segment in keep)
+    separator = delimiters.segment if delimiters.segment == "\n" else f"{delimiters.segment}\n"
+    return "".join(f"{segment}{separator}" for segment in keep)
 
 
 def _with_element(elements: tuple[str, ...], position: int, value: str, separator: str) -> str:
@@ -124,6 +139,7 @@ class _SyntaxIndex:
         self.everywhere: list[Finding] = []
         self.by_group: dict[str, list[Finding]] = defaultdict(list)
         self.by_transaction: dict[tuple[str, str], list[SyntaxError837]] = defaultdict(list)
+        self._ranges: dict[int, list[range]] = {}
         base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
         if report.fatal is not None:
             self.everywhere.append(
@@ -138,7 +154,9 @@ class _SyntaxIndex:
             if error.level == "interchange":
                 self.everywhere.append(_finding(error, base))
             elif error.level == "group":
-                self.by_group[error.group_control].append(_finding(error, replace(base, group_control=error.group_control)))
+                self.by_group[error.group_control].append(
+                    _finding(error, replace(base, group_control=error.group_control))
+                )
             else:
                 self.by_transaction[(error.group_control, error.transaction_control)].append(error)
 
@@ -146,11 +164,16 @@ class _SyntaxIndex:
         """Errors of the interchange, the group, this claim's own segments and the loops above it."""
         location = tx.location
         found = [*self.everywhere, *self.by_group.get(location.group_control, [])]
-        ranges = [_claim_range(other) for other in tx.claims]
+        errors = self.by_transaction.get((location.group_control, location.transaction_control))
+        if not errors:
+            return found
+        ranges = self._ranges.get(id(tx))
+        if ranges is None:
+            ranges = self._ranges[id(tx)] = [_claim_range(other) for other in tx.claims]
         own = _claim_range(claim)
-        for error in self.by_transaction.get((location.group_control, location.transaction_control), []):
-            if _concerns(error.segment_in_transaction, own, ranges):
-                found.append(_finding(error, location, claim))
+        found.extend(
+            _finding(error, location, claim) for error in errors if _concerns(error.segment_in_transaction, own, ranges)
+        )
         return found
 
 

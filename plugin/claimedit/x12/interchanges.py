@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claimedit.x12.tokens import Delimiters, DelimiterError, Segment, find_delimiters, split_segments
+from claimedit.x12.tokens import DelimiterError, Delimiters, Segment, find_delimiters, split_segments
 
 __all__ = ["Chunk", "count_clm_segments", "cut_interchanges"]
 
@@ -44,11 +44,8 @@ def cut_interchanges(text: str) -> list[Chunk]:
             break
         end = _interchange_end(text, position, delimiters)
         piece = text[position:end]
-        segments = split_segments(piece, delimiters)
-        renumbered = tuple(
-            Segment(segment.index + next_index - 1, segment.elements, segment.raw) for segment in segments
-        )
-        chunks.append(Chunk(piece, next_index, delimiters, renumbered))
+        segments = split_segments(piece, delimiters, first_index=next_index)
+        chunks.append(Chunk(piece, next_index, delimiters, tuple(segments)))
         next_index += len(segments)
         position = end
         while position < len(text) and text[position] in " \t\r\n":

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
 from claimedit.x12.interchanges import Chunk, count_clm_segments, cut_interchanges
 from claimedit.x12.syntax import syntax_finding
@@ -27,6 +28,7 @@ from claimedit_edits.model import (
     Provider,
     ServiceLine,
 )
+from claimedit_edits.model._trusted import trusted, trusted_update
 
 __all__ = [
     "A1",
@@ -106,7 +108,8 @@ def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
             syntax_finding("SYN006", "The input is empty: there is no interchange to read.", location=_file(source))
         )
         return [read]
-    return [_read_chunk(chunk, source) for chunk in cut_interchanges(text)]
+    with gc_paused():
+        return [_read_chunk(chunk, source) for chunk in cut_interchanges(text)]
 
 
 def read_claims(data: bytes | str, source: str = "") -> list[Claim]:
@@ -356,6 +359,7 @@ class _TransactionParser:
         self.component = delimiters.component
         self.tx = tx
         self.st_index = st.index
+        self._envelope_cache: Envelope | None = None
 
     def parse(self) -> None:
         envelope_fields: dict[str, str] = {}
@@ -389,7 +393,7 @@ class _TransactionParser:
             else:
                 self._header_or_party(segment, level, hierarchy, envelope_fields)
                 index += 1
-        self.tx.envelope = self._envelope(envelope_fields)
+        self.tx.envelope = self._envelope_cache or self._envelope(envelope_fields)
 
     def _claim_end(self, start: int) -> int:
         for index in range(start + 1, len(self.segments)):
@@ -421,13 +425,16 @@ class _TransactionParser:
     def _subscriber_update(self, segment: Segment, hierarchy: _Hierarchy) -> None:
         tag = segment.tag
         if tag == "SBR":
-            hierarchy.payer = hierarchy.payer.model_copy(
-                update={"responsibility": segment.get(1), "filing_indicator": segment.get(9)}
+            hierarchy.payer = trusted_update(
+                hierarchy.payer, responsibility=segment.get(1), filing_indicator=segment.get(9)
             )
-            hierarchy.subscriber = hierarchy.subscriber.model_copy(update={"relationship_code": segment.get(2)})
+            hierarchy.subscriber = trusted_update(hierarchy.subscriber, relationship_code=segment.get(2))
         elif tag == "NM1" and segment.get(1) == "PR":
-            hierarchy.payer = hierarchy.payer.model_copy(
-                update={"name": segment.get(3), "payer_id_qualifier": segment.get(8), "payer_id": segment.get(9)}
+            hierarchy.payer = trusted_update(
+                hierarchy.payer,
+                name=segment.get(3),
+                payer_id_qualifier=segment.get(8),
+                payer_id=segment.get(9),
             )
             hierarchy.in_payer_loop = True
         elif tag == "NM1" and segment.get(1) == "IL":
@@ -439,7 +446,8 @@ class _TransactionParser:
     def _envelope(self, fields: dict[str, str]) -> Envelope:
         isa, gs, st = self.isa, self.gs, self.st
         gs_version = gs.get(8) if gs else ""
-        return Envelope(
+        return trusted(
+            Envelope,
             isa_control=isa.get(13).strip(),
             isa_sender_qualifier=isa.get(5).strip(),
             isa_sender_id=isa.get(6).strip(),
@@ -500,12 +508,15 @@ class _TransactionParser:
                     if nm1_owner == "82":
                         rendering = _provider_from_nm1(segment)
                 elif tag == "PRV" and nm1_owner == "82" and rendering is not None:
-                    rendering = rendering.model_copy(update={"taxonomy": segment.get(3)})
+                    rendering = trusted_update(rendering, taxonomy=segment.get(3))
             else:
                 self._line_segment(segment, current)
         service_lines = tuple(self._service_line(line, diagnoses) for line in lines)
-        envelope = self._envelope(env_fields)
-        return Claim(
+        if self._envelope_cache is None:
+            self._envelope_cache = self._envelope(env_fields)
+        envelope = self._envelope_cache
+        return trusted(
+            Claim,
             claim_id=clm.get(1),
             total_charge=_decimal(clm.get(2)),
             place_of_service=facility[0],
@@ -525,14 +536,16 @@ class _TransactionParser:
             patient=hierarchy.patient,
             service_lines=service_lines,
             envelope=envelope,
-            location=ClaimLocation(
+            location=trusted(
+                ClaimLocation,
                 source=self.location.source,
                 interchange_control=self.location.interchange_control,
                 group_control=self.location.group_control,
                 transaction_control=self.location.transaction_control,
                 clm_segment_index=clm.index - self.st_index + 1,
             ),
-            segments=ClaimSegments(
+            segments=trusted(
+                ClaimSegments,
                 header=tuple(hierarchy.header),
                 billing_provider=tuple(hierarchy.billing_segments),
                 subscriber=tuple(hierarchy.subscriber_segments),
@@ -558,7 +571,9 @@ class _TransactionParser:
                 position += 1
             position += 1
             if qualifier in _DIAGNOSIS_QUALIFIERS and code:
-                found.append(Diagnosis(position=already + len(found) + 1, qualifier=qualifier, code=code.strip()))
+                found.append(
+                    trusted(Diagnosis, position=already + len(found) + 1, qualifier=qualifier, code=code.strip())
+                )
         return found
 
     def _line_segment(self, segment: Segment, line: dict[str, object]) -> None:
@@ -580,7 +595,7 @@ class _TransactionParser:
         elif tag == "PRV" and line.get("nm1_owner") == "82":
             rendering = line.get("rendering")
             if isinstance(rendering, Provider):
-                line["rendering"] = rendering.model_copy(update={"taxonomy": segment.get(3)})
+                line["rendering"] = trusted_update(rendering, taxonomy=segment.get(3))
 
     def _service_line(self, line: dict[str, object], diagnoses: list[Diagnosis]) -> ServiceLine:
         sv1 = line.get("sv1")
@@ -597,7 +612,8 @@ class _TransactionParser:
         notes = line["notes"]
         assert isinstance(notes, list)
         rendering = line.get("rendering")
-        return ServiceLine(
+        return trusted(
+            ServiceLine,
             number=int(str(line["number"])),
             segment_index=sv1.index - self.st_index + 1,
             procedure_qualifier=procedure[0],
@@ -618,7 +634,8 @@ class _TransactionParser:
 
 
 def _provider_from_nm1(segment: Segment) -> Provider:
-    return Provider(
+    return trusted(
+        Provider,
         entity_type=segment.get(2),
         last_or_organization_name=segment.get(3),
         first_name=segment.get(4),
@@ -629,34 +646,36 @@ def _provider_from_nm1(segment: Segment) -> Provider:
 def _billing_update(provider: Provider, segment: Segment) -> Provider:
     tag = segment.tag
     if tag == "PRV" and segment.get(1) == "BI":
-        return provider.model_copy(update={"taxonomy": segment.get(3)})
+        return trusted_update(provider, taxonomy=segment.get(3))
     if tag == "NM1" and segment.get(1) == "85":
         return _provider_from_nm1(segment).model_copy(update={"taxonomy": provider.taxonomy})
     if tag == "REF" and segment.get(1) in ("EI", "SY") and not provider.tax_id:
-        return provider.model_copy(update={"tax_id": segment.get(2), "tax_id_qualifier": segment.get(1)})
+        return trusted_update(provider, tax_id=segment.get(2), tax_id_qualifier=segment.get(1))
     return provider
 
 
 def _person_update(person: Person, segment: Segment, entity: str, relationship_tag: str) -> Person:
     tag = segment.tag
     if tag == "NM1" and segment.get(1) == entity:
-        return person.model_copy(
-            update={
-                "entity_type": segment.get(2),
-                "last_name": segment.get(3) or None,
-                "first_name": segment.get(4) or None,
-                "middle_name": segment.get(5) or None,
-                "member_id": segment.get(9) or None,
-            }
+        return trusted_update(
+            person,
+            entity_type=segment.get(2),
+            last_name=segment.get(3) or None,
+            first_name=segment.get(4) or None,
+            middle_name=segment.get(5) or None,
+            member_id=segment.get(9) or None,
         )
     if tag == "N3":
-        return person.model_copy(update={"address_line1": segment.get(1) or None, "address_line2": segment.get(2) or None})
+        return trusted_update(person, address_line1=segment.get(1) or None, address_line2=segment.get(2) or None)
     if tag == "N4":
-        return person.model_copy(
-            update={"city": segment.get(1) or None, "state": segment.get(2) or None, "postal_code": segment.get(3) or None}
+        return trusted_update(
+            person,
+            city=segment.get(1) or None,
+            state=segment.get(2) or None,
+            postal_code=segment.get(3) or None,
         )
     if tag == "DMG":
-        return person.model_copy(update={"date_of_birth": segment.get(2) or None, "gender": segment.get(3) or None})
+        return trusted_update(person, date_of_birth=segment.get(2) or None, gender=segment.get(3) or None)
     if relationship_tag and tag == relationship_tag:
-        return person.model_copy(update={"relationship_code": segment.get(1)})
+        return trusted_update(person, relationship_code=segment.get(1))
     return person

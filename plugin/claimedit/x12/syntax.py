@@ -26,20 +26,45 @@ class SyntaxKind:
 SYNTAX_FINDINGS: dict[str, SyntaxKind] = {
     kind.code: kind
     for kind in (
-        SyntaxKind("SYN001", "implementation-guide-violation", "error",
-                   "A segment or element breaks the 005010X222A1 implementation guide (pyx12 validation)."),
-        SyntaxKind("SYN002", "unsupported-transaction", "error",
-                   "The group or transaction is not an 837P 005010X222A1 (e.g. 4010, 837I): nothing is read from it."),
-        SyntaxKind("SYN003", "errata-version-read-as-a1", "info",
-                   "GS08/ST03 carry 005010X222A2 or 005010X222: the claims are read as 005010X222A1."),
-        SyntaxKind("SYN004", "empty-segment", "error",
-                   "An empty segment (two terminators in a row) stands in the transaction."),
-        SyntaxKind("SYN005", "envelope-error", "error",
-                   "ISA/IEA, GS/GE or ST/SE do not match: a trailer is missing or a count or control number differs."),
-        SyntaxKind("SYN006", "not-an-interchange", "error",
-                   "The input, or part of it, is not an X12 interchange: no readable ISA segment."),
-        SyntaxKind("SYN007", "unreadable-claim-structure", "error",
-                   "A claim's segments could not be read into a claim (missing CLM elements, SV1 without LX ...)."),
+        SyntaxKind(
+            "SYN001",
+            "implementation-guide-violation",
+            "error",
+            "A segment or element breaks the 005010X222A1 implementation guide (pyx12 validation).",
+        ),
+        SyntaxKind(
+            "SYN002",
+            "unsupported-transaction",
+            "error",
+            "The group or transaction is not an 837P 005010X222A1 (e.g. 4010, 837I): nothing is read from it.",
+        ),
+        SyntaxKind(
+            "SYN003",
+            "errata-version-read-as-a1",
+            "info",
+            "GS08/ST03 carry 005010X222A2 or 005010X222: the claims are read as 005010X222A1.",
+        ),
+        SyntaxKind(
+            "SYN004", "empty-segment", "error", "An empty segment (two terminators in a row) stands in the transaction."
+        ),
+        SyntaxKind(
+            "SYN005",
+            "envelope-error",
+            "error",
+            "ISA/IEA, GS/GE or ST/SE do not match: a trailer is missing or a count or control number differs.",
+        ),
+        SyntaxKind(
+            "SYN006",
+            "not-an-interchange",
+            "error",
+            "The input, or part of it, is not an X12 interchange: no readable ISA segment.",
+        ),
+        SyntaxKind(
+            "SYN007",
+            "unreadable-claim-structure",
+            "error",
+            "A claim's segments could not be read into a claim (missing CLM elements, SV1 without LX ...).",
+        ),
     )
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ISA_LENGTH", "Delimiters", "DelimiterError", "Segment", "decode", "find_delimiters", "split_segments"]
+__all__ = ["ISA_LENGTH", "DelimiterError", "Delimiters", "Segment", "decode", "find_delimiters", "split_segments"]
 
 ISA_LENGTH = 106
 _BOM = "\ufeff"
@@ -28,22 +28,25 @@ class Delimiters:
     segment: str = "~"
 
 
-@dataclass(frozen=True)
 class Segment:
     """One segment: ``index`` is its 1-based position in the input, counting empty segments."""
 
-    index: int
-    elements: tuple[str, ...]
-    """elements[0] is the segment id; elements[1] is the first data element."""
-    raw: str
+    __slots__ = ("elements", "index", "raw", "tag")
 
-    @property
-    def tag(self) -> str:
-        return self.elements[0] if self.elements else ""
+    def __init__(self, index: int, elements: tuple[str, ...], raw: str) -> None:
+        self.index = index
+        self.elements = elements
+        """elements[0] is the segment id; elements[1] is the first data element."""
+        self.raw = raw
+        self.tag = elements[0] if elements else ""
 
     def get(self, position: int) -> str:
         """Data element ``position`` (1-based) or an empty string when absent."""
-        return self.elements[position] if position < len(self.elements) else ""
+        elements = self.elements
+        return elements[position] if position < len(elements) else ""
+
+    def __repr__(self) -> str:
+        return f"Segment({self.index}, {self.tag})"
 
 
 def decode(data: bytes | str) -> str:
@@ -85,14 +88,14 @@ def find_delimiters(text: str, start: int = 0) -> Delimiters:
     return Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
 
 
-def split_segments(text: str, delimiters: Delimiters) -> list[Segment]:
-    """All segments of ``text`` in order; blanks around segments are dropped, empty segments kept."""
+def split_segments(text: str, delimiters: Delimiters, first_index: int = 1) -> list[Segment]:
+    """All segments of ``text`` in order, numbered from ``first_index``; blanks dropped, empty segments kept."""
     pieces = text.split(delimiters.segment)
     if pieces and not pieces[-1].strip(_WHITESPACE):
         pieces.pop()
-    segments: list[Segment] = []
     element = delimiters.element
-    for index, piece in enumerate(pieces, start=1):
-        raw = piece.strip(_WHITESPACE)
-        segments.append(Segment(index, tuple(raw.split(element)) if raw else (), raw))
-    return segments
+    stripped = [piece.strip(_WHITESPACE) for piece in pieces]
+    return [
+        Segment(index, tuple(raw.split(element)) if raw else (), raw)
+        for index, raw in enumerate(stripped, start=first_index)
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from claimedit.results import GroupAck
 
-__all__ = ["SyntaxError837", "Pyx12Validator", "ValidationReport"]
+__all__ = ["Pyx12Validator", "SyntaxError837", "ValidationReport"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Pyx12Validator:
         _silence_pyx12_logging()
         self._param = pyx12.params.params()
         self._maps: dict[str, Any] = {}
+        self._segment_errors: dict[tuple[int, str], list[Any]] = {}
         self._map_index = pyx12.map_index.map_index(None)
         self._load_map = pyx12.map_if.load_map_file
         self.map_for("x12.control.00501.xml")
@@ -68,10 +69,10 @@ class Pyx12Validator:
 
     def validate(self, text: str) -> ValidationReport:
         """Walk ``text`` (one interchange) through the maps; collect errors and the 999 per group."""
+        import pyx12.errh_json  # noqa: PLC0415
         import pyx12.error_999  # noqa: PLC0415
         import pyx12.error_handler  # noqa: PLC0415
         import pyx12.errors  # noqa: PLC0415
-        import pyx12.errh_json  # noqa: PLC0415
         import pyx12.x12file  # noqa: PLC0415
 
         report = ValidationReport()
@@ -86,6 +87,9 @@ class Pyx12Validator:
         except pyx12.errors.EngineError as exc:
             report.fatal = f"pyx12 could not validate the interchange: {exc}"
             return report
+        except Exception as exc:  # noqa: BLE001  (a validator crash must reject, not lose, the claims)
+            report.fatal = f"pyx12 failed while validating ({type(exc).__name__})"
+            return report
         finally:
             src.close()
         out = io.StringIO()
@@ -93,13 +97,15 @@ class Pyx12Validator:
         errh.accept(visitor)
         report.errors = list(_errors_from_json(json.loads(out.getvalue())))
         ack = io.StringIO()
-        errh.accept(pyx12.error_999.error_999_visitor(ack, src.get_term()))
+        try:
+            errh.accept(pyx12.error_999.error_999_visitor(ack, src.get_term()))
+        except Exception as exc:  # noqa: BLE001  (no GS reached: there is no group to acknowledge)
+            report.fatal = report.fatal or f"pyx12 found no functional group to acknowledge ({type(exc).__name__})"
         report.acks = split_999(ack.getvalue())
         return report
 
     def _walk(self, src: Any, errh: Any) -> None:
         import pyx12.map_if  # noqa: PLC0415
-        from pyx12.map_if._segment import apply_segment_errors  # noqa: PLC0415
         from pyx12.map_walker import apply_walk_errors, walk_tree  # noqa: PLC0415
 
         control_map = self.map_for("x12.control.00501.xml")
@@ -155,9 +161,36 @@ class Pyx12Validator:
                 errh.add_seg(node, seg, src.get_seg_count(), src.get_cur_line(), src.get_ls_id())
                 errh.handle_errors(src.pop_errors())
             assert isinstance(node, pyx12.map_if.segment_if)
-            apply_segment_errors(node, seg, errh)
+            self._apply_segment_errors(node, seg, errh)
         src.cleanup()
         errh.handle_errors(src.pop_errors())
+
+    def _apply_segment_errors(self, node: Any, seg: Any, errh: Any) -> None:
+        """pyx12's ``apply_segment_errors`` with its pure ``is_valid_errors`` memoized per map node and text.
+
+        Most segments of a claim stream repeat (PRV, SBR, DTP, SV1 with the same code and charge ...);
+        their element checks give the same errors every time, so they are computed once.
+        """
+        key = (id(node), seg.format())
+        errors = self._segment_errors.get(key)
+        if errors is None:
+            _ok, errors = node.is_valid_errors(seg)
+            if len(self._segment_errors) >= _MEMO_LIMIT:
+                self._segment_errors.clear()
+            self._segment_errors[key] = errors
+        cursor = None
+        for error in errors:
+            if error.map_node is None:
+                errh.seg_error("8", error.err_str, error.err_val)
+                continue
+            if error.map_node is not cursor:
+                errh.add_ele(error.map_node)
+                cursor = error.map_node
+            errh.ele_error(error.err_cde, error.err_str, error.err_val, error.refdes)
+
+
+_MEMO_LIMIT = 200_000
+"""Distinct segment texts remembered per process (a few tens of MB at most)."""
 
 
 def _silence_pyx12_logging() -> None:
@@ -194,7 +227,9 @@ def _segment_errors(segment: dict[str, Any], gs: str, st: str) -> list[SyntaxErr
     position = segment.get("seg_count")
     position = int(position) if isinstance(position, int) else None
     found = [
-        SyntaxError837(gs, st, position, seg_id, "", str(error.get("err_cde", "")), str(error.get("err_str", "")), "segment")
+        SyntaxError837(
+            gs, st, position, seg_id, "", str(error.get("err_cde", "")), str(error.get("err_str", "")), "segment"
+        )
         for error in segment.get("errors", [])
     ]
     for element in segment.get("elements", []):
@@ -202,7 +237,9 @@ def _segment_errors(segment: dict[str, Any], gs: str, st: str) -> list[SyntaxErr
         if element.get("subele_pos"):
             name += f"-{int(element['subele_pos']):02d}"
         found.extend(
-            SyntaxError837(gs, st, position, seg_id, name, str(error.get("err_cde", "")), str(error.get("err_str", "")), "element")
+            SyntaxError837(
+                gs, st, position, seg_id, name, str(error.get("err_cde", "")), str(error.get("err_str", "")), "element"
+            )
             for error in element.get("errors", [])
         )
     return found
