@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import importlib.util
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -42,11 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-validate", action="store_true", help="skip pyx12 implementation-guide validation (faster, no 999)"
     )
     replay.add_argument("--broker", default=None, metavar="URL", help="replay through a running claimedit service")
-    replay.add_argument("--expect", type=Path, default=None, metavar="DIR", help="with --broker: golden files to compare")
+    replay.add_argument(
+        "--expect", type=Path, default=None, metavar="DIR", help="with --broker: golden files to compare"
+    )
     replay.set_defaults(handler=_replay)
     for name in _SUBCOMMAND_MODULES:
-        if importlib.util.find_spec(name) is None:  # TEMPORARY until both land
-            continue
         module: Any = importlib.import_module(name)
         module.add_subparsers(subparsers)
     return parser
@@ -59,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.handler(args)
     except BrokenPipeError:
         # The reader of our output went away (``| head``): not an error of ours; keep Python quiet on exit.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115, PTH123
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
     return status
 

@@ -8,7 +8,7 @@ CPU; everything expensive (pyx12 maps, reference tables, the edit registry) is l
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from claimedit._gc import gc_paused

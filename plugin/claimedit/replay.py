@@ -13,13 +13,9 @@ from claimedit.pipeline import Pipeline
 from claimedit.replay_output import result_lines
 from claimedit.x12.syntax import syntax_finding
 
-__all__ = ["FileProblem", "discover", "replay_files", "write_jsonl", "write_table"]
+__all__ = ["discover", "replay_files", "write_jsonl", "write_table"]
 
 _SKIPPED_SUFFIXES = frozenset({".jsonl", ".json", ".md", ".toml", ".yaml", ".yml", ".tsv", ".csv", ".py"})
-
-
-class FileProblem(Exception):
-    """A path could not be read (missing, unreadable): reported, not fatal."""
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
@@ -79,8 +75,13 @@ def write_table(lines: list[dict[str, Any]], out: TextIO) -> None:
         for finding in findings:
             row_line = "" if finding.get("line") is None else str(finding["line"])
             table.add_row(
-                Path(line["source"]).name, claim, line["verdict"], row_line,
-                finding["code"], finding["severity"], finding["message"],
+                Path(line["source"]).name,
+                claim,
+                line["verdict"],
+                row_line,
+                finding["code"],
+                finding["severity"],
+                finding["message"],
             )
     console.print(table)
     verdicts = Counter(line["verdict"] for line in lines)

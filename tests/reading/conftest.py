@@ -25,6 +25,4 @@ def fixture_files() -> list[Path]:
 def sample_files() -> list[Path]:
     if not SAMPLES.is_dir():
         return []
-    return sorted(
-        path for path in SAMPLES.rglob("*") if path.is_file() and path.suffix not in (".md", ".tsv")
-    )
+    return sorted(path for path in SAMPLES.rglob("*") if path.is_file() and path.suffix not in (".md", ".tsv"))

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
-import re
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pyx12.error_handler
+import pyx12.errors
+import pyx12.params
+import pyx12.x12context
 
+from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import read_claims
 from claimedit.x12.tokens import decode
 
@@ -18,11 +23,6 @@ from .conftest import fixture_files, sample_files
 
 def _pyx12_claims(text: str) -> list[dict[str, Any]] | None:
     """Claims as pyx12's X12ContextReader sees them, or None when pyx12 cannot read the file."""
-    import pyx12.error_handler
-    import pyx12.errors
-    import pyx12.params
-    import pyx12.x12context
-
     logging.getLogger("pyx12").setLevel(logging.CRITICAL + 1)
     try:
         reader = pyx12.x12context.X12ContextReader(
@@ -33,64 +33,58 @@ def _pyx12_claims(text: str) -> list[dict[str, Any]] | None:
             if node.id != "2000B":
                 continue
             payer = node.first("2010BB")
-            for claim in [*node.select("2300"), *node.select("2000C/2300")]:
-                claims.append(
-                    {
-                        "claim_id": claim.get_value("CLM01"),
-                        "total": claim.get_value("CLM02"),
-                        "pos": claim.get_value("CLM05-1"),
-                        "payer_id": payer.get_value("NM109") if payer else None,
-                        "filing": node.get_value("SBR09") or "",
-                        "lines": [
-                            (
-                                int(line.get_value("LX01")),
-                                line.get_value("SV101-2"),
-                                tuple(
-                                    m for m in (line.get_value(f"SV101-{i}") for i in range(3, 7)) if m
-                                ),
-                                line.get_value("SV102"),
-                                line.get_value("SV104"),
-                                tuple(
-                                    int(p) for p in (line.get_value(f"SV107-{i}") for i in range(1, 5)) if p
-                                ),
-                                line.get_value("DTP[472]03"),
-                                line.get_value("REF[6R]02") or "",
-                            )
-                            for line in claim.select("2400")
-                        ],
-                    }
-                )
+            claims.extend(
+                {
+                    "claim_id": claim.get_value("CLM01"),
+                    "total": claim.get_value("CLM02"),
+                    "pos": claim.get_value("CLM05-1"),
+                    "payer_id": payer.get_value("NM109") if payer else None,
+                    "filing": node.get_value("SBR09") or "",
+                    "lines": [
+                        (
+                            int(line.get_value("LX01")),
+                            line.get_value("SV101-2"),
+                            tuple(m for m in (line.get_value(f"SV101-{i}") for i in range(3, 7)) if m),
+                            line.get_value("SV102"),
+                            line.get_value("SV104"),
+                            tuple(int(p) for p in (line.get_value(f"SV107-{i}") for i in range(1, 5)) if p),
+                            line.get_value("DTP[472]03"),
+                            line.get_value("REF[6R]02") or "",
+                        )
+                        for line in claim.select("2400")
+                    ],
+                }
+                for claim in [*node.select("2300"), *node.select("2000C/2300")]
+            )
         return claims
     except (pyx12.errors.X12Error, pyx12.errors.EngineError):
         return None
 
 
 def _ours(text: str) -> list[dict[str, Any]]:
-    out = []
-    for claim in read_claims(text):
-        out.append(
-            {
-                "claim_id": claim.claim_id,
-                "total": _plain(claim.total_charge),
-                "pos": claim.place_of_service,
-                "payer_id": claim.payer.payer_id,
-                "filing": claim.payer.filing_indicator,
-                "lines": [
-                    (
-                        line.number,
-                        line.procedure_code,
-                        line.modifiers,
-                        _plain(line.charge),
-                        _plain(line.units),
-                        line.diagnosis_pointers,
-                        _raw_date(line),
-                        line.control_number,
-                    )
-                    for line in claim.service_lines
-                ],
-            }
-        )
-    return out
+    return [
+        {
+            "claim_id": claim.claim_id,
+            "total": _plain(claim.total_charge),
+            "pos": claim.place_of_service,
+            "payer_id": claim.payer.payer_id,
+            "filing": claim.payer.filing_indicator,
+            "lines": [
+                (
+                    line.number,
+                    line.procedure_code,
+                    line.modifiers,
+                    _plain(line.charge),
+                    _plain(line.units),
+                    line.diagnosis_pointers,
+                    _raw_date(line),
+                    line.control_number,
+                )
+                for line in claim.service_lines
+            ],
+        }
+        for claim in read_claims(text)
+    ]
 
 
 def _plain(value: object) -> str:
@@ -126,6 +120,4 @@ def test_fast_reader_reads_the_same_claims_as_pyx12(path: Path) -> None:
 
 
 def _clm_count(text: str) -> int:
-    from claimedit.x12.interchanges import count_clm_segments
-
     return count_clm_segments(text)

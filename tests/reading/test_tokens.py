@@ -10,19 +10,24 @@ ISA = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240
 
 
 def test_fixed_length_isa_gives_its_four_delimiters() -> None:
-    assert ("*", ":", "^", "~") == tuple(vars(find_delimiters(ISA)).values())
+    assert tuple(vars(find_delimiters(ISA)).values()) == ("*", ":", "^", "~")
 
 
 def test_other_delimiters_are_read_from_their_positions() -> None:
     isa = ISA.replace("*", "|").replace(":~", ">\n").replace("|^|", "|{|")
     delimiters = find_delimiters(isa)
-    assert ("|", ">", "{", "\n") == (delimiters.element, delimiters.component, delimiters.repetition, delimiters.segment)
+    assert (delimiters.element, delimiters.component, delimiters.repetition, delimiters.segment) == (
+        "|",
+        ">",
+        "{",
+        "\n",
+    )
 
 
 def test_trimmed_isa_is_read_by_counting_elements() -> None:
     trimmed = "ISA*00**00**ZZ*SUB*ZZ*REC*240801*1200*^*00501*000000001*0*T*:~GS*HC~"
-    assert ":" == find_delimiters(trimmed).component
-    assert "~" == find_delimiters(trimmed).segment
+    assert find_delimiters(trimmed).component == ":"
+    assert find_delimiters(trimmed).segment == "~"
 
 
 @pytest.mark.parametrize(
@@ -43,9 +48,9 @@ def test_bom_and_leading_blank_lines_are_dropped_before_the_isa() -> None:
 
 
 def test_latin1_bytes_are_decoded_without_losing_a_byte() -> None:
-    assert "NM1*IL*1*MÜLLER~" == decode("NM1*IL*1*MÜLLER~".encode("latin-1"))
+    assert decode("NM1*IL*1*MÜLLER~".encode("latin-1")) == "NM1*IL*1*MÜLLER~"
 
 
 def test_blanks_between_segments_are_dropped_and_empty_segments_kept() -> None:
     segments = split_segments("A*1~\r\n  B*2~~C*3~\n", find_delimiters(ISA))
-    assert [("A", 1), ("B", 2), ("", 3), ("C", 4)] == [(segment.tag, segment.index) for segment in segments]
+    assert [(segment.tag, segment.index) for segment in segments] == [("A", 1), ("B", 2), ("", 3), ("C", 4)]

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 __all__ = [
     "PHI",
@@ -30,7 +30,7 @@ __all__ = [
     "safe_dump",
 ]
 
-PHI_MARK = {"phi": True}
+PHI_MARK: dict[str, JsonValue] = {"phi": True}
 PHI = Field(default=None, repr=False, json_schema_extra=PHI_MARK)
 """Field marker for protected health information: hidden from repr, logs and events."""
 
@@ -263,4 +263,3 @@ def safe_dump(model: BaseModel, *, exclude: frozenset[str] = frozenset({"segment
 
 class _JsonReady(BaseModel):
     value: dict[str, Any]
-

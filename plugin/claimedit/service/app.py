@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
+import multiprocessing
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -31,10 +32,10 @@ from claimedit.service.outputs import (
     HEADER_SUBMITTER,
     InputMeta,
     Outgoing,
-    build_outputs,
     dead_letter,
     input_sha256,
 )
+from claimedit.service.processing import Processed, process_in_worker, process_input, start_worker, worker_ready
 from claimedit.service.settings import ServiceSettings, load_settings, redact_url
 
 __all__ = ["ClaimeditService", "Processor", "create_app", "create_service"]
@@ -54,6 +55,7 @@ class ClaimeditService:
     metrics: ServiceMetrics
     app: FastStream
     processor: Processor | None = None
+    pool: ProcessPoolExecutor | None = None
     health: HealthServer | None = None
     in_flight: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -62,8 +64,8 @@ class ClaimeditService:
         meta = self._meta(body, message)
         with structlog.contextvars.bound_contextvars(correlation_id=meta.correlation_id):
             try:
-                outputs = self._outputs(body, meta)
-                await self._publish_all(outputs)
+                processed = await self._process(body, meta)
+                await self._publish_all(processed.outputs)
             except Exception as exc:  # noqa: BLE001  (any failure: retry, bounded, then dead-letter)
                 await self._failed(body, meta, message, exc)
                 return
@@ -81,31 +83,28 @@ class ClaimeditService:
             delivery_attempts=self.parts.delivery_attempts(message),
         )
 
-    def _outputs(self, body: bytes, meta: InputMeta) -> list[Outgoing]:
-        if self.processor is None:
+    async def _process(self, body: bytes, meta: InputMeta) -> Processed:
+        now = dt.datetime.now(dt.UTC)
+        if self.pool is not None:
+            loop = asyncio.get_running_loop()
+            processed = await loop.run_in_executor(self.pool, process_in_worker, body, meta, now)
+        elif self.processor is not None:
+            processed = process_input(self.processor, body, meta, now)
+        else:
             msg = "the pipeline is not loaded (the lifespan did not run)"
             raise RuntimeError(msg)
-        started = time.perf_counter()
-        result = self.processor(body, meta.source)
-        self.metrics.processing_seconds.observe(time.perf_counter() - started)
-        outputs = build_outputs(result, body, meta, now=dt.datetime.now(dt.UTC))
-        self.metrics.observe(result)
-        verdicts: dict[str, int] = {}
-        for item in result.claims:
-            verdicts[item.verdict] = verdicts.get(item.verdict, 0) + 1
+        self.metrics.observe(processed)
         _log.info(
             "input processed",
-            interchange_controls=sorted(
-                {ack.interchange_control for ack in result.acks} | {c.claim.envelope.isa_control for c in result.claims}
-            ),
-            group_controls=sorted({c.claim.envelope.gs_control for c in result.claims}),
-            claim_ids=[item.claim.claim_id for item in result.claims],
-            verdicts=verdicts,
-            unreadable=len(result.unreadable),
-            outputs=len(outputs),
+            interchange_controls=processed.interchange_controls,
+            group_controls=processed.group_controls,
+            claim_ids=processed.claim_ids,
+            verdicts=processed.verdicts,
+            unreadable=processed.unreadable,
+            outputs=len(processed.outputs),
             delivery_attempts=meta.delivery_attempts,
         )
-        return outputs
+        return processed
 
     async def _publish_all(self, outputs: list[Outgoing]) -> None:
         await asyncio.gather(*(self.parts.publish(outgoing) for outgoing in outputs))
@@ -156,7 +155,16 @@ def create_service(
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
-        if service.processor is None:
+        if service.processor is None and settings.workers > 0:
+            service.pool = ProcessPoolExecutor(
+                settings.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_worker,
+                initargs=(settings.edits_config, settings.validate_x12),
+            )
+            loop = asyncio.get_running_loop()
+            await asyncio.gather(*(loop.run_in_executor(service.pool, worker_ready) for _ in range(settings.workers)))
+        elif service.processor is None:
             from claimedit.pipeline import Pipeline  # noqa: PLC0415  (maps and tables load here, not at import)
 
             pipeline = await asyncio.to_thread(
@@ -174,6 +182,8 @@ def create_service(
         finally:
             if service.health is not None:
                 await service.health.stop()
+            if service.pool is not None:
+                service.pool.shutdown(wait=True, cancel_futures=False)
             _log.info("service stopped")
 
     async def ready() -> None:

@@ -28,7 +28,7 @@ from faststream.middlewares import AckPolicy
 from prometheus_client import CollectorRegistry
 
 from claimedit.service.events import ClaimAnnotated, ClaimRejected, GroupAcknowledged
-from claimedit.service.outputs import X12_CONTENT_TYPE, Destination, Outgoing
+from claimedit.service.outputs import Destination, Outgoing
 from claimedit.service.settings import ServiceSettings
 
 __all__ = ["BrokerParts", "build_broker"]
@@ -65,13 +65,11 @@ def _names(settings: ServiceSettings) -> dict[Destination, str]:
 
 
 def _payload(outgoing: Outgoing) -> bytes:
-    if isinstance(outgoing.payload, bytes):
-        return outgoing.payload
-    return outgoing.payload.model_dump_json().encode()
+    return outgoing.payload
 
 
 def _content_type(outgoing: Outgoing) -> str:
-    return X12_CONTENT_TYPE if isinstance(outgoing.payload, bytes) else "application/json"
+    return outgoing.content_type
 
 
 def build_broker(settings: ServiceSettings, *, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:

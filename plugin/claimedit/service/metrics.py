@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from claimedit.results import InputResult
+from claimedit.service.processing import Processed
 
 __all__ = ["ServiceMetrics"]
 
@@ -44,10 +44,11 @@ class ServiceMetrics:
             ),
         )
 
-    def observe(self, result: InputResult) -> None:
-        for item in result.claims:
-            self.claims.labels(verdict=item.verdict).inc()
-            for finding in item.findings:
-                self.findings.labels(code=finding.code, severity=finding.severity).inc()
-        for unreadable in result.unreadable:
-            self.claims.labels(verdict="unreadable").inc(unreadable.claims_inside)
+    def observe(self, processed: Processed) -> None:
+        self.processing_seconds.observe(processed.seconds)
+        for verdict, count in processed.verdicts.items():
+            self.claims.labels(verdict=verdict).inc(count)
+        for (code, severity), count in processed.findings.items():
+            self.findings.labels(code=code, severity=severity).inc(count)
+        if processed.unreadable_claims:
+            self.claims.labels(verdict="unreadable").inc(processed.unreadable_claims)

@@ -8,8 +8,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel
-
 from claimedit.results import ClaimResult, GroupAck, InputResult, UnreadableResult
 from claimedit.service.events import (
     ClaimAnnotated,
@@ -63,11 +61,27 @@ class Outgoing:
     """One message to publish: an event model, or raw bytes with headers for the dead-letter queue."""
 
     destination: Destination
-    payload: BaseModel | bytes
+    payload: bytes
+    content_type: str
     idempotency_key: str
     event_id: str
     correlation_id: str
     headers: dict[str, str] = field(default_factory=dict)
+
+
+def _event(
+    destination: Destination, event: ClaimAnnotated | ClaimRejected | GroupAcknowledged, headers: dict[str, str]
+) -> Outgoing:
+    payload = event.model_dump_json().encode()
+    return Outgoing(
+        destination,
+        payload,
+        "application/json",
+        event.idempotency_key,
+        str(event.event_id),
+        event.correlation_id,
+        headers,
+    )
 
 
 def input_sha256(body: bytes) -> str:
@@ -148,7 +162,7 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
         "x-claimedit-payer-id": item.claim.payer.payer_id,
         "x-claimedit-verdict": verdict,
     }
-    out = [Outgoing("annotated", annotated, key, str(annotated.event_id), meta.correlation_id, headers)]
+    out = [_event("annotated", annotated, headers)]
     if verdict == "rejected":
         rejected = ClaimRejected(
             event_id=event_id_for("claim.rejected", key),
@@ -156,7 +170,7 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
             ack_277ca=write_277ca(item, control_number=control_number_for(key, "277"), processed=now),
             **identity,
         )
-        out.append(Outgoing("rejected", rejected, key, str(rejected.event_id), meta.correlation_id, headers))
+        out.append(_event("rejected", rejected, headers))
     return out
 
 
@@ -176,7 +190,7 @@ def _ack_output(ack: GroupAck, index: int, meta: InputMeta, ref: InputRef, now: 
         ack_999=ack.x12,
     )
     headers = {HEADER_CORRELATION: meta.correlation_id, "x-claimedit-idempotency-key": key}
-    return Outgoing("acks", event, key, str(event.event_id), meta.correlation_id, headers)
+    return _event("acks", event, headers)
 
 
 def dead_letter(
@@ -214,7 +228,7 @@ def dead_letter(
             separators=(",", ":"),
         ),
     )
-    return Outgoing("dlq", body, key, headers.event_id, meta.correlation_id, headers.to_headers())
+    return Outgoing("dlq", body, X12_CONTENT_TYPE, key, headers.event_id, meta.correlation_id, headers.to_headers())
 
 
 def _unreadable_reason(item: UnreadableResult) -> str:

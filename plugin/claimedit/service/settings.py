@@ -98,6 +98,8 @@ class ServiceSettings(BaseSettings):
     """SIGTERM: seconds to finish in-flight messages before exiting."""
     edits_config: Path | None = None
     """TOML edit configuration handed to the pipeline (select/ignore, severities, payer layers)."""
+    workers: int = Field(default=0, ge=0, le=64)
+    """Processes running the pipeline: 0 runs it in the event loop; N > 0 starts N worker processes."""
     validate_x12: bool = True
     """Validate against the implementation guide with pyx12 (findings and 999s)."""
     health_host: str = "127.0.0.1"

@@ -270,7 +270,9 @@ def _read_transaction(
             )
         )
     try:
-        _TransactionParser(isa, gs, st, segments, location, delimiters, tx).parse()
+        _TransactionParser(
+            isa=isa, gs=gs, st=st, segments=segments, location=location, delimiters=delimiters, tx=tx
+        ).parse()
     except _StructureError as exc:
         tx.claims.clear()
         tx.unreadable = True
@@ -329,10 +331,10 @@ class _Hierarchy:
 
     header: list[str] = field(default_factory=list)
     billing_segments: list[str] = field(default_factory=list)
-    billing_provider: Provider = Provider()
+    billing_provider: Provider = field(default_factory=Provider)
     subscriber_segments: list[str] = field(default_factory=list)
-    subscriber: Person = Person()
-    payer: Payer = Payer()
+    subscriber: Person = field(default_factory=Person)
+    payer: Payer = field(default_factory=Payer)
     patient_segments: list[str] = field(default_factory=list)
     patient: Person | None = None
     in_payer_loop: bool = False
@@ -344,6 +346,7 @@ class _TransactionParser:
 
     def __init__(
         self,
+        *,
         isa: Segment,
         gs: Segment | None,
         st: Segment,
@@ -468,7 +471,9 @@ class _TransactionParser:
             **fields,
         )
 
-    def _claim(self, segments: list[Segment], hierarchy: _Hierarchy, env_fields: dict[str, str]) -> Claim:
+    def _claim(  # noqa: PLR0912  (one branch per segment kind of the 2300 loop reads best as one walk)
+        self, segments: list[Segment], hierarchy: _Hierarchy, env_fields: dict[str, str]
+    ) -> Claim:
         clm = segments[0]
         if not clm.get(1):
             raise _StructureError("CLM01 (patient control number) is empty.", clm)

@@ -104,7 +104,7 @@ class Pyx12Validator:
         report.acks = split_999(ack.getvalue())
         return report
 
-    def _walk(self, src: Any, errh: Any) -> None:
+    def _walk(self, src: Any, errh: Any) -> None:  # noqa: PLR0912, PLR0915  (mirrors x12n_document's walk)
         import pyx12.map_if  # noqa: PLC0415
         from pyx12.map_walker import apply_walk_errors, walk_tree  # noqa: PLC0415
 
@@ -264,13 +264,23 @@ def split_999(text: str) -> list[GroupAck]:
         elif current:
             current.append(segment)
             if segment.startswith(f"SE{element}"):
-                acks.append(_group_ack(isa, gs, current, element, terminator, iea_control, gs_control))
+                acks.append(
+                    _group_ack(
+                        isa=isa,
+                        gs=gs,
+                        body=current,
+                        element=element,
+                        terminator=terminator,
+                        isa_control=iea_control,
+                        gs_control=gs_control,
+                    )
+                )
                 current = []
     return acks
 
 
 def _group_ack(
-    isa: str, gs: str, body: list[str], element: str, terminator: str, isa_control: str, gs_control: str
+    *, isa: str, gs: str, body: list[str], element: str, terminator: str, isa_control: str, gs_control: str
 ) -> GroupAck:
     ak1 = next((s.split(element) for s in body if s.startswith(f"AK1{element}")), [])
     ak9 = next((s.split(element) for s in body if s.startswith(f"AK9{element}")), [])
