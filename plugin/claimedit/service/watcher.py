@@ -59,8 +59,9 @@ async def _raw(message: StreamMessage[Any]) -> bytes:
 class OutputWatcher:
     """``async with OutputWatcher(settings) as watcher``: publish with :meth:`send`, collect with :meth:`wait`."""
 
-    def __init__(self, settings: ServiceSettings) -> None:
+    def __init__(self, settings: ServiceSettings, *, watch_rejected: bool = True) -> None:
         self.settings = settings
+        self.watch_rejected = watch_rejected
         self.by_correlation: dict[str, Gathered] = {}
         self.received: list[tuple[str, str]] = []
         """(output, idempotency key) of every message seen, duplicates included."""
@@ -105,7 +106,8 @@ class OutputWatcher:
     def _build(self) -> Any:
         settings = self.settings
         names = {"annotated": settings.annotated, "acks": settings.acks, "dlq": settings.dlq}
-        names["rejected"] = settings.rejected
+        if self.watch_rejected:
+            names["rejected"] = settings.rejected
         kind = settings.broker_kind
         tag = uuid.uuid4().hex[:8]
         if kind == "rabbit":
@@ -178,11 +180,11 @@ class OutputWatcher:
 
     async def wait(self, correlation_ids: Iterable[str], timeout: float) -> list[str]:
         """Wait until every input is complete or ``timeout`` passes; returns the incomplete correlation ids."""
-        wanted = list(correlation_ids)
+        missing = list(correlation_ids)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            missing = [cid for cid in wanted if not self._gathered(cid).complete]
+            missing = [cid for cid in missing if not self._gathered(cid).complete]
             remaining = deadline - loop.time()
             if not missing or remaining <= 0:
                 return missing
