@@ -87,12 +87,13 @@ class Running:
 
 @asynccontextmanager
 async def in_memory_service(
-    kind: str, processor: Processor, collected: Collected, **settings: Any
+    kind: str, processor: Processor | None, collected: Collected, *, pool: Any = None, **settings: Any
 ) -> AsyncIterator[Running]:
     """The service on ``kind``'s TestBroker with ``processor`` as its pipeline and collectors on every output."""
     service = create_service(
         load_settings(broker_url=IN_MEMORY_URLS[kind], health_port=0, **settings), processor=processor
     )
+    service.pool = pool
     broker: Any = service.parts.broker
     for key, name in service.parts.names.items():
         handler = _collector(collected, key)

@@ -142,3 +142,27 @@ async def test_output_names_come_from_settings(pipeline: Pipeline) -> None:
         await running.send(b"garbage")
 
     assert [running.service.parts.names[key] for key in collected.by_output] == ["out.d"]
+
+
+@pytest.mark.slow
+async def test_worker_processes_yield_the_same_events_as_the_event_loop(pipeline: Pipeline) -> None:
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    from claimedit.service.processing import start_worker  # noqa: PLC0415
+
+    body = x12gen.interchange(x12gen.synthetic_claims(4), control=11).encode()
+    inline, pooled = Collected(), Collected()
+    spawn = multiprocessing.get_context("spawn")
+
+    async with in_memory_service("rabbit", pipeline.process, inline) as running:
+        await running.send(body, {"x-correlation-id": "same"})
+    with ProcessPoolExecutor(1, mp_context=spawn, initializer=start_worker, initargs=(None, True)) as pool:
+        async with in_memory_service("rabbit", None, pooled, pool=pool) as running:
+            await running.send(body, {"x-correlation-id": "same"})
+
+    def comparable(collected: Collected) -> list[tuple[str, str, str]]:
+        return sorted((event.idempotency_key, event.verdict, event.claim_x12) for event in _annotated(collected))
+
+    assert comparable(pooled) == comparable(inline)
+    assert len(pooled.bodies("acks")) == len(inline.bodies("acks"))
