@@ -166,3 +166,29 @@ async def test_worker_processes_yield_the_same_events_as_the_event_loop(pipeline
 
     assert comparable(pooled) == comparable(inline)
     assert len(pooled.bodies("acks")) == len(inline.bodies("acks"))
+
+
+@pytest.mark.slow
+async def test_a_dead_pipeline_worker_is_replaced_and_the_input_retried() -> None:
+    import os  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+
+    from claimedit.service.app import start_pool  # noqa: PLC0415
+    from claimedit.service.settings import load_settings  # noqa: PLC0415
+
+    pool = await start_pool(load_settings(workers=1))
+    body = x12gen.interchange(x12gen.synthetic_claims(1)).encode()
+    collected = Collected()
+
+    async with in_memory_service("rabbit", None, collected, pool=pool, workers=1) as running:
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        await running.send(body, {"x-delivery-count": "0"})
+        outputs_after_crash = dict(collected.by_output)
+        await running.send(body, {"x-delivery-count": "1"})
+        replaced = running.service.pool
+
+    assert (outputs_after_crash, replaced is not pool) == ({}, True)
+    assert len(collected.bodies("annotated")) == 1
+    assert replaced is not None
+    replaced.shutdown()

@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -86,8 +87,16 @@ class ClaimeditService:
     async def _process(self, body: bytes, meta: InputMeta) -> Processed:
         now = dt.datetime.now(dt.UTC)
         if self.pool is not None:
-            loop = asyncio.get_running_loop()
-            processed = await loop.run_in_executor(self.pool, process_in_worker, body, meta, now)
+            pool = self.pool
+            try:
+                processed = await asyncio.get_running_loop().run_in_executor(pool, process_in_worker, body, meta, now)
+            except BrokenProcessPool:
+                # a worker died (OOM killer ...): replace the pool once, retry this input by redelivery
+                if self.pool is pool:
+                    _log.error("pipeline worker died: restarting the worker pool")
+                    self.pool = await start_pool(self.settings)
+                    pool.shutdown(wait=False, cancel_futures=True)
+                raise
         elif self.processor is not None:
             processed = process_input(self.processor, body, meta, now)
         else:
@@ -130,6 +139,19 @@ class ClaimeditService:
         self.metrics.inputs.labels(outcome="dead-lettered").inc()
 
 
+async def start_pool(settings: ServiceSettings) -> ProcessPoolExecutor:
+    """``settings.workers`` spawned processes, each with its pipeline loaded before the first message."""
+    pool = ProcessPoolExecutor(
+        settings.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=start_worker,
+        initargs=(settings.edits_config, settings.validate_x12),
+    )
+    loop = asyncio.get_running_loop()
+    await asyncio.gather(*(loop.run_in_executor(pool, worker_ready) for _ in range(settings.workers)))
+    return pool
+
+
 async def _raw_body(message: StreamMessage[Any]) -> bytes:
     """Decoder: the X12 bytes as sent, whatever the content type says."""
     body: bytes = message.body
@@ -156,14 +178,7 @@ def create_service(
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
         if service.processor is None and settings.workers > 0:
-            service.pool = ProcessPoolExecutor(
-                settings.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker,
-                initargs=(settings.edits_config, settings.validate_x12),
-            )
-            loop = asyncio.get_running_loop()
-            await asyncio.gather(*(loop.run_in_executor(service.pool, worker_ready) for _ in range(settings.workers)))
+            service.pool = await start_pool(settings)
         elif service.processor is None:
             from claimedit.pipeline import Pipeline  # noqa: PLC0415  (maps and tables load here, not at import)
 
