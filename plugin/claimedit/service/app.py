@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import structlog
@@ -58,7 +58,6 @@ class ClaimeditService:
     processor: Processor | None = None
     pool: ProcessPoolExecutor | None = None
     health: HealthServer | None = None
-    in_flight: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def handle(self, body: bytes, message: StreamMessage[Any]) -> None:
         """Process one input; ack only after every output was confirmed, else nack (bounded) or dead-letter."""
