@@ -7,6 +7,7 @@ CPU; everything expensive (pyx12 maps, reference tables, the edit registry) is l
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -63,8 +64,8 @@ class Pipeline:
                         UnreadableResult(tx.location, tx.clm_segments, tuple(tx.findings + read.findings), raw=tx.raw)
                     )
                     continue
-                for claim in tx.claims:
-                    findings = [*read.findings, *tx.findings, *syntax.for_claim(tx, claim)]
+                for number, claim in enumerate(tx.claims):
+                    findings = [*read.findings, *tx.findings, *syntax.for_claim(tx, number)]
                     if self.engine is not None:
                         findings.extend(self.engine.check(claim))
                     claims.append(ClaimResult(claim, tuple(findings)))
@@ -139,7 +140,7 @@ class _SyntaxIndex:
         self.everywhere: list[Finding] = []
         self.by_group: dict[str, list[Finding]] = defaultdict(list)
         self.by_transaction: dict[tuple[str, str], list[SyntaxError837]] = defaultdict(list)
-        self._ranges: dict[int, list[range]] = {}
+        self._sorted: dict[int, list[list[SyntaxError837]]] = {}
         base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
         if report.fatal is not None:
             self.everywhere.append(
@@ -154,42 +155,57 @@ class _SyntaxIndex:
             if error.level == "interchange":
                 self.everywhere.append(_finding(error, base))
             elif error.level == "group":
-                self.by_group[error.group_control].append(
-                    _finding(error, replace(base, group_control=error.group_control))
-                )
+                group = replace(base, group_control=error.group_control)
+                self.by_group[error.group_control].append(_finding(error, group))
             else:
                 self.by_transaction[(error.group_control, error.transaction_control)].append(error)
 
-    def for_claim(self, tx: TransactionRead, claim: Claim) -> list[Finding]:
-        """Errors of the interchange, the group, this claim's own segments and the loops above it."""
+    def for_claim(self, tx: TransactionRead, claim_number: int) -> list[Finding]:
+        """Errors of the interchange, the group, the claim's own segments and the loops above it."""
         location = tx.location
         found = [*self.everywhere, *self.by_group.get(location.group_control, [])]
         errors = self.by_transaction.get((location.group_control, location.transaction_control))
         if not errors:
             return found
-        ranges = self._ranges.get(id(tx))
-        if ranges is None:
-            ranges = self._ranges[id(tx)] = [_claim_range(other) for other in tx.claims]
-        own = _claim_range(claim)
-        found.extend(
-            _finding(error, location, claim) for error in errors if _concerns(error.segment_in_transaction, own, ranges)
-        )
+        per_claim = self._sorted.get(id(tx))
+        if per_claim is None:
+            per_claim = self._sorted[id(tx)] = _sort_to_claims(tx.claims, errors)
+        claim = tx.claims[claim_number]
+        found.extend(_finding(error, location, claim) for error in per_claim[claim_number])
         return found
 
 
-def _claim_range(claim: Claim) -> range:
-    start = claim.location.clm_segment_index
-    return range(start, start + len(claim.segments.claim))
+def _sort_to_claims(claims: list[Claim], errors: list[SyntaxError837]) -> list[list[SyntaxError837]]:
+    """Each error to the claims it concerns, in O(errors x log claims).
 
-
-def _concerns(position: int | None, own: range, ranges: list[range]) -> bool:
-    """An error inside a claim concerns that claim; one in the loops above concerns the claims after it."""
-    if position is None or position in own:
-        return True
-    if any(position in other for other in ranges):
-        return False
-    claims_after = [other for other in ranges if other.start > position]
-    return not claims_after or own in claims_after
+    An error inside a claim's 2300/2400 segments concerns that claim; one in an HL loop's own segments
+    (billing provider, subscriber, patient) concerns the claims below that loop; anything else (ST, BHT,
+    1000A/B, SE, or no position) concerns every claim of the transaction.
+    """
+    starts = [claim.location.clm_segment_index for claim in claims]
+    ends = [start + len(claim.segments.claim) for start, claim in zip(starts, claims, strict=True)]
+    owners: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for number, claim in enumerate(claims):
+        for loop in claim.location.loop_ranges:
+            owners[loop].append(number)
+    loops = sorted(owners)
+    loop_starts = [loop[0] for loop in loops]
+    per_claim: list[list[SyntaxError837]] = [[] for _ in claims]
+    for error in errors:
+        position = error.segment_in_transaction
+        if position is not None:
+            at = bisect_right(starts, position) - 1
+            if at >= 0 and position < ends[at]:
+                per_claim[at].append(error)
+                continue
+            at = bisect_right(loop_starts, position) - 1
+            if at >= 0 and position < loops[at][1]:
+                for number in owners[loops[at]]:
+                    per_claim[number].append(error)
+                continue
+        for own in per_claim:
+            own.append(error)
+    return per_claim
 
 
 def _finding(error: SyntaxError837, location: TransactionLocation, claim: Claim | None = None) -> Finding:

@@ -76,7 +76,9 @@ class ClaimLocation(_Frozen):
     interchange_control: str = ""
     group_control: str = ""
     transaction_control: str = ""
-    clm_segment_index: int = Field(description="1-based index of the CLM segment in the transaction (ST = 1)")
+    clm_segment_index: int = Field(description="1-based position of the CLM segment in the transaction (ST = 1)")
+    loop_ranges: tuple[tuple[int, int], ...] = ()
+    """Positions (start inclusive, end exclusive) of the own segments of the HL loops above the claim."""
 
 
 class Provider(_Frozen):

@@ -261,6 +261,8 @@ def _read_transaction(
             )
         )
     segments = [segment for segment in body if segment.elements]
+    for position, segment in enumerate(segments, start=1):
+        segment.position = position
     if segments[-1].tag != "SE":
         tx.findings.append(
             syntax_finding(
@@ -337,6 +339,8 @@ class _Hierarchy:
     payer: Payer = field(default_factory=Payer)
     patient_segments: list[str] = field(default_factory=list)
     patient: Person | None = None
+    loop_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Own segments (HL up to the next HL or CLM) of the billing, subscriber and patient loops above."""
     in_payer_loop: bool = False
     """Inside 2010BB: its N3/N4 belong to the payer, not the subscriber."""
 
@@ -361,7 +365,6 @@ class _TransactionParser:
         self.delimiters = delimiters
         self.component = delimiters.component
         self.tx = tx
-        self.st_index = st.index
         self._envelope_cache: Envelope | None = None
 
     def parse(self) -> None:
@@ -370,11 +373,16 @@ class _TransactionParser:
         level = ""  # "", "20", "22", "23"
         index = 1
         segments = self.segments
+        open_loop: tuple[str, int] | None = None
         while index < len(segments):
             segment = segments[index]
             tag = segment.tag
+            if open_loop is not None and tag in ("HL", "CLM", "SE"):
+                hierarchy.loop_ranges[open_loop[0]] = (open_loop[1], segment.position)
+                open_loop = None
             if tag == "HL":
                 level = segment.get(3)
+                open_loop = (level, segment.position)
                 if level == "20":
                     hierarchy = _Hierarchy(header=hierarchy.header)
                     hierarchy.billing_segments = [segment.raw]
@@ -383,6 +391,7 @@ class _TransactionParser:
                     hierarchy.subscriber, hierarchy.payer = Person(), Payer()
                     hierarchy.in_payer_loop = False
                     hierarchy.patient_segments, hierarchy.patient = [], None
+                    hierarchy.loop_ranges.pop("23", None)
                 elif level == "23":
                     hierarchy.patient_segments = [segment.raw]
                     hierarchy.patient = Person()
@@ -547,7 +556,8 @@ class _TransactionParser:
                 interchange_control=self.location.interchange_control,
                 group_control=self.location.group_control,
                 transaction_control=self.location.transaction_control,
-                clm_segment_index=clm.index - self.st_index + 1,
+                clm_segment_index=clm.position,
+                loop_ranges=tuple(hierarchy.loop_ranges.values()),
             ),
             segments=trusted(
                 ClaimSegments,
@@ -620,7 +630,7 @@ class _TransactionParser:
         return trusted(
             ServiceLine,
             number=int(str(line["number"])),
-            segment_index=sv1.index - self.st_index + 1,
+            segment_index=sv1.position,
             procedure_qualifier=procedure[0],
             procedure_code=procedure[1] if len(procedure) > 1 else "",
             modifiers=tuple(modifier for modifier in procedure[2:6] if modifier),

@@ -31,7 +31,7 @@ class Delimiters:
 class Segment:
     """One segment: ``index`` is its 1-based position in the input, counting empty segments."""
 
-    __slots__ = ("elements", "index", "raw", "tag")
+    __slots__ = ("elements", "index", "position", "raw", "tag")
 
     def __init__(self, index: int, elements: tuple[str, ...], raw: str) -> None:
         self.index = index
@@ -39,6 +39,8 @@ class Segment:
         """elements[0] is the segment id; elements[1] is the first data element."""
         self.raw = raw
         self.tag = elements[0] if elements else ""
+        self.position = 0
+        """1-based position in its transaction (ST = 1), empty segments not counted, as pyx12 counts."""
 
     def get(self, position: int) -> str:
         """Data element ``position`` (1-based) or an empty string when absent."""
