@@ -39,7 +39,7 @@ def test_fixture_replays_to_its_golden_file(pipeline: Pipeline, path: Path) -> N
 
 def test_every_golden_file_has_its_fixture() -> None:
     orphans = [p.name for p in (REPO / "x12_fixtures").rglob("*.jsonl") if not p.with_suffix(".x12").exists()]
-    assert [] == orphans
+    assert orphans == []
 
 
 def test_fixture_outcomes_cover_every_verdict_and_category() -> None:
@@ -52,5 +52,12 @@ def test_fixture_outcomes_cover_every_verdict_and_category() -> None:
             categories.update(finding["category"] for finding in line["findings"])
     assert {"accepted", "accepted_with_warnings", "rejected", "unreadable"} == verdicts
     assert {
-        "x12-syntax", "balancing", "code-set", "lesion-units", "add-on", "size-tier", "modifier", "diagnosis"
+        "x12-syntax",
+        "balancing",
+        "code-set",
+        "lesion-units",
+        "add-on",
+        "size-tier",
+        "modifier",
+        "diagnosis",
     } <= categories

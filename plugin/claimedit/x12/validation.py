@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,8 +223,22 @@ def _level_errors(node: dict[str, Any], gs: str, st: str, level: str) -> list[Sy
     ]
 
 
+_PHI_SEGMENTS = frozenset({"NM1", "N3", "N4", "DMG", "REF", "PER", "PAT"})
+"""Segments that may carry a patient's or subscriber's name, address, birth date or member id."""
+_QUOTED_VALUE = re.compile(r'"[^"]*"|^\([^)]*\)')
+
+
+def redact_values(message: str) -> str:
+    """A pyx12 message with the data values it quotes replaced by ``…`` (element names are kept)."""
+    return _QUOTED_VALUE.sub("…", message)
+
+
 def _segment_errors(segment: dict[str, Any], gs: str, st: str) -> list[SyntaxError837]:
     seg_id = str(segment.get("seg_id") or "")
+    if seg_id in _PHI_SEGMENTS:
+        element_errors = [error for element in segment.get("elements", []) for error in element.get("errors", [])]
+        for error in [*segment.get("errors", []), *element_errors]:
+            error["err_str"] = redact_values(str(error.get("err_str", "")))
     position = segment.get("seg_count")
     position = int(position) if isinstance(position, int) else None
     found = [
