@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import x12gen
+from harness import remove_resources, unique_names
 
 from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
@@ -38,47 +39,13 @@ def broker_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-def _names(unique: str) -> dict[str, Any]:
-    return {
-        "input": f"t{unique}.incoming",
-        "annotated": f"t{unique}.annotated",
-        "rejected": f"t{unique}.rejected",
-        "acks": f"t{unique}.acks",
-        "dlq": f"t{unique}.dlq",
-        "rabbit_exchange": f"t{unique}.x",
-        "nats_stream": f"T{unique}",
-        "group": f"g{unique}",
-    }
-
-
-async def _remove(settings: ServiceSettings) -> None:
-    """Delete the test's queues and exchange (RabbitMQ) or stream and consumer (NATS)."""
-    if settings.broker_kind == "rabbit":
-        import aio_pika  # noqa: PLC0415
-
-        connection = await aio_pika.connect(settings.broker_url)
-        async with connection:
-            channel = await connection.channel()
-            for name in (settings.input, settings.annotated, settings.rejected, settings.acks, settings.dlq):
-                await channel.queue_delete(name)
-            await channel.exchange_delete(settings.rabbit_exchange)
-    else:
-        import nats  # noqa: PLC0415
-
-        client = await nats.connect(settings.broker_url)
-        try:
-            await client.jetstream().delete_stream(settings.nats_stream)
-        finally:
-            await client.close()
-
-
 @asynccontextmanager
 async def _settings(broker_url: str, unique: str, **extra: Any) -> AsyncIterator[ServiceSettings]:
-    settings = load_settings(broker_url=broker_url, health_port=0, **_names(unique), **extra)
+    settings = load_settings(broker_url=broker_url, health_port=0, **unique_names(unique), **extra)
     try:
         yield settings
     finally:
-        await _remove(settings)
+        await remove_resources(settings)
 
 
 @asynccontextmanager
@@ -182,7 +149,7 @@ async def test_input_that_keeps_failing_is_dead_lettered_once_after_the_delivery
 @contextmanager
 def _serve_subprocess(settings: ServiceSettings, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_GRACEFUL_TIMEOUT": "20"}
-    for key in _names(""):
+    for key in unique_names(""):
         env[f"CLAIMEDIT_{key.upper()}"] = str(getattr(settings, key))
     env["CLAIMEDIT_ACK_WAIT_SECONDS"] = "5"
     with log.open("ab") as out:
@@ -239,12 +206,12 @@ async def test_sigterm_finishes_in_flight_messages_then_exits(broker_url: str, u
 
     async with _settings(broker_url, unique) as settings, OutputWatcher(settings) as watcher:
         with _serve_subprocess(settings, log) as first:
-            await _until(lambda: "service ready" in log.read_text(), 60)
+            started = await _until(lambda: "service ready" in log.read_text(), 120)
             sent = [await watcher.send(body) for body in inputs]
             await _until(lambda: len(watcher.received) >= 10, 60)
             first.send_signal(signal.SIGTERM)
             exit_code = first.wait(timeout=40)
-        await asyncio.sleep(1.0)  # outputs confirmed before the exit may still be on their way to the watcher
+        await _quiet(watcher)  # outputs confirmed before the exit may still be on their way to the watcher
         partial = [cid for cid in sent if watcher.by_correlation[cid].annotated]
         torn = [cid for cid in partial if not watcher.by_correlation[cid].complete]
         with _serve_subprocess(settings, log):

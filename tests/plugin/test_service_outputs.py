@@ -1,13 +1,16 @@
-"""The service on FastStream's in-memory brokers (RabbitMQ, NATS, Redis, Kafka): what each input yields."""
+"""What each input yields: on FastStream's in-memory brokers (RabbitMQ, NATS, Redis, Kafka) and, the same
+tests, on the real RabbitMQ and NATS JetStream (marker ``broker``; URLs from the environment, see conftest)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
 import x12gen
-from harness import Collected, in_memory_service
+from harness import Collected, in_memory_service, real_service
 
 from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
@@ -15,7 +18,28 @@ from claimedit.service.events import ClaimAnnotated, ClaimRejected, DeadLetterHe
 
 pytestmark = pytest.mark.anyio
 
-KINDS = ["rabbit", "nats", "redis", "kafka"]
+KINDS = [
+    "rabbit",
+    "nats",
+    "redis",
+    "kafka",
+    pytest.param("rabbit-real", marks=pytest.mark.broker),
+    pytest.param("nats-real", marks=pytest.mark.broker),
+]
+Runner = Callable[..., AbstractAsyncContextManager[Any]]
+
+
+@pytest.fixture
+def run_service(request: pytest.FixtureRequest, unique: str) -> Runner:
+    """``run_service(kind, processor, collected, **settings)``: in memory, or on a real broker for ``*-real``."""
+
+    def run(kind: str, processor: Any, collected: Collected, **settings: Any) -> AbstractAsyncContextManager[Any]:
+        if kind.endswith("-real"):
+            url = request.getfixturevalue("amqp_url" if kind == "rabbit-real" else "nats_url")
+            return real_service(url, unique, processor, collected, **settings)
+        return in_memory_service(kind, processor, collected, **settings)
+
+    return run
 
 
 def _annotated(collected: Collected) -> list[ClaimAnnotated]:
@@ -24,13 +48,15 @@ def _annotated(collected: Collected) -> list[ClaimAnnotated]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_each_claim_is_annotated_with_the_pipeline_verdict(kind: str, pipeline: Pipeline) -> None:
+async def test_each_claim_is_annotated_with_the_pipeline_verdict(
+    kind: str, pipeline: Pipeline, run_service: Runner
+) -> None:
     claims = x12gen.synthetic_claims(6)
     body = x12gen.interchange(claims, control=7).encode()
     expected = pipeline.process(body, "broker:corr-1")
     collected = Collected()
 
-    async with in_memory_service(kind, pipeline.process, collected) as running:
+    async with run_service(kind, pipeline.process, collected) as running:
         await running.send(body, {"x-correlation-id": "corr-1", "x-submitter-id": "SUB-9"})
 
     events = _annotated(collected)
@@ -42,12 +68,12 @@ async def test_each_claim_is_annotated_with_the_pipeline_verdict(kind: str, pipe
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_rejected_claims_get_a_277ca_and_groups_a_999(kind: str, pipeline: Pipeline) -> None:
+async def test_rejected_claims_get_a_277ca_and_groups_a_999(kind: str, pipeline: Pipeline, run_service: Runner) -> None:
     body = x12gen.interchange(x12gen.synthetic_claims(6), control=8).encode()
     expected = pipeline.process(body, "x")
     collected = Collected()
 
-    async with in_memory_service(kind, pipeline.process, collected) as running:
+    async with run_service(kind, pipeline.process, collected) as running:
         await running.send(body)
 
     rejected = sorted(
@@ -62,10 +88,12 @@ async def test_rejected_claims_get_a_277ca_and_groups_a_999(kind: str, pipeline:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_unreadable_input_goes_to_the_dlq_once_with_its_reason(kind: str, pipeline: Pipeline) -> None:
+async def test_unreadable_input_goes_to_the_dlq_once_with_its_reason(
+    kind: str, pipeline: Pipeline, run_service: Runner
+) -> None:
     collected = Collected()
 
-    async with in_memory_service(kind, pipeline.process, collected) as running:
+    async with run_service(kind, pipeline.process, collected) as running:
         await running.send(b"this is not an interchange", {"x-correlation-id": "poison-1"})
 
     headers = DeadLetterHeaders.from_headers(collected.headers("dlq")[0])
@@ -76,11 +104,13 @@ async def test_unreadable_input_goes_to_the_dlq_once_with_its_reason(kind: str, 
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_redelivered_input_yields_the_same_idempotency_keys(kind: str, pipeline: Pipeline) -> None:
+async def test_redelivered_input_yields_the_same_idempotency_keys(
+    kind: str, pipeline: Pipeline, run_service: Runner
+) -> None:
     body = x12gen.interchange(x12gen.synthetic_claims(3), control=9).encode()
     collected = Collected()
 
-    async with in_memory_service(kind, pipeline.process, collected) as running:
+    async with run_service(kind, pipeline.process, collected) as running:
         await running.send(body)
         await running.send(body)
 
