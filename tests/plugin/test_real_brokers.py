@@ -167,6 +167,16 @@ def _serve_subprocess(settings: ServiceSettings, log: Path) -> Iterator[subproce
             process.wait(timeout=30)
 
 
+async def _quiet(watcher: OutputWatcher, seconds: float = 2.0, timeout: float = 30.0) -> None:
+    """Wait until the watcher has received nothing new for ``seconds``."""
+    deadline = time.monotonic() + timeout
+    count, since = len(watcher.received), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - since < seconds:
+        await asyncio.sleep(0.1)
+        if len(watcher.received) != count:
+            count, since = len(watcher.received), time.monotonic()
+
+
 async def _until(predicate: Any, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -185,7 +195,7 @@ async def test_consumer_killed_mid_batch_and_restarted_loses_nothing(
 
     async with _settings(broker_url, unique) as settings, OutputWatcher(settings) as watcher:
         with _serve_subprocess(settings, log) as first:
-            started = await _until(lambda: first.poll() is not None or "service ready" in log.read_text(), 60)
+            started = await _until(lambda: first.poll() is not None or "service ready" in log.read_text(), 120)
             sent = [await watcher.send(body) for body in inputs]
             some_done = await _until(lambda: len(watcher.received) >= 60, 60)
             first.send_signal(signal.SIGKILL)
@@ -217,5 +227,5 @@ async def test_sigterm_finishes_in_flight_messages_then_exits(broker_url: str, u
         with _serve_subprocess(settings, log):
             incomplete = await watcher.wait(sent, timeout=120)
 
-    assert (exit_code, torn, incomplete) == (0, [], [])
+    assert (started, exit_code, torn, incomplete) == (True, 0, [], [])
     assert "service stopped" in log.read_text()
