@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -11,11 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from harness import remove_resources
 
 from claimedit.cli_service import broker_replay
 from claimedit.pipeline import Pipeline
 from claimedit.replay import discover
 from claimedit.replay_output import result_lines
+from claimedit.service import load_settings
 
 pytestmark = pytest.mark.broker
 
@@ -49,20 +52,8 @@ def service_env(amqp_url: str, unique: str, tmp_path: Path, monkeypatch: pytest.
     finally:
         process.terminate()
         process.wait(timeout=40)
-        _delete(amqp_url, names)
-
-
-def _delete(url: str, names: dict[str, str]) -> None:
-    import pika  # noqa: PLC0415
-
-    connection = pika.BlockingConnection(pika.URLParameters(url))
-    channel = connection.channel()
-    for key, name in names.items():
-        if key == "CLAIMEDIT_RABBIT_EXCHANGE":
-            channel.exchange_delete(name)
-        else:
-            channel.queue_delete(name)
-    connection.close()
+        settings = load_settings(broker_url=amqp_url, health_port=0)  # the names come from the environment
+        asyncio.run(remove_resources(settings))
 
 
 def _file_replay(pipeline: Pipeline, root: Path) -> list[dict[str, object]]:
