@@ -45,6 +45,8 @@ Processor = Callable[[bytes, str], InputResult]
 """``Pipeline.process``: bytes of one input and its source name in, every claim accounted for out."""
 
 _log = structlog.get_logger("claimedit.service")
+_PUBLISH_BATCH = 256
+"""Publishes awaiting their confirm at once, per input."""
 
 
 @dataclass
@@ -115,7 +117,10 @@ class ClaimeditService:
         return processed
 
     async def _publish_all(self, outputs: list[Outgoing]) -> None:
-        await asyncio.gather(*(self.parts.publish(outgoing) for outgoing in outputs))
+        """Publish and await every confirm; a large interchange goes out in bounded concurrent batches."""
+        for start in range(0, len(outputs), _PUBLISH_BATCH):
+            batch = outputs[start : start + _PUBLISH_BATCH]
+            await asyncio.gather(*(self.parts.publish(outgoing) for outgoing in batch))
         for outgoing in outputs:
             if outgoing.destination == "dlq":
                 self.metrics.dead_letters.labels(reason_kind=outgoing.headers.get("x-claimedit-reason-kind", "")).inc()
