@@ -99,12 +99,20 @@ async def _replay(
     from claimedit.replay import discover  # noqa: PLC0415
     from claimedit.service.watcher import OutputWatcher  # noqa: PLC0415
 
-    files = list(discover(paths))
+    sent: list[tuple[Path, str]] = []
+    unreadable: list[Path] = []
     async with OutputWatcher(settings) as watcher:
-        sent = [(path, await watcher.send(path.read_bytes(), source=str(path))) for path in files]
+        for path in discover(paths):
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                print(f"claimedit replay: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+                unreadable.append(path)
+                continue
+            sent.append((path, await watcher.send(data, source=str(path))))
         missing = set(await watcher.wait([cid for _, cid in sent], timeout))
     results = [(path, replay_lines_for(watcher.by_correlation[cid], str(path))) for path, cid in sent]
-    return results, [path for path, cid in sent if cid in missing]
+    return results, [path for path, cid in sent if cid in missing] + unreadable
 
 
 def _compare(results: list[tuple[Path, list[dict[str, Any]]]], expect_dir: Path) -> list[str]:
@@ -154,7 +162,7 @@ def broker_replay(
     status = 0
     for path in incomplete:
         print(
-            f"claimedit replay: outputs for {path} incomplete after {timeout:.0f} s (is the service running?)",
+            f"claimedit replay: no complete outputs for {path} within {timeout:.0f} s (is the service running?)",
             file=sys.stderr,
         )
         status = 1
