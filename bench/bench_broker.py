@@ -109,7 +109,8 @@ async def _relay_rate(url: str, bodies: list[bytes], source: str, target: str) -
         return len(bodies) / (time.perf_counter() - started)
 
 
-async def _plugin_rate(settings: Any, bodies: list[bytes]) -> float:
+async def _plugin_rate(settings: Any, bodies: list[bytes]) -> tuple[float, float]:
+    """Input messages per second, and output messages (annotated + rejected + 999) per input."""
     from claimedit.service.watcher import OutputWatcher  # noqa: PLC0415
 
     async with OutputWatcher(settings, watch_rejected=False) as watcher:
@@ -121,7 +122,13 @@ async def _plugin_rate(settings: Any, bodies: list[bytes]) -> float:
         elapsed = time.perf_counter() - started
     if missing:
         raise SystemExit(f"{len(missing)} inputs incomplete")
-    return len(bodies) / elapsed
+    outputs = sum(
+        len(gathered.annotated)
+        + len(gathered.acks)
+        + sum(1 for event in gathered.annotated if event.verdict == "rejected")
+        for gathered in watcher.by_correlation.values()
+    )
+    return len(bodies) / elapsed, outputs / len(bodies)
 
 
 async def _plugin_latency(settings: Any, bodies: list[bytes]) -> list[float]:
@@ -209,8 +216,8 @@ def main() -> None:
             results = {}
             for label, bodies, claims_each in (("1-claim", single, 1), ("100-claim", hundred, 100)):
                 relay_rate = asyncio.run(_relay_rate(args.url, bodies, relay_in, relay_out))
-                plugin_rate = asyncio.run(_plugin_rate(settings, bodies))
-                results[label] = (relay_rate, plugin_rate, claims_each, len(bodies))
+                plugin_rate, fan_out = asyncio.run(_plugin_rate(settings, bodies))
+                results[label] = (relay_rate, plugin_rate, claims_each, len(bodies), fan_out)
             latencies = asyncio.run(_plugin_latency(settings, latency_bodies))
         finally:
             _stop(service)
@@ -222,10 +229,12 @@ def main() -> None:
         f"{args.workers} pipeline workers), "
         f"one relay process, {os.cpu_count()} cores"
     )
-    for label, (relay_rate, plugin_rate, claims_each, count) in results.items():
+    for label, (relay_rate, plugin_rate, claims_each, count, fan_out) in results.items():
         print(
-            f"{label:>9} x{count}: relay {relay_rate:8.1f} msg/s | plugin {plugin_rate:8.1f} msg/s = "
-            f"{plugin_rate * claims_each:8.1f} claims/s | plugin/relay {plugin_rate / relay_rate:6.1%}"
+            f"{label:>9} x{count}: relay {relay_rate:7.1f} msg/s | plugin {plugin_rate:7.1f} msg/s = "
+            f"{plugin_rate * claims_each:7.1f} claims/s, {fan_out:5.1f} outputs/input | "
+            f"plugin/relay {plugin_rate / relay_rate:6.1%} of messages, "
+            f"{plugin_rate * fan_out / relay_rate:6.1%} of published messages"
         )
     print(
         f"single-claim latency publish->annotated over {len(latencies)} sequential messages: "
