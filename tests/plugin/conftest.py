@@ -52,15 +52,15 @@ def _port_answers(url: str) -> bool:
 def _container_url(kind: str) -> tuple[Any, str]:
     """Start a container for ``kind``; raises when no Docker engine is reachable."""
     if kind == "amqp":
-        from testcontainers.rabbitmq import RabbitMqContainer  # noqa: PLC0415
+        from testcontainers.community.rabbitmq import RabbitMqContainer  # noqa: PLC0415
 
         rabbit = RabbitMqContainer("rabbitmq:3.13-management")
         rabbit.start()
         host, port = rabbit.get_container_host_ip(), rabbit.get_exposed_port(rabbit.port)
         return rabbit, f"amqp://guest:guest@{host}:{port}/"
-    from testcontainers.nats import NatsContainer  # noqa: PLC0415
+    from testcontainers.community.nats import NatsContainer  # noqa: PLC0415
 
-    nats = NatsContainer("nats:2.10", jetstream=True)  # type: ignore[call-arg]
+    nats = NatsContainer("nats:2.10", jetstream=True)
     nats.start()
     return nats, nats.nats_uri()
 
@@ -75,9 +75,11 @@ def _broker_url(kind: str) -> Iterator[str]:
     if _port_answers(LOCAL_URLS[kind]):
         yield LOCAL_URLS[kind]
         return
+    from docker.errors import DockerException  # noqa: PLC0415
+
     try:
         container, url = _container_url(kind)
-    except Exception as exc:  # noqa: BLE001  (docker.errors.DockerException and friends: no engine)
+    except (DockerException, ConnectionError) as exc:  # no Docker engine reachable
         pytest.skip(
             f"no {kind} broker: {ENV_VARS[kind]} unset, {LOCAL_URLS[kind]} not answering, "
             f"testcontainers failed ({type(exc).__name__})"
