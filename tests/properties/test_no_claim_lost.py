@@ -108,7 +108,7 @@ def _clm_segments_in_prefix(before: str, pieces: list[Piece], cut: int) -> int:
 
 
 @deterministic(max_examples=60)
-@given(spec=inputs(max_interchanges=3, same_delimiters=True), data=st.data())
+@given(spec=inputs(max_interchanges=3), data=st.data())
 def test_an_interchange_cut_short_before_another_loses_no_claim(
     reading_pipeline: Pipeline, spec: InputSpec, data: st.DataObject
 ) -> None:

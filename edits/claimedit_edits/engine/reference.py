@@ -54,7 +54,9 @@ class SimpleIcd10Cm:
     def children(self, code: str) -> list[str]:
         if not self._icd.is_valid_item(code):
             return []
-        return [self._icd.add_dot(item) for item in self._icd.get_descendants(code) if self._icd.is_leaf(item)]
+        # simple_icd_10_cm.add_dot scans the whole code list per call: insert the dot here instead.
+        leaves = [item.replace(".", "") for item in self._icd.get_descendants(code) if self._icd.is_leaf(item)]
+        return [f"{item[:3]}.{item[3:]}" if len(item) > 3 else item for item in leaves]
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ def _interchange_end(text: str, start: int, delimiters: Delimiters) -> int:
     """Offset just past the IEA segment's terminator, or the start of the next ISA when the IEA is missing."""
     segment, element = re.escape(delimiters.segment), re.escape(delimiters.element)
     iea = re.compile(segment + r"[ \t\r\n]*IEA" + element).search(text, start)
-    next_isa = re.compile(segment + r"[ \t\r\n]*ISA" + element).search(text, start + 3)
+    # The next interchange may declare other delimiters: any non-alphanumeric character after ISA.
+    next_isa = re.compile(f"(?:{segment}|\n)" + r"[ \t\r\n]*ISA[^A-Za-z0-9\s]").search(text, start + 3)
     if next_isa is not None and (iea is None or next_isa.start() < iea.start()):
         return next_isa.start() + 1
     if iea is None:
