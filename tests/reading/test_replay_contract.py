@@ -12,6 +12,7 @@ import pytest
 from claimedit.cli import main
 from claimedit.pipeline import Pipeline
 from claimedit.x12.reader import read_claims
+from claimedit.x12.syntax import SYNTAX_FINDINGS
 
 from .conftest import FIXTURES, REPO
 
@@ -203,3 +204,8 @@ def test_pyx12_maps_are_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch,
     for _ in range(3):
         assert [ack.ack_code for ack in pipeline.process(data).acks] == ["A"]
     assert loads == []
+
+
+def test_readme_documents_every_syntax_finding_code() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert [kind.code for kind in SYNTAX_FINDINGS.values() if f"| {kind.code} | `{kind.name}` |" not in readme] == []
