@@ -17,6 +17,7 @@ __all__ = ["trusted", "trusted_update"]
 
 _M = TypeVar("_M", bound=BaseModel)
 _DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
+_ALL_FIELDS: dict[type[BaseModel], set[str]] = {}
 _SETATTR = object.__setattr__
 
 
@@ -32,11 +33,22 @@ def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
     return found
 
 
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    found = _ALL_FIELDS.get(cls)
+    if found is None:
+        found = _ALL_FIELDS[cls] = set(cls.model_fields)
+    return found
+
+
 def trusted(cls: type[_M], **values: Any) -> _M:
-    """An instance of ``cls`` holding ``values`` (already of the declared types) plus the field defaults."""
+    """An instance of ``cls`` holding ``values`` (already of the declared types) plus the field defaults.
+
+    Every field counts as set (one shared set per class: frozen models never change it, and pydantic
+    copies it before any update), so ``exclude_unset`` dumps show defaults too.
+    """
     model = cls.__new__(cls)
     _SETATTR(model, "__dict__", {**_defaults(cls), **values})
-    _SETATTR(model, "__pydantic_fields_set__", set(values))
+    _SETATTR(model, "__pydantic_fields_set__", _all_fields(cls))
     _SETATTR(model, "__pydantic_extra__", None)
     _SETATTR(model, "__pydantic_private__", None)
     return model
@@ -46,7 +58,7 @@ def trusted_update(model: _M, **changes: Any) -> _M:
     """A copy of ``model`` with ``changes`` applied (frozen models cannot be changed in place)."""
     updated = type(model).__new__(type(model))
     _SETATTR(updated, "__dict__", {**model.__dict__, **changes})
-    _SETATTR(updated, "__pydantic_fields_set__", model.__pydantic_fields_set__ | set(changes))
+    _SETATTR(updated, "__pydantic_fields_set__", _all_fields(type(model)))
     _SETATTR(updated, "__pydantic_extra__", None)
     _SETATTR(updated, "__pydantic_private__", None)
     return updated

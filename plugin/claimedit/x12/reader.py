@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
@@ -333,16 +334,57 @@ class _Hierarchy:
 
     header: list[str] = field(default_factory=list)
     billing_segments: list[str] = field(default_factory=list)
-    billing_provider: Provider = field(default_factory=Provider)
+    billing_fields: dict[str, str] = field(default_factory=dict)
     subscriber_segments: list[str] = field(default_factory=list)
-    subscriber: Person = field(default_factory=Person)
-    payer: Payer = field(default_factory=Payer)
+    subscriber_fields: dict[str, str | None] = field(default_factory=dict)
+    payer_fields: dict[str, str] = field(default_factory=dict)
     patient_segments: list[str] = field(default_factory=list)
-    patient: Person | None = None
+    patient_fields: dict[str, str | None] | None = None
+    """None when the subscriber is the patient (no 2000C loop)."""
     loop_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Own segments (HL up to the next HL or CLM) of the billing, subscriber and patient loops above."""
     in_payer_loop: bool = False
     """Inside 2010BB: its N3/N4 belong to the payer, not the subscriber."""
+    _header: tuple[str, ...] | None = None
+
+    def frozen_header(self) -> tuple[str, ...]:
+        """The header segments as a tuple, built once per transaction (they precede every HL)."""
+        if self._header is None or len(self._header) != len(self.header):
+            self._header = tuple(self.header)
+        return self._header
+
+    _models: dict[str, Any] = field(default_factory=dict)
+    """Models built from the fields above, shared by the claims of one loop until a field changes."""
+
+    def changed(self, *names: str) -> None:
+        for name in names:
+            self._models.pop(name, None)
+
+    def billing(self) -> Provider:
+        model = self._models.get("billing")
+        if model is None:
+            model = self._models["billing"] = trusted(Provider, **self.billing_fields)
+        return model
+
+    def payer_model(self) -> Payer:
+        model = self._models.get("payer")
+        if model is None:
+            model = self._models["payer"] = trusted(Payer, **self.payer_fields)
+        return model
+
+    def subscriber_model(self) -> Person:
+        model = self._models.get("subscriber")
+        if model is None:
+            model = self._models["subscriber"] = trusted(Person, **self.subscriber_fields)
+        return model
+
+    def patient_model(self) -> Person | None:
+        if self.patient_fields is None:
+            return None
+        model = self._models.get("patient")
+        if model is None:
+            model = self._models["patient"] = trusted(Person, **self.patient_fields)
+        return model
 
 
 class _TransactionParser:
@@ -388,13 +430,15 @@ class _TransactionParser:
                     hierarchy.billing_segments = [segment.raw]
                 elif level == "22":
                     hierarchy.subscriber_segments = [segment.raw]
-                    hierarchy.subscriber, hierarchy.payer = Person(), Payer()
+                    hierarchy.subscriber_fields, hierarchy.payer_fields = {}, {}
                     hierarchy.in_payer_loop = False
-                    hierarchy.patient_segments, hierarchy.patient = [], None
+                    hierarchy.patient_segments, hierarchy.patient_fields = [], None
+                    hierarchy.changed("subscriber", "payer", "patient")
                     hierarchy.loop_ranges.pop("23", None)
                 elif level == "23":
                     hierarchy.patient_segments = [segment.raw]
-                    hierarchy.patient = Person()
+                    hierarchy.patient_fields = {}
+                    hierarchy.changed("patient")
                 index += 1
             elif tag == "CLM":
                 end = self._claim_end(index)
@@ -425,35 +469,40 @@ class _TransactionParser:
                 env["receiver_name"], env["receiver_id"] = segment.get(3), segment.get(9)
         elif level == "20":
             hierarchy.billing_segments.append(segment.raw)
-            hierarchy.billing_provider = _billing_update(hierarchy.billing_provider, segment)
+            if _billing_update(hierarchy.billing_fields, segment):
+                hierarchy.changed("billing")
         elif level == "22":
             hierarchy.subscriber_segments.append(segment.raw)
             self._subscriber_update(segment, hierarchy)
         elif level == "23":
             hierarchy.patient_segments.append(segment.raw)
-            if hierarchy.patient is not None:
-                hierarchy.patient = _person_update(hierarchy.patient, segment, "QC", relationship_tag="PAT")
+            if hierarchy.patient_fields is not None and _person_update(
+                hierarchy.patient_fields, segment, "QC", relationship_tag="PAT"
+            ):
+                hierarchy.changed("patient")
 
     def _subscriber_update(self, segment: Segment, hierarchy: _Hierarchy) -> None:
         tag = segment.tag
         if tag == "SBR":
-            hierarchy.payer = trusted_update(
-                hierarchy.payer, responsibility=segment.get(1), filing_indicator=segment.get(9)
-            )
-            hierarchy.subscriber = trusted_update(hierarchy.subscriber, relationship_code=segment.get(2))
+            hierarchy.payer_fields.update(responsibility=segment.get(1), filing_indicator=segment.get(9))
+            hierarchy.subscriber_fields["relationship_code"] = segment.get(2)
+            hierarchy.changed("payer", "subscriber")
         elif tag == "NM1" and segment.get(1) == "PR":
-            hierarchy.payer = trusted_update(
-                hierarchy.payer,
-                name=segment.get(3),
-                payer_id_qualifier=segment.get(8),
-                payer_id=segment.get(9),
+            hierarchy.payer_fields.update(
+                name=segment.get(3), payer_id_qualifier=segment.get(8), payer_id=segment.get(9)
             )
             hierarchy.in_payer_loop = True
+            hierarchy.changed("payer")
         elif tag == "NM1" and segment.get(1) == "IL":
             hierarchy.in_payer_loop = False
-            hierarchy.subscriber = _person_update(hierarchy.subscriber, segment, "IL", relationship_tag="")
-        elif tag in ("N3", "N4", "DMG") and not hierarchy.in_payer_loop:
-            hierarchy.subscriber = _person_update(hierarchy.subscriber, segment, "IL", relationship_tag="")
+            if _person_update(hierarchy.subscriber_fields, segment, "IL", relationship_tag=""):
+                hierarchy.changed("subscriber")
+        elif (
+            tag in ("N3", "N4", "DMG")
+            and not hierarchy.in_payer_loop
+            and _person_update(hierarchy.subscriber_fields, segment, "IL", relationship_tag="")
+        ):
+            hierarchy.changed("subscriber")
 
     def _envelope(self, fields: dict[str, str]) -> Envelope:
         isa, gs, st = self.isa, self.gs, self.st
@@ -484,16 +533,17 @@ class _TransactionParser:
         self, segments: list[Segment], hierarchy: _Hierarchy, env_fields: dict[str, str]
     ) -> Claim:
         clm = segments[0]
-        if not clm.get(1):
+        c = clm.elements + _PAD
+        if not c[1]:
             raise _StructureError("CLM01 (patient control number) is empty.", clm)
         component = self.component
-        facility = clm.get(5).split(component)
+        facility = [*c[5].split(component), "", ""]
         diagnoses: list[Diagnosis] = []
         notes: list[str] = []
         claim_date: dt.date | None = None
         rendering: Provider | None = None
-        lines: list[dict[str, object]] = []
-        current: dict[str, object] | None = None
+        lines: list[_Line] = []
+        current: _Line | None = None
         in_other_payer = False
         nm1_owner = ""
         for segment in segments[1:]:
@@ -502,74 +552,73 @@ class _TransactionParser:
                 number = segment.get(1)
                 if not number.isdigit():
                     raise _StructureError(f"LX01 {number!r} is not a line number.", segment)
-                current = {"number": int(number), "notes": [], "lx": segment}
+                current = _Line(int(number), segment)
                 lines.append(current)
-                in_other_payer = False
-                nm1_owner = ""
-            elif current is None:
-                if tag == "SBR":
-                    in_other_payer = True
-                elif in_other_payer:
-                    continue
-                elif tag == "HI":
-                    diagnoses.extend(self._diagnoses(segment, len(diagnoses)))
-                elif tag == "NTE":
-                    notes.append(segment.get(2))
-                elif tag == "DTP" and segment.get(1) == "472":
-                    claim_date = _date_range(segment.get(2), segment.get(3))[0]
-                elif tag == "NM1":
-                    nm1_owner = segment.get(1)
-                    if nm1_owner == "82":
-                        rendering = _provider_from_nm1(segment)
-                elif tag == "PRV" and nm1_owner == "82" and rendering is not None:
-                    rendering = trusted_update(rendering, taxonomy=segment.get(3))
-            else:
-                self._line_segment(segment, current)
-        service_lines = tuple(self._service_line(line, diagnoses) for line in lines)
+            elif current is not None:
+                current.take(segment)
+            elif tag == "SBR":
+                in_other_payer = True
+            elif in_other_payer:
+                continue
+            elif tag == "HI":
+                diagnoses.extend(self._diagnoses(segment, len(diagnoses)))
+            elif tag == "NTE":
+                notes.append(segment.get(2))
+            elif tag == "DTP" and segment.get(1) == "472":
+                claim_date = _date_range(segment.get(2), segment.get(3))[0]
+            elif tag == "NM1":
+                nm1_owner = segment.get(1)
+                if nm1_owner == "82":
+                    rendering = _provider_from_nm1(segment)
+            elif tag == "PRV" and nm1_owner == "82" and rendering is not None:
+                rendering = trusted_update(rendering, taxonomy=segment.get(3))
+        codes = {diagnosis.position: diagnosis.code for diagnosis in diagnoses}
+        service_lines = tuple(self._service_line(line, codes) for line in lines)
         if self._envelope_cache is None:
             self._envelope_cache = self._envelope(env_fields)
-        envelope = self._envelope_cache
+        location = self.location
+        delimiters = self.delimiters
         return trusted(
             Claim,
-            claim_id=clm.get(1),
-            total_charge=_decimal(clm.get(2)),
+            claim_id=c[1],
+            total_charge=_decimal(c[2]),
             place_of_service=facility[0],
-            facility_code_qualifier=facility[1] if len(facility) > 1 else "",
-            frequency_code=facility[2] if len(facility) > 2 else "",
-            provider_signature=clm.get(6),
-            assignment=clm.get(7),
-            benefits_assignment=clm.get(8),
-            release_of_information=clm.get(9),
+            facility_code_qualifier=facility[1],
+            frequency_code=facility[2],
+            provider_signature=c[6],
+            assignment=c[7],
+            benefits_assignment=c[8],
+            release_of_information=c[9],
             date_of_service=claim_date,
             notes=tuple(notes),
             diagnoses=tuple(diagnoses),
-            billing_provider=hierarchy.billing_provider,
+            billing_provider=hierarchy.billing(),
             rendering_provider=rendering,
-            payer=hierarchy.payer,
-            subscriber=hierarchy.subscriber,
-            patient=hierarchy.patient,
+            payer=hierarchy.payer_model(),
+            subscriber=hierarchy.subscriber_model(),
+            patient=hierarchy.patient_model(),
             service_lines=service_lines,
-            envelope=envelope,
+            envelope=self._envelope_cache,
             location=trusted(
                 ClaimLocation,
-                source=self.location.source,
-                interchange_control=self.location.interchange_control,
-                group_control=self.location.group_control,
-                transaction_control=self.location.transaction_control,
+                source=location.source,
+                interchange_control=location.interchange_control,
+                group_control=location.group_control,
+                transaction_control=location.transaction_control,
                 clm_segment_index=clm.position,
                 loop_ranges=tuple(hierarchy.loop_ranges.values()),
             ),
             segments=trusted(
                 ClaimSegments,
-                header=tuple(hierarchy.header),
+                header=hierarchy.frozen_header(),
                 billing_provider=tuple(hierarchy.billing_segments),
                 subscriber=tuple(hierarchy.subscriber_segments),
                 patient=tuple(hierarchy.patient_segments),
-                claim=tuple(segment.raw for segment in segments),
-                element_separator=self.delimiters.element,
-                component_separator=self.delimiters.component,
-                repetition_separator=self.delimiters.repetition,
-                segment_terminator=self.delimiters.segment,
+                claim=tuple([segment.raw for segment in segments]),
+                element_separator=delimiters.element,
+                component_separator=delimiters.component,
+                repetition_separator=delimiters.repetition,
+                segment_terminator=delimiters.segment,
             ),
         )
 
@@ -591,61 +640,73 @@ class _TransactionParser:
                 )
         return found
 
-    def _line_segment(self, segment: Segment, line: dict[str, object]) -> None:
-        tag = segment.tag
-        if tag == "SV1":
-            line["sv1"] = segment
-        elif tag == "DTP" and segment.get(1) == "472":
-            line["dates"] = _date_range(segment.get(2), segment.get(3))
-        elif tag == "NTE" and segment.get(1) == "ADD":
-            notes = line["notes"]
-            assert isinstance(notes, list)
-            notes.append(segment.get(2))
-        elif tag == "REF" and segment.get(1) == "6R":
-            line["control"] = segment.get(2)
-        elif tag == "NM1":
-            line["nm1_owner"] = segment.get(1)
-            if segment.get(1) == "82":
-                line["rendering"] = _provider_from_nm1(segment)
-        elif tag == "PRV" and line.get("nm1_owner") == "82":
-            rendering = line.get("rendering")
-            if isinstance(rendering, Provider):
-                line["rendering"] = trusted_update(rendering, taxonomy=segment.get(3))
-
-    def _service_line(self, line: dict[str, object], diagnoses: list[Diagnosis]) -> ServiceLine:
-        sv1 = line.get("sv1")
-        lx = line["lx"]
-        assert isinstance(lx, Segment)
-        if not isinstance(sv1, Segment):
-            raise _StructureError(f"Service line {line['number']} (LX) has no SV1 segment.", lx)
+    def _service_line(self, line: _Line, codes: dict[int, str]) -> ServiceLine:
+        if line.sv1 is None:
+            raise _StructureError(f"Service line {line.number} (LX) has no SV1 segment.", line.lx)
+        sv1 = line.sv1
+        e = sv1.elements + _PAD
         component = self.component
-        procedure = sv1.get(1).split(component)
-        pointers = tuple(int(p) for p in sv1.get(7).split(component) if p.isdigit())
-        by_position = {diagnosis.position: diagnosis.code for diagnosis in diagnoses}
-        dates = line.get("dates", (None, None))
-        assert isinstance(dates, tuple)
-        notes = line["notes"]
-        assert isinstance(notes, list)
-        rendering = line.get("rendering")
+        procedure = e[1].split(component)
+        pointers = tuple([int(p) for p in e[7].split(component) if p.isdigit()])
         return trusted(
             ServiceLine,
-            number=int(str(line["number"])),
+            number=line.number,
             segment_index=sv1.position,
             procedure_qualifier=procedure[0],
             procedure_code=procedure[1] if len(procedure) > 1 else "",
-            modifiers=tuple(modifier for modifier in procedure[2:6] if modifier),
-            charge=_decimal(sv1.get(2)),
-            unit_basis=sv1.get(3),
-            units=_decimal(sv1.get(4), default="1"),
-            place_of_service=sv1.get(5),
+            modifiers=tuple([modifier for modifier in procedure[2:6] if modifier]),
+            charge=_decimal(e[2]),
+            unit_basis=e[3],
+            units=_decimal(e[4], default="1"),
+            place_of_service=e[5],
             diagnosis_pointers=pointers,
-            diagnosis_codes=tuple(by_position[p] for p in pointers if p in by_position),
-            date_of_service=dates[0],
-            date_of_service_end=dates[1],
-            notes=tuple(str(note) for note in notes),
-            control_number=str(line.get("control", "")),
-            rendering_provider=rendering if isinstance(rendering, Provider) else None,
+            diagnosis_codes=tuple([codes[p] for p in pointers if p in codes]),
+            date_of_service=line.dates[0],
+            date_of_service_end=line.dates[1],
+            notes=tuple(line.notes),
+            control_number=line.control,
+            rendering_provider=line.rendering,
         )
+
+
+_PAD = ("",) * 24
+"""Appended to a segment's elements so that optional trailing elements read as empty."""
+
+
+class _Line:
+    """One 2400 loop while it is being read."""
+
+    __slots__ = ("control", "dates", "lx", "nm1_owner", "notes", "number", "rendering", "sv1")
+
+    def __init__(self, number: int, lx: Segment) -> None:
+        self.number = number
+        self.lx = lx
+        self.sv1: Segment | None = None
+        self.dates: tuple[dt.date | None, dt.date | None] = (None, None)
+        self.notes: list[str] = []
+        self.control = ""
+        self.nm1_owner = ""
+        self.rendering: Provider | None = None
+
+    def take(self, segment: Segment) -> None:
+        tag = segment.tag
+        if tag == "SV1":
+            self.sv1 = segment
+        elif tag == "DTP":
+            if segment.get(1) == "472":
+                self.dates = _date_range(segment.get(2), segment.get(3))
+        elif tag == "NTE":
+            if segment.get(1) == "ADD":
+                self.notes.append(segment.get(2))
+        elif tag == "REF":
+            if segment.get(1) == "6R":
+                self.control = segment.get(2)
+        elif tag == "NM1":
+            self.nm1_owner = segment.get(1)
+            if self.nm1_owner == "82":
+                self.rendering = _provider_from_nm1(segment)
+        elif tag == "PRV" and self.nm1_owner == "82" and self.rendering is not None:
+            self.rendering = trusted_update(self.rendering, taxonomy=segment.get(3))
 
 
 def _provider_from_nm1(segment: Segment) -> Provider:
@@ -658,39 +719,44 @@ def _provider_from_nm1(segment: Segment) -> Provider:
     )
 
 
-def _billing_update(provider: Provider, segment: Segment) -> Provider:
+def _billing_update(fields: dict[str, str], segment: Segment) -> bool:
+    """Take what 2010AA says about the billing provider into ``fields``; True when something changed."""
     tag = segment.tag
     if tag == "PRV" and segment.get(1) == "BI":
-        return trusted_update(provider, taxonomy=segment.get(3))
-    if tag == "NM1" and segment.get(1) == "85":
-        return _provider_from_nm1(segment).model_copy(update={"taxonomy": provider.taxonomy})
-    if tag == "REF" and segment.get(1) in ("EI", "SY") and not provider.tax_id:
-        return trusted_update(provider, tax_id=segment.get(2), tax_id_qualifier=segment.get(1))
-    return provider
+        fields["taxonomy"] = segment.get(3)
+    elif tag == "NM1" and segment.get(1) == "85":
+        fields.update(
+            entity_type=segment.get(2),
+            last_or_organization_name=segment.get(3),
+            first_name=segment.get(4),
+            npi=segment.get(9) if segment.get(8) == "XX" else "",
+        )
+    elif tag == "REF" and segment.get(1) in ("EI", "SY") and "tax_id" not in fields:
+        fields.update(tax_id=segment.get(2), tax_id_qualifier=segment.get(1))
+    else:
+        return False
+    return True
 
 
-def _person_update(person: Person, segment: Segment, entity: str, relationship_tag: str) -> Person:
+def _person_update(fields: dict[str, str | None], segment: Segment, entity: str, relationship_tag: str) -> bool:
+    """Take a subscriber's or patient's NM1/N3/N4/DMG (and PAT) into ``fields``; True when something changed."""
     tag = segment.tag
     if tag == "NM1" and segment.get(1) == entity:
-        return trusted_update(
-            person,
+        fields.update(
             entity_type=segment.get(2),
             last_name=segment.get(3) or None,
             first_name=segment.get(4) or None,
             middle_name=segment.get(5) or None,
             member_id=segment.get(9) or None,
         )
-    if tag == "N3":
-        return trusted_update(person, address_line1=segment.get(1) or None, address_line2=segment.get(2) or None)
-    if tag == "N4":
-        return trusted_update(
-            person,
-            city=segment.get(1) or None,
-            state=segment.get(2) or None,
-            postal_code=segment.get(3) or None,
-        )
-    if tag == "DMG":
-        return trusted_update(person, date_of_birth=segment.get(2) or None, gender=segment.get(3) or None)
-    if relationship_tag and tag == relationship_tag:
-        return trusted_update(person, relationship_code=segment.get(1))
-    return person
+    elif tag == "N3":
+        fields.update(address_line1=segment.get(1) or None, address_line2=segment.get(2) or None)
+    elif tag == "N4":
+        fields.update(city=segment.get(1) or None, state=segment.get(2) or None, postal_code=segment.get(3) or None)
+    elif tag == "DMG":
+        fields.update(date_of_birth=segment.get(2) or None, gender=segment.get(3) or None)
+    elif relationship_tag and tag == relationship_tag:
+        fields["relationship_code"] = segment.get(1)
+    else:
+        return False
+    return True
