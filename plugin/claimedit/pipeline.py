@@ -7,6 +7,7 @@ CPU; everything expensive (pyx12 maps, reference tables, the edit registry) is l
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import replace
@@ -34,8 +35,15 @@ class Pipeline:
 
     @classmethod
     def start(cls, *, config_path: Path | None = None, validate: bool = True, edits: bool = True) -> Pipeline:
-        """Load everything once: pyx12 maps (when validating), reference tables and the edit registry."""
-        return cls(build_engine(config_path) if edits else None, Pyx12Validator() if validate else None)
+        """Load everything once: pyx12 maps (when validating), reference tables and the edit registry.
+
+        The loaded reference data lives as long as the process: it is moved out of the cyclic garbage
+        collector's view (``gc.freeze``) so that collections after each input do not walk it again.
+        """
+        pipeline = cls(build_engine(config_path) if edits else None, Pyx12Validator() if validate else None)
+        gc.collect()
+        gc.freeze()
+        return pipeline
 
     def process(self, data: bytes | str, source: str = "<input>") -> InputResult:
         """Every claim of ``data`` with its findings, every unreadable piece, and the 999s."""
