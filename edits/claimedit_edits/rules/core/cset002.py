@@ -56,8 +56,13 @@ def procedure_code_format(claim: Claim, reference: Reference) -> Iterator[Hit]: 
                     "these services are reported as HCPCS/CPT codes with qualifier HC."
                 ),
                 source=IG_SV1,
-                fix=Fix(action="replace_code", line=line.number, current=line.procedure_qualifier, suggested="HC",
-                        detail="Send the code with qualifier HC (SV101-1)."),
+                fix=Fix(
+                    action="replace_code",
+                    line=line.number,
+                    current=line.procedure_qualifier,
+                    suggested="HC",
+                    detail="Send the code with qualifier HC (SV101-1).",
+                ),
             )
         if not _CPT_OR_HCPCS.match(code):
             yield Hit(
@@ -67,6 +72,10 @@ def procedure_code_format(claim: Claim, reference: Reference) -> Iterator[Hit]: 
                     "characters (e.g. 17000, 0001T, G0168)."
                 ),
                 source=IG_SV1,
-                fix=Fix(action="replace_code", line=line.number, current=code,
-                        detail="Correct the procedure code to the five-character code performed."),
+                fix=Fix(
+                    action="replace_code",
+                    line=line.number,
+                    current=code,
+                    detail="Correct the procedure code to the five-character code performed.",
+                ),
             )

@@ -57,6 +57,11 @@ def modifier_format(claim: Claim, reference: Reference) -> Iterator[Hit]:  # noq
                     "upper-case letters or digits."
                 ),
                 source=IG_SV1,
-                fix=Fix(action="replace_modifier", line=line.number, current=modifier, suggested=suggested,
-                        detail="Send the modifier as its two-character code."),
+                fix=Fix(
+                    action="replace_modifier",
+                    line=line.number,
+                    current=modifier,
+                    suggested=suggested,
+                    detail="Send the modifier as its two-character code.",
+                ),
             )

@@ -50,8 +50,12 @@ def diagnosis_pointer_in_range(claim: Claim, reference: Reference) -> Iterator[H
                 line=line.number,
                 message=f"Line {line.number} ({line.procedure_code}) points at no diagnosis (SV107 is empty).",
                 source=IG_SV1,
-                fix=Fix(action="repoint_diagnosis", line=line.number, suggested="1" if count else None,
-                        detail="Point the line at the diagnosis the service treats."),
+                fix=Fix(
+                    action="repoint_diagnosis",
+                    line=line.number,
+                    suggested="1" if count else None,
+                    detail="Point the line at the diagnosis the service treats.",
+                ),
             )
             continue
         outside = [pointer for pointer in line.diagnosis_pointers if not 1 <= pointer <= count]
@@ -63,7 +67,10 @@ def diagnosis_pointer_in_range(claim: Claim, reference: Reference) -> Iterator[H
                     f"{', '.join(str(p) for p in outside)} but the claim lists only {count} diagnosis code(s)."
                 ),
                 source=IG_SV1,
-                fix=Fix(action="repoint_diagnosis", line=line.number,
-                        current=":".join(str(p) for p in line.diagnosis_pointers),
-                        detail=f"Use pointers between 1 and {count}, to the diagnosis the service treats."),
+                fix=Fix(
+                    action="repoint_diagnosis",
+                    line=line.number,
+                    current=":".join(str(p) for p in line.diagnosis_pointers),
+                    detail=f"Use pointers between 1 and {count}, to the diagnosis the service treats.",
+                ),
             )
