@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from claimedit.observability import configure_logging
+
 __all__ = ["build_parser", "main"]
 
 _SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables")
@@ -78,6 +80,8 @@ def _replay(args: argparse.Namespace) -> int:
     from claimedit.pipeline import Pipeline  # noqa: PLC0415  (start-up cost only for commands that need it)
     from claimedit.replay import progress_stream, replay_files, write_jsonl, write_table  # noqa: PLC0415
 
+    # stdout carries the replay lines only: every log line goes to stderr, PHI-guarded.
+    configure_logging(level="WARNING", stream=sys.stderr)
     pipeline = Pipeline.start(config_path=args.config, validate=not args.no_validate)
     progress = progress_stream()
     all_read = True

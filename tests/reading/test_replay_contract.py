@@ -13,6 +13,7 @@ from claimedit.cli import main
 from claimedit.pipeline import Pipeline
 from claimedit.x12.reader import read_claims
 from claimedit.x12.syntax import SYNTAX_FINDINGS
+from claimedit_edits.engine import runner
 
 from .conftest import FIXTURES, REPO
 
@@ -209,3 +210,23 @@ def test_pyx12_maps_are_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch,
 def test_readme_documents_every_syntax_finding_code() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert [kind.code for kind in SYNTAX_FINDINGS.values() if f"| {kind.code} | `{kind.name}` |" not in readme] == []
+
+
+def test_an_edit_that_fails_logs_to_stderr_and_keeps_stdout_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_check(claim: object, reference: object) -> list[object]:
+        raise ZeroDivisionError
+
+    real_init = runner.Engine.__init__
+
+    def init_with_broken_edit(self: runner.Engine, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        first = self._edits[0]
+        self._edits = [type(first)(first.spec, broken_check, first.doc, first.module), *self._edits[1:]]  # type: ignore[misc]
+
+    monkeypatch.setattr(runner.Engine, "__init__", init_with_broken_edit)
+    status, out, err = run_cli("replay", str(FIXTURES / "clean" / "single_claim_premalignant_medicare.x12"))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert status == 0
+    assert [finding["code"] for finding in lines[0]["findings"]] == ["INT001"]
+    assert lines[0]["verdict"] == "rejected"
+    assert "edit_failed" in err
