@@ -115,7 +115,8 @@ def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
 
 def read_claims(data: bytes | str, source: str = "") -> list[Claim]:
     """The claims of every readable 837P transaction in ``data`` (convenience for tests and tools)."""
-    return [claim for read in read_input(data, source) for tx in read.transactions for claim in tx.claims]
+    with gc_paused():  # resume collection only once the segments are gone: it then scans the claims alone
+        return [claim for read in read_input(data, source) for tx in read.transactions for claim in tx.claims]
 
 
 def _file(source: str) -> str:
