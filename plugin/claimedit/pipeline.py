@@ -15,9 +15,11 @@ from pathlib import Path
 
 from claimedit._gc import gc_paused
 from claimedit.results import ClaimResult, GroupAck, InputResult, TransactionLocation, UnreadableResult
+from claimedit.x12.ack999 import unsupported_group_ack
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import A1, InterchangeRead, TransactionRead, describe, read_input
 from claimedit.x12.syntax import syntax_finding
+from claimedit.x12.tokens import Segment
 from claimedit.x12.validation import Pyx12Validator, SyntaxError837, ValidationReport
 from claimedit_edits.engine import Engine
 from claimedit_edits.model import Claim, Finding
@@ -63,6 +65,7 @@ class Pipeline:
                 continue
             report = self._validate(read)
             acks.extend(replace(ack, interchange_control=read.isa_control) for ack in report.acks)
+            acks.extend(_unsupported_group_acks(read))
             syntax = _SyntaxIndex(read, report)
             accounted = 0
             for tx in read.transactions:
@@ -87,6 +90,25 @@ class Pipeline:
         if self.validator is None or not read.supported_groups:
             return ValidationReport()
         return self.validator.validate(_text_for_pyx12(read))
+
+
+def _unsupported_group_acks(read: InterchangeRead) -> list[GroupAck]:
+    """A rejecting 999 for each functional group claimedit does not read (4010, 837I ...)."""
+    segments = read.chunk.segments
+    if not segments or segments[0].tag != "ISA":
+        return []
+    acks: list[GroupAck] = []
+    gs: Segment | None = None
+    transactions: list[Segment] = []
+    for segment in [*segments, None]:
+        tag = segment.tag if segment is not None else "GS"
+        if tag == "GS" or (tag == "IEA" and gs is not None):
+            if gs is not None and gs.get(6) not in read.supported_groups:
+                acks.append(unsupported_group_ack(isa=segments[0], gs=gs, transactions=transactions))
+            gs, transactions = segment if tag == "GS" else None, []
+        elif tag == "ST" and gs is not None:
+            transactions.append(segment)  # type: ignore[arg-type]
+    return acks
 
 
 def _clm_segments_in(read: InterchangeRead) -> int:

@@ -8,6 +8,8 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+import pyx12.params
+import pyx12.x12n_document
 
 from claimedit.cli import main
 from claimedit.pipeline import Pipeline
@@ -230,3 +232,12 @@ def test_an_edit_that_fails_logs_to_stderr_and_keeps_stdout_json(monkeypatch: py
     assert [finding["code"] for finding in lines[0]["findings"]] == ["INT001"]
     assert lines[0]["verdict"] == "rejected"
     assert "edit_failed" in err
+
+
+@pytest.mark.parametrize("name", ["version_4010_837p_004010X098A1.x12", "institutional_837i_005010X223A2.x12"])
+def test_unsupported_groups_get_a_999_rejecting_them_that_pyx12_accepts(pipeline: Pipeline, name: str) -> None:
+    data = (FIXTURES / "malformed" / name).read_bytes()
+    acks = pipeline.process(data).acks
+    assert [(ack.ack_code, ack.accepted) for ack in acks] == [("R", False)]
+    assert "IK5*R*1~" in acks[0].x12
+    assert pyx12.x12n_document.x12n_document(pyx12.params.params(), io.StringIO(acks[0].x12), None, None, None)
