@@ -89,7 +89,12 @@ class Pipeline:
     def _validate(self, read: InterchangeRead) -> ValidationReport:
         if self.validator is None or not read.supported_groups:
             return ValidationReport()
-        return self.validator.validate(_text_for_pyx12(read))
+        rejected = frozenset(
+            (tx.location.group_control, tx.location.transaction_control)
+            for tx in read.transactions
+            if any(finding.code == "SYN004" for finding in tx.findings)
+        )
+        return self.validator.validate(_text_for_pyx12(read), rejected)
 
 
 def _unsupported_group_acks(read: InterchangeRead) -> list[GroupAck]:

@@ -172,6 +172,8 @@ def test_an_empty_segment_loses_no_claim_and_is_named(pipeline: Pipeline) -> Non
     result = pipeline.process(data)
     assert data.count(b"CLM*") == len(result.claims) == result.claims_accounted
     assert all("SYN004" in {finding.code for finding in claim.findings} for claim in result.claims)
+    assert [("R", False)] == [(ack.ack_code, ack.accepted) for ack in result.acks]
+    assert "IK5*R*5~" in result.acks[0].x12
 
 
 def test_one_999_per_functional_group(pipeline: Pipeline) -> None:

@@ -68,8 +68,12 @@ class Pyx12Validator:
             self._maps[name] = cached
         return cached
 
-    def validate(self, text: str) -> ValidationReport:
-        """Walk ``text`` (one interchange) through the maps; collect errors and the 999 per group."""
+    def validate(self, text: str, rejected_transactions: frozenset[tuple[str, str]] = frozenset()) -> ValidationReport:
+        """Walk ``text`` (one interchange) through the maps; collect errors and the 999 per group.
+
+        ``rejected_transactions`` are (GS06, ST02) pairs with a problem pyx12 cannot see in ``text``
+        (an empty segment claimedit removed): their 999 says IK5*R*5 all the same.
+        """
         import pyx12.errh_json  # noqa: PLC0415
         import pyx12.error_999  # noqa: PLC0415
         import pyx12.error_handler  # noqa: PLC0415
@@ -84,7 +88,7 @@ class Pyx12Validator:
             report.fatal = f"pyx12 cannot read the ISA segment: {exc}"
             return report
         try:
-            self._walk(src, errh)
+            self._walk(src, errh, rejected_transactions)
         except pyx12.errors.EngineError as exc:
             report.fatal = f"pyx12 could not validate the interchange: {exc}"
             return report
@@ -96,7 +100,8 @@ class Pyx12Validator:
         out = io.StringIO()
         visitor = pyx12.errh_json.errh_json_visitor(out, indent=None)
         errh.accept(visitor)
-        report.errors = list(_errors_from_json(json.loads(out.getvalue())))
+        errors = _errors_from_json(json.loads(out.getvalue()))
+        report.errors = [error for error in errors if error.message != _REJECTED_BY_CLAIMEDIT]
         ack = io.StringIO()
         try:
             errh.accept(pyx12.error_999.error_999_visitor(ack, src.get_term()))
@@ -105,7 +110,7 @@ class Pyx12Validator:
         report.acks = split_999(ack.getvalue())
         return report
 
-    def _walk(self, src: Any, errh: Any) -> None:  # noqa: PLR0912, PLR0915  (mirrors x12n_document's walk)
+    def _walk(self, src: Any, errh: Any, rejected: frozenset[tuple[str, str]]) -> None:  # noqa: PLR0912, PLR0915  (mirrors x12n_document's walk)
         import pyx12.map_if  # noqa: PLC0415
         from pyx12.map_walker import apply_walk_errors, walk_tree  # noqa: PLC0415
 
@@ -114,6 +119,7 @@ class Pyx12Validator:
         walker = walk_tree()
         icvn: str | None = None
         map_file = "x12.control.00501.xml"
+        gs_control = ""
         for seg in src:
             orig_node = node
             seg_id = seg.get_seg_id()
@@ -147,6 +153,7 @@ class Pyx12Validator:
                     cur_map = self.map_for(map_file)
                     src.check_837_lx = cur_map.id == "837"
                 node = self.map_for(map_file).getnodebypath("/ISA_LOOP/GS_LOOP/GS")
+                gs_control = seg.get_value("GS06") or ""
                 errh.add_gs_loop(seg, src)
                 errh.handle_errors(src.pop_errors())
             elif seg_id == "GE":
@@ -155,6 +162,8 @@ class Pyx12Validator:
             elif seg_id == "ST":
                 errh.add_st_loop(seg, src)
                 errh.handle_errors(src.pop_errors())
+                if (gs_control, seg.get_value("ST02") or "") in rejected:
+                    errh.st_error("5", _REJECTED_BY_CLAIMEDIT)
             elif seg_id == "SE":
                 errh.handle_errors(src.pop_errors())
                 errh.close_st_loop(node, seg, src)
@@ -192,6 +201,10 @@ class Pyx12Validator:
 
 _MEMO_LIMIT = 200_000
 """Distinct segment texts remembered per process (a few tens of MB at most)."""
+
+
+_REJECTED_BY_CLAIMEDIT = "claimedit: the transaction contains an empty segment"
+"""Marks the error claimedit adds for the 999; its own finding (SYN004) already tells the claims."""
 
 
 def _silence_pyx12_logging() -> None:
