@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,17 +29,8 @@ Category = Literal[
     "diagnosis",
     "internal",
 ]
-CATEGORIES: tuple[Category, ...] = (
-    "x12-syntax",
-    "balancing",
-    "code-set",
-    "lesion-units",
-    "add-on",
-    "size-tier",
-    "modifier",
-    "diagnosis",
-    "internal",
-)
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+"""The replay contract's category vocabulary, in documentation order."""
 Verdict = Literal["accepted", "accepted_with_warnings", "rejected", "unreadable"]
 FixAction = Literal[
     "replace_code",
