@@ -161,9 +161,9 @@ def _text_for_pyx12(read: InterchangeRead) -> str:
     return "".join(f"{segment}{separator}" for segment in keep)
 
 
-def _with_element(elements: tuple[str, ...], position: int, value: str, separator: str) -> str:
+def _with_element(elements: list[str], position: int, value: str, separator: str) -> str:
     if position < len(elements) and elements[position] and elements[position] != value:
-        elements = (*elements[:position], value, *elements[position + 1 :])
+        elements = [*elements[:position], value, *elements[position + 1 :]]
     return separator.join(elements)
 
 

@@ -670,7 +670,7 @@ class _TransactionParser:
         )
 
 
-_PAD = ("",) * 24
+_PAD = [""] * 24
 """Appended to a segment's elements so that optional trailing elements read as empty."""
 
 

@@ -33,7 +33,7 @@ class Segment:
 
     __slots__ = ("elements", "index", "position", "raw", "tag")
 
-    def __init__(self, index: int, elements: tuple[str, ...], raw: str) -> None:
+    def __init__(self, index: int, elements: list[str], raw: str) -> None:
         self.index = index
         self.elements = elements
         """elements[0] is the segment id; elements[1] is the first data element."""
@@ -98,6 +98,5 @@ def split_segments(text: str, delimiters: Delimiters, first_index: int = 1) -> l
     element = delimiters.element
     stripped = [piece.strip(_WHITESPACE) for piece in pieces]
     return [
-        Segment(index, tuple(raw.split(element)) if raw else (), raw)
-        for index, raw in enumerate(stripped, start=first_index)
+        Segment(index, raw.split(element) if raw else [], raw) for index, raw in enumerate(stripped, start=first_index)
     ]
