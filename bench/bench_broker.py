@@ -5,7 +5,9 @@ in the same run, fed the same messages by this process, which also collects thei
 
 - throughput: N interchanges of 1 claim and of 100 claims published as a backlog, timed from the first
   publish to the last output (the service's ``claims.annotated`` events; the relay's copy of each input);
-- latency: single-claim messages sent one at a time, publish to the claim's annotated event (p50/p99).
+- latency: single-claim messages sent one at a time, publish to the claim's annotated event (p50/p99);
+- CPU per input of the relay process and of the service process with its pipeline workers (Linux):
+  on a small machine both share the cores with the broker and this driver, so this bounds the ratio.
 
 Usage: python bench/bench_broker.py [--url amqp://guest:guest@127.0.0.1:5672/] [--messages 400]
 """
@@ -22,7 +24,9 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from faststream import Context
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "plugin"))
 
@@ -109,26 +113,63 @@ async def _relay_rate(url: str, bodies: list[bytes], source: str, target: str) -
         return len(bodies) / (time.perf_counter() - started)
 
 
-async def _plugin_rate(settings: Any, bodies: list[bytes]) -> tuple[float, float]:
-    """Input messages per second, and output messages (annotated + rejected + 999) per input."""
-    from claimedit.service.watcher import OutputWatcher  # noqa: PLC0415
+async def _plugin_rate(settings: Any, bodies: list[bytes], claims_each: int) -> tuple[float, float]:
+    """Input messages per second, and output messages (annotated + rejected + 999) per input.
 
-    async with OutputWatcher(settings, watch_rejected=False) as watcher:
+    Like the relay's driver, this one only counts what arrives (by the service's headers, without
+    parsing the events), so that the driver's own CPU, on the same cores, is not what is measured.
+    Done when every claim has its annotated event and (when validating) every input its 999.
+    """
+    from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue  # noqa: PLC0415
+
+    broker = RabbitBroker(settings.broker_url, logger=None)
+    exchange = RabbitExchange(settings.rabbit_exchange, type=ExchangeType.TOPIC, durable=True)
+    counts = {"annotated": 0, "rejected": 0, "acks": 0}
+    expected = {"annotated": len(bodies) * claims_each}
+    if settings.validate_x12:  # the 999s come from pyx12's validation
+        expected["acks"] = len(bodies)
+    done = asyncio.Event()
+    tag = uuid.uuid4().hex[:6]
+
+    def counter(output: str) -> Any:
+        async def count(_body: bytes, message: Annotated[Any, Context("message")]) -> None:
+            counts[output] += 1
+            if output == "annotated" and message.headers.get("x-claimedit-verdict") == "rejected":
+                counts["rejected"] += 1
+            if all(counts[key] >= want for key, want in expected.items()):
+                done.set()
+
+        return count
+
+    for output in ("annotated", "acks"):
+        queue = RabbitQueue(
+            f"bench.watch.{tag}.{output}", exclusive=True, auto_delete=True, routing_key=getattr(settings, output)
+        )
+        broker.subscriber(queue, exchange, decoder=_raw)(counter(output))
+    async with broker:
+        await broker.start()
         started = time.perf_counter()
-        sent: list[str] = []
         for chunk in range(0, len(bodies), _CHUNK):
-            sent += await asyncio.gather(*(watcher.send(body) for body in bodies[chunk : chunk + _CHUNK]))
-        missing = await watcher.wait(sent, timeout=900)
+            await asyncio.gather(
+                *(
+                    broker.publish(
+                        body,
+                        queue=settings.input,
+                        persist=True,
+                        content_type="application/edi-x12",
+                        correlation_id=uuid.uuid4().hex,
+                    )
+                    for body in bodies[chunk : chunk + _CHUNK]
+                )
+            )
+        await asyncio.wait_for(done.wait(), timeout=900)
         elapsed = time.perf_counter() - started
-    if missing:
-        raise SystemExit(f"{len(missing)} inputs incomplete")
-    outputs = sum(
-        len(gathered.annotated)
-        + len(gathered.acks)
-        + sum(1 for event in gathered.annotated if event.verdict == "rejected")
-        for gathered in watcher.by_correlation.values()
-    )
-    return len(bodies) / elapsed, outputs / len(bodies)
+    return len(bodies) / elapsed, sum(counts.values()) / len(bodies)
+
+
+async def _raw(message: Any) -> bytes:
+    body: bytes = message.body
+    return body
 
 
 async def _plugin_latency(settings: Any, bodies: list[bytes]) -> list[float]:
@@ -143,6 +184,17 @@ async def _plugin_latency(settings: Any, bodies: list[bytes]) -> list[float]:
                 await asyncio.sleep(0.0005)
             samples.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of ``pid`` and its live descendants (pipeline workers); NaN off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return seconds + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def _percentile(samples: list[float], q: float) -> float:
@@ -186,7 +238,7 @@ def main() -> None:
         "dlq": f"bench{tag}.dlq",
         "rabbit_exchange": f"bench{tag}.x",
     }
-    settings = load_settings(broker_url=args.url, health_port=0, **names)
+    settings = load_settings(broker_url=args.url, health_port=0, validate_x12=not args.no_validate, **names)
     relay_in, relay_out = f"bench{tag}.relay.in", f"bench{tag}.relay.out"
     env = {f"CLAIMEDIT_{key.upper()}": value for key, value in names.items()}
     env |= {"CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_HEALTH_PORT": "0"}
@@ -215,9 +267,13 @@ def main() -> None:
         try:
             results = {}
             for label, bodies, claims_each in (("1-claim", single, 1), ("100-claim", hundred, 100)):
+                before = _cpu_seconds(relay.pid)
                 relay_rate = asyncio.run(_relay_rate(args.url, bodies, relay_in, relay_out))
-                plugin_rate, fan_out = asyncio.run(_plugin_rate(settings, bodies))
-                results[label] = (relay_rate, plugin_rate, claims_each, len(bodies), fan_out)
+                relay_cpu = (_cpu_seconds(relay.pid) - before) / len(bodies) * 1000
+                before = _cpu_seconds(service.pid)
+                plugin_rate, fan_out = asyncio.run(_plugin_rate(settings, bodies, claims_each))
+                plugin_cpu = (_cpu_seconds(service.pid) - before) / len(bodies) * 1000
+                results[label] = (relay_rate, plugin_rate, claims_each, len(bodies), fan_out, relay_cpu, plugin_cpu)
             latencies = asyncio.run(_plugin_latency(settings, latency_bodies))
         finally:
             _stop(service)
@@ -229,12 +285,13 @@ def main() -> None:
         f"{args.workers} pipeline workers), "
         f"one relay process, {os.cpu_count()} cores"
     )
-    for label, (relay_rate, plugin_rate, claims_each, count, fan_out) in results.items():
+    for label, (relay_rate, plugin_rate, claims_each, count, fan_out, relay_cpu, plugin_cpu) in results.items():
         print(
             f"{label:>9} x{count}: relay {relay_rate:7.1f} msg/s | plugin {plugin_rate:7.1f} msg/s = "
             f"{plugin_rate * claims_each:7.1f} claims/s, {fan_out:5.1f} outputs/input | "
             f"plugin/relay {plugin_rate / relay_rate:6.1%} of messages, "
-            f"{plugin_rate * fan_out / relay_rate:6.1%} of published messages"
+            f"{plugin_rate * fan_out / relay_rate:6.1%} of published messages | "
+            f"CPU per input: relay {relay_cpu:.2f} ms, plugin {plugin_cpu:.2f} ms (service and its workers)"
         )
     print(
         f"single-claim latency publish->annotated over {len(latencies)} sequential messages: "
