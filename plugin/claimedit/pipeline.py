@@ -61,7 +61,7 @@ class Pipeline:
             in_chunk = _clm_segments_in(read)
             seen += in_chunk
             if not read.readable:
-                unreadable.append(_unreadable_chunk(read))
+                unreadable.append(_unreadable_chunk(read, in_chunk))
                 continue
             report = self._validate(read)
             acks.extend(replace(ack, interchange_control=read.isa_control) for ack in report.acks)
@@ -102,18 +102,17 @@ def _unsupported_group_acks(read: InterchangeRead) -> list[GroupAck]:
     segments = read.chunk.segments
     if not segments or segments[0].tag != "ISA":
         return []
-    acks: list[GroupAck] = []
-    gs: Segment | None = None
-    transactions: list[Segment] = []
-    for segment in [*segments, None]:
-        tag = segment.tag if segment is not None else "GS"
-        if tag == "GS" or (tag == "IEA" and gs is not None):
-            if gs is not None and gs.get(6) not in read.supported_groups:
-                acks.append(unsupported_group_ack(isa=segments[0], gs=gs, transactions=transactions))
-            gs, transactions = segment if tag == "GS" else None, []
-        elif tag == "ST" and gs is not None:
-            transactions.append(segment)  # type: ignore[arg-type]
-    return acks
+    groups: list[tuple[Segment, list[Segment]]] = []
+    for segment in segments:
+        if segment.tag == "GS":
+            groups.append((segment, []))
+        elif segment.tag == "ST" and groups:
+            groups[-1][1].append(segment)
+    return [
+        unsupported_group_ack(isa=segments[0], gs=gs, transactions=transactions)
+        for gs, transactions in groups
+        if gs.get(6) not in read.supported_groups
+    ]
 
 
 def _clm_segments_in(read: InterchangeRead) -> int:
@@ -123,9 +122,8 @@ def _clm_segments_in(read: InterchangeRead) -> int:
     return sum(1 for segment in read.chunk.segments if segment.tag == "CLM")
 
 
-def _unreadable_chunk(read: InterchangeRead) -> UnreadableResult:
+def _unreadable_chunk(read: InterchangeRead, inside: int) -> UnreadableResult:
     location = TransactionLocation(source=read.source, segment_index=read.chunk.first_segment_index)
-    inside = count_clm_segments(read.chunk.text)
     return UnreadableResult(location, inside, tuple(read.findings), raw=read.chunk.text)
 
 
@@ -171,7 +169,6 @@ class _SyntaxIndex:
     """pyx12 errors turned into findings and sorted to the claims they concern."""
 
     def __init__(self, read: InterchangeRead, report: ValidationReport) -> None:
-        self.read = read
         self.everywhere: list[Finding] = []
         self.by_group: dict[str, list[Finding]] = defaultdict(list)
         self.by_transaction: dict[tuple[str, str], list[SyntaxError837]] = defaultdict(list)

@@ -21,7 +21,6 @@ __all__ = [
     "ClaimSegments",
     "Diagnosis",
     "Envelope",
-    "Party",
     "Payer",
     "Person",
     "Provider",
@@ -224,9 +223,6 @@ class Claim(_Frozen):
     def line_date(self, line: ServiceLine) -> dt.date | None:
         """A line's date of service, falling back to the claim's."""
         return line.date_of_service or self.date_of_service
-
-
-Party = Provider | Person | Payer
 
 
 def phi_field_names(model: type[BaseModel]) -> frozenset[str]:

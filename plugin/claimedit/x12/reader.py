@@ -50,14 +50,11 @@ class TransactionRead:
     """One ST/SE transaction: its claims, or why none could be read."""
 
     location: TransactionLocation
-    envelope: Envelope | None = None
     claims: list[Claim] = field(default_factory=list)
     clm_segments: int = 0
     findings: list[Finding] = field(default_factory=list)
     """Findings that concern every claim of the transaction."""
     unreadable: bool = False
-    first_segment: int = 0
-    last_segment: int = 0
     raw: str = ""
 
 
@@ -223,8 +220,6 @@ def _read_transaction(
     st = body[0]
     tx = TransactionRead(
         location=location,
-        first_segment=st.index,
-        last_segment=body[-1].index,
         raw=delimiters.segment.join(segment.raw for segment in body) + delimiters.segment,
     )
     tx.clm_segments = sum(1 for segment in body if segment.tag == "CLM")
@@ -450,7 +445,6 @@ class _TransactionParser:
             else:
                 self._header_or_party(segment, level, hierarchy, envelope_fields)
                 index += 1
-        self.tx.envelope = self._envelope_cache or self._envelope(envelope_fields)
 
     def _claim_end(self, start: int) -> int:
         for index in range(start + 1, len(self.segments)):
