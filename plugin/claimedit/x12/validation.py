@@ -4,6 +4,17 @@ pyx12's own ``x12n_document`` reloads the 837P map (~170 ms) on every call. This
 walk (segment by segment against the map, errors into pyx12's error handler, the 999 from the same
 handler) over maps it keeps, so a one-claim interchange costs milliseconds. Maps are read-only during
 a walk, so one :class:`Pyx12Validator` serves every message of a process.
+
+Two memos make a claim stream cheaper than its first interchange, without changing a single error:
+
+- pyx12's per-segment element check is pure (map node + segment text), so it is computed once per
+  distinct segment;
+- pyx12's map walk (which node each segment is, and which loops it opens) reads nothing of a segment
+  but its id and its qualifier (NM101, HL03, SV101-1 ...; the map says which). So an interchange
+  whose *skeleton* (the id and qualifier of every segment) was walked before without a walk error
+  gets the same map nodes again: the walk is replayed, and everything else (element checks,
+  envelope checks, the error handler, the 999) runs as usual. Streams from one practice-management
+  system repeat a handful of skeletons, so the walk, half of pyx12's cost, mostly disappears.
 """
 
 from __future__ import annotations
@@ -46,7 +57,8 @@ class ValidationReport:
 class Pyx12Validator:
     """Validates interchanges against the pyx12 maps, loaded once."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, walk_plans: bool = True) -> None:
+        """``walk_plans=False`` walks every interchange (the reference the plans are tested against)."""
         import pyx12.map_if  # noqa: PLC0415  (pyx12 is loaded at start-up, not at import)
         import pyx12.map_index  # noqa: PLC0415
         import pyx12.params  # noqa: PLC0415
@@ -55,10 +67,14 @@ class Pyx12Validator:
         self._param = pyx12.params.params()
         self._maps: dict[str, Any] = {}
         self._segment_errors: dict[tuple[int, str], list[Any]] = {}
+        self._walk_plans: dict[tuple[tuple[str, ...], ...], tuple[Any, ...]] = {}
+        self.walk_plan_hits = 0
+        """Interchanges whose map walk was replayed from a plan (for benchmarks and tests)."""
         self._map_index = pyx12.map_index.map_index(None)
         self._load_map = pyx12.map_if.load_map_file
         self.map_for("x12.control.00501.xml")
         self.map_for(self._map_index.get_filename("00501", "005010X222A1", "HC"))
+        self._qualifiers = _qualifier_positions(self._maps.values()) if walk_plans else {}
 
     def map_for(self, name: str) -> Any:
         """A pyx12 map by file name, loaded on first use and kept."""
@@ -81,14 +97,28 @@ class Pyx12Validator:
         import pyx12.x12file  # noqa: PLC0415
 
         report = ValidationReport()
-        errh = pyx12.error_handler.err_handler()
+        skeleton = _skeleton(text, self._qualifiers) if self._qualifiers else None
+        plan = self._walk_plans.get(skeleton) if skeleton is not None else None
         try:
             src = pyx12.x12file.X12Reader(io.StringIO(text))
         except pyx12.errors.X12Error as exc:
             report.fatal = f"pyx12 cannot read the ISA segment: {exc}"
             return report
         try:
-            self._walk(src, errh, rejected_transactions)
+            errh = pyx12.error_handler.err_handler()
+            try:
+                walked = self._walk(src, errh, rejected_transactions, plan)
+            except _PlanMismatchError:  # pyx12 read other segments than the skeleton said: walk for real
+                src.close()
+                src = pyx12.x12file.X12Reader(io.StringIO(text))
+                errh = pyx12.error_handler.err_handler()
+                walked = self._walk(src, errh, rejected_transactions, None)
+            if plan is not None and walked is plan:
+                self.walk_plan_hits += 1
+            elif walked is not None and skeleton is not None and len(walked) == len(skeleton):
+                if len(self._walk_plans) >= _PLAN_LIMIT:
+                    self._walk_plans.clear()
+                self._walk_plans[skeleton] = walked
         except pyx12.errors.EngineError as exc:
             report.fatal = f"pyx12 could not validate the interchange: {exc}"
             return report
@@ -110,7 +140,15 @@ class Pyx12Validator:
         report.acks = split_999(ack.getvalue())
         return report
 
-    def _walk(self, src: Any, errh: Any, rejected: frozenset[tuple[str, str]]) -> None:  # noqa: PLR0912, PLR0915  (mirrors x12n_document's walk)
+    def _walk(  # noqa: PLR0912, PLR0915  (mirrors x12n_document's walk)
+        self, src: Any, errh: Any, rejected: frozenset[tuple[str, str]], plan: tuple[Any, ...] | None
+    ) -> tuple[Any, ...] | None:
+        """The walk, with each segment's map node taken from ``plan`` when given (see the module doc).
+
+        Returns the map node of every segment when the walk raised no walk error (a plan for the next
+        interchange of the same skeleton), else None. Raises :class:`_PlanMismatchError` when pyx12 reads
+        other segments than ``plan`` was made for, before anything differs from a real walk.
+        """
         import pyx12.map_if  # noqa: PLC0415
         from pyx12.map_walker import apply_walk_errors, walk_tree  # noqa: PLC0415
 
@@ -120,10 +158,15 @@ class Pyx12Validator:
         icvn: str | None = None
         map_file = "x12.control.00501.xml"
         gs_control = ""
-        for seg in src:
+        nodes: list[Any] | None = []
+        for index, seg in enumerate(src):
             orig_node = node
             seg_id = seg.get_seg_id()
-            if seg_id == "ISA":
+            if plan is not None:
+                if index >= len(plan) or plan[index].id != seg_id:
+                    raise _PlanMismatchError
+                node = plan[index]
+            elif seg_id == "ISA":
                 node = control_map.getnodebypath("/ISA_LOOP/ISA")
                 walker.forceWalkCounterToLoopStart("/ISA_LOOP", "/ISA_LOOP/ISA")
             elif seg_id == "GS":
@@ -133,10 +176,15 @@ class Pyx12Validator:
                 (node, _pop, _push, walk_errors) = walker.walk_errors(
                     node, seg, src.get_seg_count(), src.get_cur_line(), src.get_ls_id()
                 )
+                if walk_errors:
+                    nodes = None
                 apply_walk_errors(errh, walk_errors)
             if node is None:
                 node = orig_node
+                nodes = None
                 continue
+            if nodes is not None:
+                nodes.append(node)
             if seg_id == "ISA":
                 errh.add_isa_loop(seg, src)
                 icvn = seg.get_value("ISA12")
@@ -172,8 +220,13 @@ class Pyx12Validator:
                 errh.handle_errors(src.pop_errors())
             assert isinstance(node, pyx12.map_if.segment_if)
             self._apply_segment_errors(node, seg, errh)
+        if plan is not None and len(plan) != index + 1:
+            raise _PlanMismatchError
         src.cleanup()
         errh.handle_errors(src.pop_errors())
+        if plan is not None:
+            return plan
+        return tuple(nodes) if nodes is not None else None
 
     def _apply_segment_errors(self, node: Any, seg: Any, errh: Any) -> None:
         """pyx12's ``apply_segment_errors`` with its pure ``is_valid_errors`` memoized per map node and text.
@@ -201,6 +254,63 @@ class Pyx12Validator:
 
 _MEMO_LIMIT = 200_000
 """Distinct segment texts remembered per process (a few tens of MB at most)."""
+_PLAN_LIMIT = 20_000
+"""Distinct interchange skeletons remembered per process (each a tuple of node references)."""
+
+
+class _PlanMismatchError(Exception):
+    """pyx12's segments differ from the skeleton a walk plan was chosen by."""
+
+
+def _qualifier_positions(maps: Any) -> dict[str, tuple[tuple[int, int | None], ...]]:
+    """Per segment id, the (element, component) positions pyx12's ``is_match`` reads, from the maps.
+
+    ISA12, GS01 and GS08 are added: they choose the map the walk continues in.
+    """
+    found: dict[str, set[tuple[int, int | None]]] = {"ISA": {(12, None)}, "GS": {(1, None), (8, None)}}
+    for root in maps:
+        for node in root.loop_segment_iterator():
+            if node.is_segment():
+                resolve = getattr(node, "_resolve_unique_key_field", None)
+                if resolve is None:  # another pyx12: no plans, every interchange walked
+                    return {}
+                key = resolve(node.id, with_qual=False)
+                positions = found.setdefault(node.id, set())
+                if key is not None:
+                    positions.add((key[1], key[2]))
+    return {seg_id: tuple(sorted(positions, key=lambda p: (p[0], p[1] or 0))) for seg_id, positions in found.items()}
+
+
+def _skeleton(
+    text: str, qualifiers: dict[str, tuple[tuple[int, int | None], ...]]
+) -> tuple[tuple[str, ...], ...] | None:
+    """Each segment's id and the values of its qualifier positions: all that pyx12's map walk reads.
+
+    Split naively (no whitespace stripped) so that two texts with one skeleton here also have one
+    skeleton for pyx12; the walk checks each segment id against its plan anyway.
+    """
+    if len(text) < 106 or not text.startswith("ISA"):
+        return None
+    element, component, terminator = text[3], text[104], text[105]
+    skeleton: list[tuple[str, ...]] = []
+    for piece in text.split(terminator):
+        raw = piece.lstrip("\r\n")
+        if not raw:
+            continue
+        fields = raw.split(element)
+        positions = qualifiers.get(fields[0], ())
+        if not positions:
+            skeleton.append((fields[0],))
+            continue
+        key = [fields[0]]
+        for position, part in positions:
+            value = fields[position] if position < len(fields) else ""
+            if part is not None:
+                parts = value.split(component)
+                value = parts[part - 1] if part <= len(parts) else ""
+            key.append(value)
+        skeleton.append(tuple(key))
+    return tuple(skeleton)
 
 
 _REJECTED_BY_CLAIMEDIT = "claimedit: the transaction contains an empty segment"

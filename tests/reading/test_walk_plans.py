@@ -1,0 +1,115 @@
+"""A replayed map walk (an interchange whose skeleton was walked before) reports exactly what a real walk does.
+
+The reference is a validator that walks every interchange (``walk_plans=False``); the fixtures and the
+public samples cover clean claims, broken ones, several envelopes, other delimiters and malformed input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from claimedit.pipeline import Pipeline
+from claimedit.results import InputResult
+from claimedit.x12.validation import Pyx12Validator
+
+from .conftest import FIXTURES, fixture_files, sample_files
+
+SINGLE = (FIXTURES / "clean" / "single_claim_premalignant_medicare.x12").read_text()
+
+
+@pytest.fixture(scope="module")
+def planned() -> Pipeline:
+    return Pipeline(None, Pyx12Validator())
+
+
+@pytest.fixture(scope="module")
+def walking() -> Pipeline:
+    return Pipeline(None, Pyx12Validator(walk_plans=False))
+
+
+def _same(result: InputResult) -> InputResult:
+    """``result`` with each 999 cut to ST..SE: pyx12 stamps its own envelope with the time and fresh controls."""
+    acks = tuple(replace(ack, x12=_transaction_set(ack.x12)) for ack in result.acks)
+    return replace(result, acks=acks)
+
+
+def _transaction_set(x12: str) -> str:
+    terminator, element = x12[105], x12[3]
+    return x12[x12.index(f"{terminator}ST{element}") : x12.index(f"{terminator}GE{element}")]
+
+
+def _hits(pipeline: Pipeline) -> int:
+    assert pipeline.validator is not None
+    return pipeline.validator.walk_plan_hits
+
+
+@pytest.mark.parametrize("path", fixture_files() + sample_files(), ids=lambda path: path.name)
+def test_every_input_gets_the_same_findings_and_999s_whether_walked_or_replayed(
+    planned: Pipeline, walking: Pipeline, path: Path
+) -> None:
+    data = path.read_bytes()
+    reference = walking.process(data, path.name)
+    first = planned.process(data, path.name)
+    second = planned.process(data, path.name)
+    assert _same(reference) == _same(first)
+    assert _same(reference) == _same(second)
+
+
+def _variant(text: str, *replacements: tuple[str, str]) -> str:
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def test_an_interchange_with_other_values_but_the_same_skeleton_replays_the_walk(
+    planned: Pipeline, walking: Pipeline
+) -> None:
+    planned.process(SINGLE)
+    other = _variant(
+        SINGLE,
+        ("CLN-SINGLE-AK-0001", "CLN-OTHER-0002"),
+        ("TESTPATIENT*ALPHA", "OTHERPATIENT*BETA"),
+        ("000001001", "000001002"),
+        ("SV1*HC:17003*48*UN*4", "SV1*HC:17004*300*UN*1"),
+    )
+    before = _hits(planned)
+    result = planned.process(other)
+    assert _hits(planned) == before + 1
+    assert _same(walking.process(other)) == _same(result)
+
+
+def test_element_errors_of_a_replayed_interchange_are_its_own(planned: Pipeline, walking: Pipeline) -> None:
+    planned.process(SINGLE)
+    bad_date = _variant(SINGLE, ("DTP*472*D8*20240805~\nREF*6R*SNG0001-2", "DTP*472*D8*20241345~\nREF*6R*SNG0001-2"))
+    before = _hits(planned)
+    result = planned.process(bad_date)
+    assert _hits(planned) == before + 1
+    assert _same(result) == _same(walking.process(bad_date))
+    messages = [finding.message for item in result.claims for finding in item.findings if finding.code == "SYN001"]
+    assert messages
+    assert not result.acks[0].accepted
+
+
+def test_a_different_qualifier_is_a_different_skeleton(planned: Pipeline, walking: Pipeline) -> None:
+    planned.process(SINGLE)
+    referring = _variant(SINGLE, ("NM1*82*1*TESTDOCTOR", "NM1*DN*1*TESTDOCTOR"))
+    before = _hits(planned)
+    result = planned.process(referring)
+    assert _same(result) == _same(walking.process(referring))
+    assert _hits(planned) == before
+
+
+def test_a_walk_with_a_structural_error_is_not_remembered(planned: Pipeline, walking: Pipeline) -> None:
+    missing_subscriber_name = _variant(SINGLE, ("NM1*IL*1*TESTPATIENT*ALPHA****MI*TESTMBI0001~\n", ""))
+    missing_subscriber_name = missing_subscriber_name.replace("SE*31*0001", "SE*30*0001")
+    before = _hits(planned)
+    results: list[InputResult] = [planned.process(missing_subscriber_name) for _ in range(2)]
+    assert _hits(planned) == before
+    reference = walking.process(missing_subscriber_name)
+    assert _same(reference) == _same(results[0])
+    assert _same(reference) == _same(results[1])
+    assert any("missing" in finding.message for item in reference.claims for finding in item.findings)
