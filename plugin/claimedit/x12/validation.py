@@ -8,7 +8,7 @@ a walk, so one :class:`Pyx12Validator` serves every message of a process.
 Two memos make a claim stream cheaper than its first interchange, without changing a single error:
 
 - pyx12's per-segment element check is pure (map node + segment text), so it is computed once per
-  distinct segment;
+  distinct segment (and an interchange without a single error skips pyx12's error report);
 - pyx12's map walk (which node each segment is, and which loops it opens) reads nothing of a segment
   but its id and its qualifier (NM101, HL03, SV101-1 ...; the map says which). So an interchange
   whose *skeleton* (the id and qualifier of every segment) was walked before without a walk error
@@ -57,8 +57,10 @@ class ValidationReport:
 class Pyx12Validator:
     """Validates interchanges against the pyx12 maps, loaded once."""
 
-    def __init__(self, *, walk_plans: bool = True) -> None:
-        """``walk_plans=False`` walks every interchange (the reference the plans are tested against)."""
+    def __init__(self, *, shortcuts: bool = True) -> None:
+        """``shortcuts=False`` does what pyx12 does, every time: no walk plans, segments keyed by pyx12's
+        own formatting, the error report always written; the reference the shortcuts are tested against.
+        """
         import pyx12.map_if  # noqa: PLC0415  (pyx12 is loaded at start-up, not at import)
         import pyx12.map_index  # noqa: PLC0415
         import pyx12.params  # noqa: PLC0415
@@ -66,7 +68,7 @@ class Pyx12Validator:
         _silence_pyx12_logging()
         self._param = pyx12.params.params()
         self._maps: dict[str, Any] = {}
-        self._segment_errors: dict[tuple[int, str], list[Any]] = {}
+        self._segment_errors: dict[tuple[int, str, str], list[Any]] = {}
         self._walk_plans: dict[tuple[tuple[str, ...], ...], tuple[Any, ...]] = {}
         self.walk_plan_hits = 0
         """Interchanges whose map walk was replayed from a plan (for benchmarks and tests)."""
@@ -74,7 +76,8 @@ class Pyx12Validator:
         self._load_map = pyx12.map_if.load_map_file
         self.map_for("x12.control.00501.xml")
         self.map_for(self._map_index.get_filename("00501", "005010X222A1", "HC"))
-        self._qualifiers = _qualifier_positions(self._maps.values()) if walk_plans else {}
+        self._shortcuts = shortcuts
+        self._qualifiers = _qualifier_positions(self._maps.values()) if shortcuts else {}
 
     def map_for(self, name: str) -> Any:
         """A pyx12 map by file name, loaded on first use and kept."""
@@ -97,7 +100,8 @@ class Pyx12Validator:
         import pyx12.x12file  # noqa: PLC0415
 
         report = ValidationReport()
-        skeleton = _skeleton(text, self._qualifiers) if self._qualifiers else None
+        segments = _split(text, self._qualifiers) if self._qualifiers else None
+        skeleton = segments.skeleton if segments is not None else None
         plan = self._walk_plans.get(skeleton) if skeleton is not None else None
         try:
             src = pyx12.x12file.X12Reader(io.StringIO(text))
@@ -107,12 +111,12 @@ class Pyx12Validator:
         try:
             errh = pyx12.error_handler.err_handler()
             try:
-                walked = self._walk(src, errh, rejected_transactions, plan)
+                walked = self._walk(src, errh, rejected_transactions, plan, segments)
             except _PlanMismatchError:  # pyx12 read other segments than the skeleton said: walk for real
                 src.close()
                 src = pyx12.x12file.X12Reader(io.StringIO(text))
                 errh = pyx12.error_handler.err_handler()
-                walked = self._walk(src, errh, rejected_transactions, None)
+                walked = self._walk(src, errh, rejected_transactions, None, segments)
             if plan is not None and walked is plan:
                 self.walk_plan_hits += 1
             elif walked is not None and skeleton is not None and len(walked) == len(skeleton):
@@ -127,11 +131,11 @@ class Pyx12Validator:
             return report
         finally:
             src.close()
-        out = io.StringIO()
-        visitor = pyx12.errh_json.errh_json_visitor(out, indent=None)
-        errh.accept(visitor)
-        errors = _errors_from_json(json.loads(out.getvalue()))
-        report.errors = [error for error in errors if error.message != _REJECTED_BY_CLAIMEDIT]
+        if not self._shortcuts or errh.get_error_count():
+            out = io.StringIO()
+            errh.accept(pyx12.errh_json.errh_json_visitor(out, indent=None))
+            errors = _errors_from_json(json.loads(out.getvalue()))
+            report.errors = [error for error in errors if error.message != _REJECTED_BY_CLAIMEDIT]
         ack = io.StringIO()
         try:
             errh.accept(pyx12.error_999.error_999_visitor(ack, src.get_term()))
@@ -141,7 +145,12 @@ class Pyx12Validator:
         return report
 
     def _walk(  # noqa: PLR0912, PLR0915  (mirrors x12n_document's walk)
-        self, src: Any, errh: Any, rejected: frozenset[tuple[str, str]], plan: tuple[Any, ...] | None
+        self,
+        src: Any,
+        errh: Any,
+        rejected: frozenset[tuple[str, str]],
+        plan: tuple[Any, ...] | None,
+        segments: _Segments | None,
     ) -> tuple[Any, ...] | None:
         """The walk, with each segment's map node taken from ``plan`` when given (see the module doc).
 
@@ -219,7 +228,10 @@ class Pyx12Validator:
                 errh.add_seg(node, seg, src.get_seg_count(), src.get_cur_line(), src.get_ls_id())
                 errh.handle_errors(src.pop_errors())
             assert isinstance(node, pyx12.map_if.segment_if)
-            self._apply_segment_errors(node, seg, errh)
+            raw = None
+            if segments is not None and index < len(segments.texts) and segments.texts[index].startswith(seg_id):
+                raw = segments.texts[index]
+            self._apply_segment_errors(node, seg, errh, raw, segments.delimiters if segments else "")
         if plan is not None and len(plan) != index + 1:
             raise _PlanMismatchError
         src.cleanup()
@@ -228,13 +240,15 @@ class Pyx12Validator:
             return plan
         return tuple(nodes) if nodes is not None else None
 
-    def _apply_segment_errors(self, node: Any, seg: Any, errh: Any) -> None:
+    def _apply_segment_errors(self, node: Any, seg: Any, errh: Any, raw: str | None, delimiters: str) -> None:
         """pyx12's ``apply_segment_errors`` with its pure ``is_valid_errors`` memoized per map node and text.
 
         Most segments of a claim stream repeat (PRV, SBR, DTP, SV1 with the same code and charge ...);
-        their element checks give the same errors every time, so they are computed once.
+        their element checks give the same errors every time, so they are computed once. The key is the
+        segment's text as pyx12 read it (``raw``, with the delimiters it was split by) when the caller
+        has it, else pyx12's re-formatted segment.
         """
-        key = (id(node), seg.format())
+        key = (id(node), delimiters, raw) if raw is not None else (id(node), "", seg.format())
         errors = self._segment_errors.get(key)
         if errors is None:
             _ok, errors = node.is_valid_errors(seg)
@@ -281,22 +295,35 @@ def _qualifier_positions(maps: Any) -> dict[str, tuple[tuple[int, int | None], .
     return {seg_id: tuple(sorted(positions, key=lambda p: (p[0], p[1] or 0))) for seg_id, positions in found.items()}
 
 
-def _skeleton(
-    text: str, qualifiers: dict[str, tuple[tuple[int, int | None], ...]]
-) -> tuple[tuple[str, ...], ...] | None:
-    """Each segment's id and the values of its qualifier positions: all that pyx12's map walk reads.
+@dataclass(frozen=True)
+class _Segments:
+    """An interchange's text cut into segments the way pyx12's reader cuts it."""
 
-    Split naively (no whitespace stripped) so that two texts with one skeleton here also have one
-    skeleton for pyx12; the walk checks each segment id against its plan anyway.
+    texts: list[str]
+    """Each segment as pyx12 reads it (leading CR/LF, and spaces, stripped)."""
+    skeleton: tuple[tuple[str, ...], ...]
+    """Each segment's id and the values of its qualifier positions: all that pyx12's map walk reads."""
+    delimiters: str
+    """Element, component and repetition separators."""
+
+
+def _split(text: str, qualifiers: dict[str, tuple[tuple[int, int | None], ...]]) -> _Segments | None:
+    """Cut like pyx12's raw reader; the values are not trimmed, so one skeleton here is one for pyx12.
+
+    The walk still checks each segment id against its plan, and every text against its segment id.
     """
     if len(text) < 106 or not text.startswith("ISA"):
         return None
     element, component, terminator = text[3], text[104], text[105]
+    texts: list[str] = []
     skeleton: list[tuple[str, ...]] = []
     for piece in text.split(terminator):
         raw = piece.lstrip("\r\n")
         if not raw:
             continue
+        if raw.startswith(" "):
+            raw = raw.lstrip()
+        texts.append(raw)
         fields = raw.split(element)
         positions = qualifiers.get(fields[0], ())
         if not positions:
@@ -310,7 +337,7 @@ def _skeleton(
                 value = parts[part - 1] if part <= len(parts) else ""
             key.append(value)
         skeleton.append(tuple(key))
-    return tuple(skeleton)
+    return _Segments(texts, tuple(skeleton), element + component + text[82])
 
 
 _REJECTED_BY_CLAIMEDIT = "claimedit: the transaction contains an empty segment"

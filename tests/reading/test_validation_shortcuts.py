@@ -1,7 +1,9 @@
-"""A replayed map walk (an interchange whose skeleton was walked before) reports exactly what a real walk does.
+"""The validator's shortcuts report exactly what pyx12 does.
 
-The reference is a validator that walks every interchange (``walk_plans=False``); the fixtures and the
-public samples cover clean claims, broken ones, several envelopes, other delimiters and malformed input.
+A replayed map walk (an interchange whose skeleton was walked before), segments keyed by their text and
+the skipped error report of an error-free interchange are checked against a validator without shortcuts
+(``shortcuts=False``) on the fixtures and the public samples: clean claims, broken ones, several
+envelopes, other delimiters and malformed input.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def planned() -> Pipeline:
 
 @pytest.fixture(scope="module")
 def walking() -> Pipeline:
-    return Pipeline(None, Pyx12Validator(walk_plans=False))
+    return Pipeline(None, Pyx12Validator(shortcuts=False))
 
 
 def _same(result: InputResult) -> InputResult:
