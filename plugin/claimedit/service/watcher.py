@@ -12,9 +12,8 @@ import asyncio
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
-from faststream import Context
 from faststream.message import StreamMessage
 
 from claimedit.service.events import ClaimAnnotated, DeadLetterHeaders, GroupAcknowledged
@@ -98,7 +97,8 @@ class OutputWatcher:
         self._changed.set()
 
     def _handler(self, output: str) -> Any:
-        async def on_output(body: bytes, message: Annotated[StreamMessage[Any], Context("message")]) -> None:
+        async def on_output(body: bytes) -> None:
+            message: StreamMessage[Any] = self._broker.context.get_local("message")  # no thread hop (app.py)
             self._on_message(output, body, dict(message.headers))
 
         return on_output
