@@ -6,10 +6,20 @@ in the same run, fed the same messages by this process, which also collects thei
 - throughput: N interchanges of 1 claim and of 100 claims published as a backlog, timed from the first
   publish to the last output (the service's ``claims.annotated`` events; the relay's copy of each input);
 - latency: single-claim messages sent one at a time, publish to the claim's annotated event (p50/p99);
-- CPU per input of the relay process and of the service process with its pipeline workers (Linux):
-  on a small machine both share the cores with the broker and this driver, so this bounds the ratio.
+- CPU per input of the relay process and of the service process with its pipeline workers, and of
+  the RabbitMQ server (Linux): on a small machine they all share the cores with this driver, so this
+  bounds the ratio;
+- the ceiling: a *fan-out* relay, which does no work but publishes as many messages per input as the
+  service does (2 or 3: annotated, 999, and a 277CA for a third of them), with the same confirms. No
+  service that publishes the outputs the contract asks for can beat it on the same machine.
+
+Two streams: ``varied`` (default; the claims of bench/make_interchange.py, one interchange per seed:
+distinct patients, addresses and birth dates, 1 to 6 lines, every lesion family) and ``uniform``
+(tests/plugin/x12gen.py: one shape in three out of balance, the same names throughout). Each process
+first handles a warm-up of other messages of the same stream, so that the figures are steady state.
 
 Usage: python bench/bench_broker.py [--url amqp://guest:guest@127.0.0.1:5672/] [--messages 400]
+       [--stream varied|uniform]
 """
 
 from __future__ import annotations
@@ -24,13 +34,14 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
-
-from faststream import Context
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "plugin"))
+sys.path.insert(0, str(Path(__file__).parent))
 
 import x12gen
+
+import make_interchange
 
 _CHUNK = 50
 """Messages published concurrently by the driver, so that the driver is not what is measured."""
@@ -38,6 +49,10 @@ DEFAULT_URL = os.environ.get("CLAIMEDIT_TEST_AMQP_URL", "amqp://guest:guest@127.
 
 
 # --- the bare relay: consume, publish the same bytes with confirms, ack -----------------------------
+
+
+COPIES_HEADER = "x-bench-copies"
+"""How many copies of an input the fan-out relay publishes."""
 
 
 def run_relay(url: str, source: str, target: str) -> None:
@@ -55,6 +70,12 @@ def run_relay(url: str, source: str, target: str) -> None:
     @broker.subscriber(queue, decoder=raw)
     async def relay(body: bytes) -> None:
         await out.publish(body, headers={"content-type": "application/edi-x12"})
+
+    @broker.subscriber(RabbitQueue(f"{source}.fan-out", queue_type=QueueType.QUORUM, durable=True), decoder=raw)
+    async def fan_out(body: bytes) -> None:
+        copies = int(broker.context.get_local("message").headers.get(COPIES_HEADER, 1))
+        headers = {"content-type": "application/edi-x12"}
+        await asyncio.gather(*(out.publish(body, headers=headers) for _ in range(copies)))
 
     async def ready() -> None:
         await broker.declare_queue(RabbitQueue(target, durable=True))
@@ -85,18 +106,25 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-async def _relay_rate(url: str, bodies: list[bytes], source: str, target: str) -> float:
+def _copies(count: int, per_input: float) -> list[int]:
+    """Whole copies per input averaging ``per_input`` (the service's measured outputs per input)."""
+    return [int((index + 1) * per_input) - int(index * per_input) for index in range(count)]
+
+
+async def _relay_rate(url: str, bodies: list[bytes], source: str, target: str, *, per_input: float = 1.0) -> float:
     from faststream.rabbit import RabbitBroker, RabbitQueue  # noqa: PLC0415
 
     broker = RabbitBroker(url, logger=None)
     arrived = 0
+    copies = _copies(len(bodies), per_input)
+    expected = sum(copies)
     done = asyncio.Event()
 
-    @broker.subscriber(RabbitQueue(target, durable=True))
+    @broker.subscriber(RabbitQueue(target, durable=True), decoder=_raw)
     async def count(_body: bytes) -> None:
         nonlocal arrived
         arrived += 1
-        if arrived >= len(bodies):
+        if arrived >= expected:
             done.set()
 
     async with broker:
@@ -105,8 +133,13 @@ async def _relay_rate(url: str, bodies: list[bytes], source: str, target: str) -
         for chunk in range(0, len(bodies), _CHUNK):
             await asyncio.gather(
                 *(
-                    broker.publish(body, queue=source, persist=True, headers={"content-type": "application/edi-x12"})
-                    for body in bodies[chunk : chunk + _CHUNK]
+                    broker.publish(
+                        body,
+                        queue=source if per_input == 1.0 else f"{source}.fan-out",
+                        persist=True,
+                        headers={"content-type": "application/edi-x12", COPIES_HEADER: str(copies[index])},
+                    )
+                    for index, body in enumerate(bodies[chunk : chunk + _CHUNK], start=chunk)
                 )
             )
         await asyncio.wait_for(done.wait(), timeout=600)
@@ -132,8 +165,9 @@ async def _plugin_rate(settings: Any, bodies: list[bytes], claims_each: int) -> 
     tag = uuid.uuid4().hex[:6]
 
     def counter(output: str) -> Any:
-        async def count(_body: bytes, message: Annotated[Any, Context("message")]) -> None:
+        async def count(_body: bytes) -> None:
             counts[output] += 1
+            message = broker.context.get_local("message")
             if output == "annotated" and message.headers.get("x-claimedit-verdict") == "rejected":
                 counts["rejected"] += 1
             if all(counts[key] >= want for key, want in expected.items()):
@@ -197,6 +231,13 @@ def _cpu_seconds(pid: int) -> float:
     return seconds + sum(_cpu_seconds(int(child)) for child in children)
 
 
+def _broker_pid() -> int | None:
+    """The local RabbitMQ server (Erlang VM) process, to read its CPU; None when it is not on this host."""
+    found = subprocess.run(["pgrep", "-f", "beam.smp.*rabbit"], capture_output=True, text=True, check=False)
+    pids = found.stdout.split()
+    return int(pids[0]) if pids else None
+
+
 def _percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -214,11 +255,39 @@ async def _delete(url: str, queues: list[str], exchanges: list[str]) -> None:
             await channel.exchange_delete(name)
 
 
-def main() -> None:
+def _stream(kind: str, count: int, claims_each: int, first: int) -> list[bytes]:
+    """``count`` interchanges of ``claims_each`` claims, numbered from ``first`` (distinct claims each call)."""
+    if kind == "uniform":
+        return [
+            x12gen.interchange(
+                x12gen.synthetic_claims(claims_each, start=(first + i) * claims_each), control=first + i + 1
+            ).encode()
+            for i in range(count)
+        ]
+    return [make_interchange.build_interchange(claims_each, seed=first + i + 1).encode() for i in range(count)]
+
+
+class _Cpu:
+    """CPU seconds of a set of processes between two readings, per input, in ms."""
+
+    def __init__(self, **pids: int | None) -> None:
+        self.pids = pids
+        self.before = {name: _cpu_seconds(pid) if pid else float("nan") for name, pid in pids.items()}
+
+    def per_input(self, inputs: int) -> dict[str, float]:
+        return {
+            name: ((_cpu_seconds(pid) if pid else float("nan")) - self.before[name]) / inputs * 1000
+            for name, pid in self.pids.items()
+        }
+
+
+def main() -> None:  # noqa: PLR0915  (one run, start to report)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--messages", type=int, default=400, help="single-claim messages (100-claim: a tenth)")
     parser.add_argument("--latency-samples", type=int, default=200)
+    parser.add_argument("--stream", choices=("varied", "uniform"), default="varied")
+    parser.add_argument("--warm-up", type=int, default=100, help="single-claim messages each process gets first")
     parser.add_argument("--no-validate", action="store_true", help="run the service without pyx12 validation")
     parser.add_argument("--workers", type=int, default=0, help="service pipeline worker processes (0: in the loop)")
     parser.add_argument("--relay", nargs=2, metavar=("SOURCE", "TARGET"), help=argparse.SUPPRESS)
@@ -244,15 +313,11 @@ def main() -> None:
     env |= {"CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_HEALTH_PORT": "0"}
     env["CLAIMEDIT_VALIDATE_X12"] = "false" if args.no_validate else "true"
     env["CLAIMEDIT_WORKERS"] = str(args.workers)
-    single = [
-        x12gen.interchange(x12gen.synthetic_claims(1, start=i), control=i + 1).encode() for i in range(args.messages)
-    ]
-    hundred_count = max(4, args.messages // 10)
-    hundred = [
-        x12gen.interchange(x12gen.synthetic_claims(100, start=i * 100), control=i + 1).encode()
-        for i in range(hundred_count)
-    ]
-    latency_bodies = single[: args.latency_samples]
+    warm_up = _stream(args.stream, args.warm_up, 1, first=1_000_000)
+    single = _stream(args.stream, args.messages, 1, first=0)
+    hundred = _stream(args.stream, max(4, args.messages // 10), 100, first=0)
+    latency_bodies = _stream(args.stream, args.latency_samples, 1, first=2_000_000)
+    broker_pid = _broker_pid()
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "bench.log"
         service = _spawn(
@@ -264,34 +329,48 @@ def main() -> None:
         relay = _spawn(
             [sys.executable, __file__, "--url", args.url, "--relay", relay_in, relay_out], {}, log, "relay ready"
         )
+        rows: list[tuple[str, int, int, float, float, dict[str, float]]] = []
         try:
-            results = {}
+            asyncio.run(_relay_rate(args.url, warm_up, relay_in, relay_out, per_input=2.0))
+            asyncio.run(_plugin_rate(settings, warm_up, 1))
             for label, bodies, claims_each in (("1-claim", single, 1), ("100-claim", hundred, 100)):
-                before = _cpu_seconds(relay.pid)
-                relay_rate = asyncio.run(_relay_rate(args.url, bodies, relay_in, relay_out))
-                relay_cpu = (_cpu_seconds(relay.pid) - before) / len(bodies) * 1000
-                before = _cpu_seconds(service.pid)
-                plugin_rate, fan_out = asyncio.run(_plugin_rate(settings, bodies, claims_each))
-                plugin_cpu = (_cpu_seconds(service.pid) - before) / len(bodies) * 1000
-                results[label] = (relay_rate, plugin_rate, claims_each, len(bodies), fan_out, relay_cpu, plugin_cpu)
+                cpu = _Cpu(process=relay.pid, broker=broker_pid)
+                rate = asyncio.run(_relay_rate(args.url, bodies, relay_in, relay_out))
+                rows.append((f"{label} bare relay", len(bodies), claims_each, rate, 1.0, cpu.per_input(len(bodies))))
+                cpu = _Cpu(process=service.pid, broker=broker_pid)
+                rate, fan_out = asyncio.run(_plugin_rate(settings, bodies, claims_each))
+                plugin_row = (f"{label} claimedit", len(bodies), claims_each, rate, fan_out, cpu.per_input(len(bodies)))
+                if claims_each == 1:
+                    cpu = _Cpu(process=relay.pid, broker=broker_pid)
+                    rate = asyncio.run(_relay_rate(args.url, bodies, relay_in, relay_out, per_input=fan_out))
+                    label_fan = f"{label} fan-out relay"
+                    rows.append((label_fan, len(bodies), claims_each, rate, fan_out, cpu.per_input(len(bodies))))
+                rows.append(plugin_row)
             latencies = asyncio.run(_plugin_latency(settings, latency_bodies))
         finally:
             _stop(service)
             _stop(relay)
-            asyncio.run(_delete(args.url, [*list(names.values())[:5], relay_in, relay_out], [names["rabbit_exchange"]]))
+            queues = [*list(names.values())[:5], relay_in, f"{relay_in}.fan-out", relay_out]
+            asyncio.run(_delete(args.url, queues, [names["rabbit_exchange"]]))
+    _report(args, rows, latencies)
+
+
+def _report(
+    args: argparse.Namespace, rows: list[tuple[str, int, int, float, float, dict[str, float]]], latencies: list[float]
+) -> None:
     validation = "without" if args.no_validate else "with"
     print(
-        f"RabbitMQ {args.url.split('@')[-1]}, one service process ({validation} pyx12 validation, "
-        f"{args.workers} pipeline workers), "
-        f"one relay process, {os.cpu_count()} cores"
+        f"RabbitMQ {args.url.split('@')[-1]}, {args.stream} stream, one service process ({validation} pyx12 "
+        f"validation, {args.workers} pipeline workers), one relay process, {os.cpu_count()} cores"
     )
-    for label, (relay_rate, plugin_rate, claims_each, count, fan_out, relay_cpu, plugin_cpu) in results.items():
+    bare: dict[str, float] = {}
+    for label, count, claims_each, rate, fan_out, cpu in rows:
+        kind = label.split(" ", 1)[0]
+        bare.setdefault(kind, rate)
         print(
-            f"{label:>9} x{count}: relay {relay_rate:7.1f} msg/s | plugin {plugin_rate:7.1f} msg/s = "
-            f"{plugin_rate * claims_each:7.1f} claims/s, {fan_out:5.1f} outputs/input | "
-            f"plugin/relay {plugin_rate / relay_rate:6.1%} of messages, "
-            f"{plugin_rate * fan_out / relay_rate:6.1%} of published messages | "
-            f"CPU per input: relay {relay_cpu:.2f} ms, plugin {plugin_cpu:.2f} ms (service and its workers)"
+            f"{label:>24} x{count:<4}: {rate:7.1f} msg/s = {rate * claims_each:7.1f} claims/s, "
+            f"{fan_out:6.2f} published/input, {rate / bare[kind]:6.1%} of the bare relay's msg/s | "
+            f"CPU per input: process {cpu['process']:6.2f} ms, RabbitMQ {cpu['broker']:5.2f} ms"
         )
     print(
         f"single-claim latency publish->annotated over {len(latencies)} sequential messages: "
