@@ -8,8 +8,11 @@ envelopes, other delimiters and malformed input.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -17,7 +20,7 @@ from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
 from claimedit.x12.validation import Pyx12Validator
 
-from .conftest import FIXTURES, fixture_files, sample_files
+from .conftest import FIXTURES, REPO, fixture_files, sample_files
 
 SINGLE = (FIXTURES / "clean" / "single_claim_premalignant_medicare.x12").read_text()
 
@@ -115,3 +118,51 @@ def test_a_walk_with_a_structural_error_is_not_remembered(planned: Pipeline, wal
     assert _same(reference) == _same(results[0])
     assert _same(reference) == _same(results[1])
     assert any("missing" in finding.message for item in reference.claims for finding in item.findings)
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("claimedit_bench_generator", REPO / "bench" / "make_interchange.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def large() -> str:
+    text: str = _generator().build_interchange(150, seed=11, claims_per_transaction=60)
+    return text
+
+
+def _run_hits(pipeline: Pipeline) -> int:
+    assert pipeline.validator is not None
+    return pipeline.validator.run_plan_hits
+
+
+def test_repeated_claims_inside_one_interchange_replay_their_walk(
+    planned: Pipeline, walking: Pipeline, large: str
+) -> None:
+    before = _run_hits(planned)
+    result = planned.process(large)
+    assert _run_hits(planned) > before + 50
+    reference = walking.process(large)
+    assert _same(reference) == _same(result)
+    assert all(ack.accepted for ack in result.acks)
+
+
+def test_a_replayed_run_reports_its_own_element_errors_and_a_changed_run_walks(
+    planned: Pipeline, walking: Pipeline, large: str
+) -> None:
+    planned.process(large)
+    segments = large.split("~\n")
+    dates = [index for index, segment in enumerate(segments) if segment.startswith("DTP*472*D8*")]
+    bad_date = [*segments]
+    bad_date[dates[-3]] = "DTP*472*D8*20241345"
+    dropped = [segment for index, segment in enumerate(segments) if index != dates[-5]]
+    for text in ("~\n".join(bad_date), "~\n".join(dropped)):
+        result = planned.process(text)
+        reference = walking.process(text)
+        assert _same(reference) == _same(result)
+        assert not all(ack.accepted for ack in reference.acks)

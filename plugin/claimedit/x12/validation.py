@@ -15,6 +15,10 @@ Two memos make a claim stream cheaper than its first interchange, without changi
   gets the same map nodes again: the walk is replayed, and everything else (element checks,
   envelope checks, the error handler, the 999) runs as usual. Streams from one practice-management
   system repeat a handful of skeletons, so the walk, half of pyx12's cost, mostly disappears.
+- inside a large interchange, the same holds for a *run*: the segments after an HL or a CLM up to the
+  next HL, CLM or trailer. Entering the HL's or the CLM's loop resets pyx12's counts below that loop,
+  and a run's walk reads and writes nothing else, so a run with a known start node and skeleton that
+  was walked before without error gets the same nodes, and the counts below the loop it had.
 """
 
 from __future__ import annotations
@@ -70,8 +74,11 @@ class Pyx12Validator:
         self._maps: dict[str, Any] = {}
         self._segment_errors: dict[tuple[int, str, str], list[Any]] = {}
         self._walk_plans: dict[tuple[tuple[str, ...], ...], tuple[Any, ...]] = {}
+        self._run_plans: dict[tuple[int, tuple[tuple[str, ...], ...]], _RunPlan] = {}
         self.walk_plan_hits = 0
         """Interchanges whose map walk was replayed from a plan (for benchmarks and tests)."""
+        self.run_plan_hits = 0
+        """Runs (the segments after an HL or CLM) whose walk was replayed, in interchanges walked for real."""
         self._map_index = pyx12.map_index.map_index(None)
         self._load_map = pyx12.map_if.load_map_file
         self.map_for("x12.control.00501.xml")
@@ -116,7 +123,7 @@ class Pyx12Validator:
                 src.close()
                 src = pyx12.x12file.X12Reader(io.StringIO(text))
                 errh = pyx12.error_handler.err_handler()
-                walked = self._walk(src, errh, rejected_transactions, None, segments)
+                walked = self._walk(src, errh, rejected_transactions, None, segments, runs=False)
             if plan is not None and walked is plan:
                 self.walk_plan_hits += 1
             elif walked is not None and skeleton is not None and len(walked) == len(skeleton):
@@ -151,12 +158,14 @@ class Pyx12Validator:
         rejected: frozenset[tuple[str, str]],
         plan: tuple[Any, ...] | None,
         segments: _Segments | None,
+        *,
+        runs: bool = True,
     ) -> tuple[Any, ...] | None:
         """The walk, with each segment's map node taken from ``plan`` when given (see the module doc).
 
         Returns the map node of every segment when the walk raised no walk error (a plan for the next
         interchange of the same skeleton), else None. Raises :class:`_PlanMismatchError` when pyx12 reads
-        other segments than ``plan`` was made for, before anything differs from a real walk.
+        other segments than ``plan`` (or a run plan, unless ``runs`` is off) was made for.
         """
         import pyx12.map_if  # noqa: PLC0415
         from pyx12.map_walker import apply_walk_errors, walk_tree  # noqa: PLC0415
@@ -168,6 +177,7 @@ class Pyx12Validator:
         map_file = "x12.control.00501.xml"
         gs_control = ""
         nodes: list[Any] | None = []
+        run: _Run | None = None
         for index, seg in enumerate(src):
             orig_node = node
             seg_id = seg.get_seg_id()
@@ -181,13 +191,25 @@ class Pyx12Validator:
             elif seg_id == "GS":
                 node = control_map.getnodebypath("/ISA_LOOP/GS_LOOP/GS")
                 walker.forceWalkCounterToLoopStart("/ISA_LOOP/GS_LOOP", "/ISA_LOOP/GS_LOOP/GS")
+            elif run is not None and run.plan is not None:
+                node = run.replay(index, seg_id, walker.counter)
+                if index == run.end - 1:
+                    self.run_plan_hits += 1
+                    run = None
             else:
-                (node, _pop, _push, walk_errors) = walker.walk_errors(
+                (node, popped, pushed, walk_errors) = walker.walk_errors(
                     node, seg, src.get_seg_count(), src.get_cur_line(), src.get_ls_id()
                 )
                 if walk_errors:
                     nodes = None
                 apply_walk_errors(errh, walk_errors)
+                if run is not None:
+                    run.record(node, popped, bool(walk_errors))
+                    if index == run.end - 1:
+                        self._keep_run(run, walker.counter)
+                        run = None
+                if runs and segments is not None and seg_id in _RUN_STARTS and node is not None and not walk_errors:
+                    run = self._start_run(index, node, pushed, segments)
             if node is None:
                 node = orig_node
                 nodes = None
@@ -240,6 +262,33 @@ class Pyx12Validator:
             return plan
         return tuple(nodes) if nodes is not None else None
 
+    def _start_run(self, index: int, node: Any, pushed: list[Any], segments: _Segments) -> _Run | None:
+        """The run after the HL or CLM at ``index`` whose walk entered (and so reset) its loop, if any."""
+        if not pushed or pushed[-1].get_first_seg() is not node:
+            return None
+        end = index + 1
+        skeleton = segments.skeleton
+        while end < len(skeleton) and skeleton[end][0] not in _RUN_ENDS:
+            end += 1
+        if end == index + 1:
+            return None
+        key = (id(node), skeleton[index + 1 : end])
+        return _Run(key, index + 1, end, pushed[-1], self._run_plans.get(key))
+
+    def _keep_run(self, run: _Run, counter: Any) -> None:
+        """Remember a run walked without error: its nodes and the counts below its loop at its end."""
+        if run.nodes is None or len(run.nodes) != run.end - run.start:
+            return
+        loop_path = run.loop.x12path
+        counts = tuple(
+            (path, count)
+            for path, count in counter.getState().items()
+            if loop_path.is_child_path(path.format())  # what entering the loop resets
+        )
+        if len(self._run_plans) >= _PLAN_LIMIT:
+            self._run_plans.clear()
+        self._run_plans[run.key] = _RunPlan(tuple(run.nodes), counts)
+
     def _apply_segment_errors(self, node: Any, seg: Any, errh: Any, raw: str | None, delimiters: str) -> None:
         """pyx12's ``apply_segment_errors`` with its pure ``is_valid_errors`` memoized per map node and text.
 
@@ -274,6 +323,53 @@ _PLAN_LIMIT = 20_000
 
 class _PlanMismatchError(Exception):
     """pyx12's segments differ from the skeleton a walk plan was chosen by."""
+
+
+_RUN_STARTS = frozenset({"HL", "CLM"})
+"""Segments that start a loop whose entry resets pyx12's counts below it (2000A/B/C, 2300)."""
+_RUN_ENDS = frozenset({"HL", "CLM", "SE", "ST", "GE", "GS", "IEA", "ISA"})
+"""Segments that end a run: the next loop start, or a trailer."""
+
+
+@dataclass(frozen=True)
+class _RunPlan:
+    nodes: tuple[Any, ...]
+    counts: tuple[tuple[Any, int], ...]
+    """pyx12's counts below the run's loop at the run's end (X12Path, count)."""
+
+
+class _Run:
+    """The segments ``start`` to ``end`` (exclusive) after a loop start: being recorded, or replayed."""
+
+    def __init__(
+        self, key: tuple[int, tuple[tuple[str, ...], ...]], start: int, end: int, loop: Any, plan: _RunPlan | None
+    ) -> None:
+        self.key = key
+        self.start = start
+        self.end = end
+        self.loop = loop
+        self.plan = plan
+        self.nodes: list[Any] | None = [] if plan is None else None
+
+    def replay(self, index: int, seg_id: str, counter: Any) -> Any:
+        """The planned node of segment ``index``; at the run's end, the counts the walk would have left."""
+        assert self.plan is not None
+        node = self.plan.nodes[index - self.start]
+        if node.id != seg_id:
+            raise _PlanMismatchError
+        if index == self.end - 1:
+            for path, count in self.plan.counts:
+                counter.setCount(path, count)
+        return node
+
+    def record(self, node: Any, popped: list[Any], errors: bool) -> None:
+        """One walked segment of the run; any error, or a walk out of the run's loop, spoils the record."""
+        if self.nodes is None:
+            return
+        if errors or node is None or any(loop is self.loop for loop in popped):
+            self.nodes = None
+        else:
+            self.nodes.append(node)
 
 
 def _qualifier_positions(maps: Any) -> dict[str, tuple[tuple[int, int | None], ...]]:
