@@ -162,7 +162,6 @@ async def _plugin_rate(settings: Any, bodies: list[bytes], claims_each: int) -> 
     if settings.validate_x12:  # the 999s come from pyx12's validation
         expected["acks"] = len(bodies)
     done = asyncio.Event()
-    tag = uuid.uuid4().hex[:6]
 
     def counter(output: str) -> Any:
         async def count(_body: bytes) -> None:
@@ -176,10 +175,10 @@ async def _plugin_rate(settings: Any, bodies: list[bytes], claims_each: int) -> 
         return count
 
     for output in ("annotated", "acks"):
-        queue = RabbitQueue(
-            f"bench.watch.{tag}.{output}", exclusive=True, auto_delete=True, routing_key=getattr(settings, output)
-        )
-        broker.subscriber(queue, exchange, decoder=_raw)(counter(output))
+        # the service's own durable output queues, as a downstream consumer reads them (a second queue
+        # bound to the same key would make the broker store every output twice)
+        name = getattr(settings, output)
+        broker.subscriber(RabbitQueue(name, durable=True, routing_key=name), exchange, decoder=_raw)(counter(output))
     async with broker:
         await broker.start()
         started = time.perf_counter()
