@@ -11,7 +11,10 @@ in the same run, fed the same messages by this process, which also collects thei
   bounds the ratio;
 - the ceiling: a *fan-out* relay, which does no work but publishes as many messages per input as the
   service does (2 or 3: annotated, 999, and a 277CA for a third of them), with the same confirms. No
-  service that publishes the outputs the contract asks for can beat it on the same machine.
+  service that publishes the outputs the contract asks for can beat it on the same machine;
+- the service's own overhead: the same service with its pipeline results computed before the run
+  (each input's result looked up), so that only consuming, building the events, logging, metrics and
+  publishing are measured.
 
 Two streams: ``varied`` (default; the claims of bench/make_interchange.py, one interchange per seed:
 distinct patients, addresses and birth dates, 1 to 6 lines, every lesion family) and ``uniform``
@@ -290,9 +293,13 @@ def main() -> None:  # noqa: PLR0915  (one run, start to report)
     parser.add_argument("--no-validate", action="store_true", help="run the service without pyx12 validation")
     parser.add_argument("--workers", type=int, default=0, help="service pipeline worker processes (0: in the loop)")
     parser.add_argument("--relay", nargs=2, metavar=("SOURCE", "TARGET"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve-precomputed", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.relay:
         run_relay(args.url, *args.relay)
+        return
+    if args.serve_precomputed:
+        _serve_precomputed(args)
         return
 
     from claimedit.service.settings import load_settings  # noqa: PLC0415
@@ -312,6 +319,9 @@ def main() -> None:  # noqa: PLR0915  (one run, start to report)
     env |= {"CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_HEALTH_PORT": "0"}
     env["CLAIMEDIT_VALIDATE_X12"] = "false" if args.no_validate else "true"
     env["CLAIMEDIT_WORKERS"] = str(args.workers)
+    precomputed_names = {key: f"{value}.precomputed" for key, value in names.items()}
+    precomputed_settings = load_settings(broker_url=args.url, health_port=0, **precomputed_names)
+    precomputed_env = {**env, **{f"CLAIMEDIT_{key.upper()}": value for key, value in precomputed_names.items()}}
     warm_up = _stream(args.stream, args.warm_up, 1, first=1_000_000)
     single = _stream(args.stream, args.messages, 1, first=0)
     hundred = _stream(args.stream, max(4, args.messages // 10), 100, first=0)
@@ -328,10 +338,17 @@ def main() -> None:  # noqa: PLR0915  (one run, start to report)
         relay = _spawn(
             [sys.executable, __file__, "--url", args.url, "--relay", relay_in, relay_out], {}, log, "relay ready"
         )
+        precomputed = _spawn(
+            [sys.executable, __file__, "--serve-precomputed", *_stream_args(args)],
+            {**precomputed_env, "CLAIMEDIT_LOG_LEVEL": "INFO"},
+            log,
+            "precomputed service ready",
+        )
         rows: list[tuple[str, int, int, float, float, dict[str, float]]] = []
         try:
             asyncio.run(_relay_rate(args.url, warm_up, relay_in, relay_out, per_input=2.0))
             asyncio.run(_plugin_rate(settings, warm_up, 1))
+            asyncio.run(_plugin_rate(precomputed_settings, warm_up, 1))
             for label, bodies, claims_each in (("1-claim", single, 1), ("100-claim", hundred, 100)):
                 cpu = _Cpu(process=relay.pid, broker=broker_pid)
                 rate = asyncio.run(_relay_rate(args.url, bodies, relay_in, relay_out))
@@ -344,14 +361,42 @@ def main() -> None:  # noqa: PLR0915  (one run, start to report)
                     rate = asyncio.run(_relay_rate(args.url, bodies, relay_in, relay_out, per_input=fan_out))
                     label_fan = f"{label} fan-out relay"
                     rows.append((label_fan, len(bodies), claims_each, rate, fan_out, cpu.per_input(len(bodies))))
+                    cpu = _Cpu(process=precomputed.pid, broker=broker_pid)
+                    rate, fan_out = asyncio.run(_plugin_rate(precomputed_settings, bodies, claims_each))
+                    label_pre = f"{label} precomputed"
+                    rows.append((label_pre, len(bodies), claims_each, rate, fan_out, cpu.per_input(len(bodies))))
                 rows.append(plugin_row)
             latencies = asyncio.run(_plugin_latency(settings, latency_bodies))
         finally:
             _stop(service)
             _stop(relay)
-            queues = [*list(names.values())[:5], relay_in, f"{relay_in}.fan-out", relay_out]
-            asyncio.run(_delete(args.url, queues, [names["rabbit_exchange"]]))
+            _stop(precomputed)
+            queues = [*list(names.values())[:5], *list(precomputed_names.values())[:5]]
+            queues += [relay_in, f"{relay_in}.fan-out", relay_out]
+            exchanges = [names["rabbit_exchange"], precomputed_names["rabbit_exchange"]]
+            asyncio.run(_delete(args.url, queues, exchanges))
     _report(args, rows, latencies)
+
+
+def _stream_args(args: argparse.Namespace) -> list[str]:
+    return ["--stream", args.stream, "--messages", str(args.messages), "--warm-up", str(args.warm_up)]
+
+
+def _serve_precomputed(args: argparse.Namespace) -> None:
+    """The service (settings from CLAIMEDIT_*) with each single-claim input's pipeline result computed first."""
+    from claimedit.observability import configure_logging  # noqa: PLC0415
+    from claimedit.pipeline import Pipeline  # noqa: PLC0415
+    from claimedit.service.app import create_service  # noqa: PLC0415
+    from claimedit.service.settings import load_settings  # noqa: PLC0415
+
+    pipeline = Pipeline.start()
+    bodies = _stream(args.stream, args.messages, 1, first=0) + _stream(args.stream, args.warm_up, 1, first=1_000_000)
+    results = {body: pipeline.process(body) for body in bodies}
+    settings = load_settings()
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    service = create_service(settings, processor=lambda body, _source: results[body])
+    print("precomputed service ready", flush=True)
+    asyncio.run(service.app.run())
 
 
 def _report(
