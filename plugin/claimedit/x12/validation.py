@@ -5,20 +5,13 @@ walk (segment by segment against the map, errors into pyx12's error handler, the
 handler) over maps it keeps, so a one-claim interchange costs milliseconds. Maps are read-only during
 a walk, so one :class:`Pyx12Validator` serves every message of a process.
 
-Two memos make a claim stream cheaper than its first interchange, without changing a single error:
+Shortcuts make a claim stream cheaper than its first interchange without changing a single error
+(``Pyx12Validator(shortcuts=False)`` is plain pyx12, the reference the tests compare with):
 
 - pyx12's per-segment element check is pure (map node + segment text), so it is computed once per
-  distinct segment (and an interchange without a single error skips pyx12's error report);
-- pyx12's map walk (which node each segment is, and which loops it opens) reads nothing of a segment
-  but its id and its qualifier (NM101, HL03, SV101-1 ...; the map says which). So an interchange
-  whose *skeleton* (the id and qualifier of every segment) was walked before without a walk error
-  gets the same map nodes again: the walk is replayed, and everything else (element checks,
-  envelope checks, the error handler, the 999) runs as usual. Streams from one practice-management
-  system repeat a handful of skeletons, so the walk, half of pyx12's cost, mostly disappears.
-- inside a large interchange, the same holds for a *run*: the segments after an HL or a CLM up to the
-  next HL, CLM or trailer. Entering the HL's or the CLM's loop resets pyx12's counts below that loop,
-  and a run's walk reads and writes nothing else, so a run with a known start node and skeleton that
-  was walked before without error gets the same nodes, and the counts below the loop it had.
+  distinct segment, and an interchange without a single error skips pyx12's error report;
+- the map walk is replayed from walk plans, for whole interchanges and for runs inside them
+  (:mod:`claimedit.x12.walk_plans`).
 """
 
 from __future__ import annotations
@@ -31,6 +24,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimedit.results import GroupAck
+from claimedit.x12.walk_plans import (
+    PLAN_LIMIT,
+    RUN_STARTS,
+    PlanMismatchError,
+    Run,
+    RunPlan,
+    Segments,
+    qualifier_positions,
+    run_end,
+    split_like_pyx12,
+)
 
 __all__ = ["Pyx12Validator", "SyntaxError837", "ValidationReport"]
 
@@ -74,7 +78,7 @@ class Pyx12Validator:
         self._maps: dict[str, Any] = {}
         self._segment_errors: dict[tuple[int, str, str], list[Any]] = {}
         self._walk_plans: dict[tuple[tuple[str, ...], ...], tuple[Any, ...]] = {}
-        self._run_plans: dict[tuple[int, tuple[tuple[str, ...], ...]], _RunPlan] = {}
+        self._run_plans: dict[tuple[int, tuple[tuple[str, ...], ...]], RunPlan] = {}
         self.walk_plan_hits = 0
         """Interchanges whose map walk was replayed from a plan (for benchmarks and tests)."""
         self.run_plan_hits = 0
@@ -84,7 +88,7 @@ class Pyx12Validator:
         self.map_for("x12.control.00501.xml")
         self.map_for(self._map_index.get_filename("00501", "005010X222A1", "HC"))
         self._shortcuts = shortcuts
-        self._qualifiers = _qualifier_positions(self._maps.values()) if shortcuts else {}
+        self._qualifiers = qualifier_positions(self._maps.values()) if shortcuts else {}
 
     def map_for(self, name: str) -> Any:
         """A pyx12 map by file name, loaded on first use and kept."""
@@ -107,7 +111,7 @@ class Pyx12Validator:
         import pyx12.x12file  # noqa: PLC0415
 
         report = ValidationReport()
-        segments = _split(text, self._qualifiers) if self._qualifiers else None
+        segments = split_like_pyx12(text, self._qualifiers) if self._qualifiers else None
         skeleton = segments.skeleton if segments is not None else None
         plan = self._walk_plans.get(skeleton) if skeleton is not None else None
         try:
@@ -119,7 +123,7 @@ class Pyx12Validator:
             errh = pyx12.error_handler.err_handler()
             try:
                 walked = self._walk(src, errh, rejected_transactions, plan, segments)
-            except _PlanMismatchError:  # pyx12 read other segments than the skeleton said: walk for real
+            except PlanMismatchError:  # pyx12 read other segments than the skeleton said: walk for real
                 src.close()
                 src = pyx12.x12file.X12Reader(io.StringIO(text))
                 errh = pyx12.error_handler.err_handler()
@@ -127,7 +131,7 @@ class Pyx12Validator:
             if plan is not None and walked is plan:
                 self.walk_plan_hits += 1
             elif walked is not None and skeleton is not None and len(walked) == len(skeleton):
-                if len(self._walk_plans) >= _PLAN_LIMIT:
+                if len(self._walk_plans) >= PLAN_LIMIT:
                     self._walk_plans.clear()
                 self._walk_plans[skeleton] = walked
         except pyx12.errors.EngineError as exc:
@@ -157,14 +161,14 @@ class Pyx12Validator:
         errh: Any,
         rejected: frozenset[tuple[str, str]],
         plan: tuple[Any, ...] | None,
-        segments: _Segments | None,
+        segments: Segments | None,
         *,
         runs: bool = True,
     ) -> tuple[Any, ...] | None:
         """The walk, with each segment's map node taken from ``plan`` when given (see the module doc).
 
         Returns the map node of every segment when the walk raised no walk error (a plan for the next
-        interchange of the same skeleton), else None. Raises :class:`_PlanMismatchError` when pyx12 reads
+        interchange of the same skeleton), else None. Raises :class:`PlanMismatchError` when pyx12 reads
         other segments than ``plan`` (or a run plan, unless ``runs`` is off) was made for.
         """
         import pyx12.map_if  # noqa: PLC0415
@@ -177,13 +181,13 @@ class Pyx12Validator:
         map_file = "x12.control.00501.xml"
         gs_control = ""
         nodes: list[Any] | None = []
-        run: _Run | None = None
+        run: Run | None = None
         for index, seg in enumerate(src):
             orig_node = node
             seg_id = seg.get_seg_id()
             if plan is not None:
                 if index >= len(plan) or plan[index].id != seg_id:
-                    raise _PlanMismatchError
+                    raise PlanMismatchError
                 node = plan[index]
             elif seg_id == "ISA":
                 node = control_map.getnodebypath("/ISA_LOOP/ISA")
@@ -208,7 +212,7 @@ class Pyx12Validator:
                     if index == run.end - 1:
                         self._keep_run(run, walker.counter)
                         run = None
-                if runs and segments is not None and seg_id in _RUN_STARTS and node is not None and not walk_errors:
+                if runs and segments is not None and seg_id in RUN_STARTS and node is not None and not walk_errors:
                     run = self._start_run(index, node, pushed, segments)
             if node is None:
                 node = orig_node
@@ -255,27 +259,24 @@ class Pyx12Validator:
                 raw = segments.texts[index]
             self._apply_segment_errors(node, seg, errh, raw, segments.delimiters if segments else "")
         if plan is not None and len(plan) != index + 1:
-            raise _PlanMismatchError
+            raise PlanMismatchError
         src.cleanup()
         errh.handle_errors(src.pop_errors())
         if plan is not None:
             return plan
         return tuple(nodes) if nodes is not None else None
 
-    def _start_run(self, index: int, node: Any, pushed: list[Any], segments: _Segments) -> _Run | None:
+    def _start_run(self, index: int, node: Any, pushed: list[Any], segments: Segments) -> Run | None:
         """The run after the HL or CLM at ``index`` whose walk entered (and so reset) its loop, if any."""
         if not pushed or pushed[-1].get_first_seg() is not node:
             return None
-        end = index + 1
-        skeleton = segments.skeleton
-        while end < len(skeleton) and skeleton[end][0] not in _RUN_ENDS:
-            end += 1
+        end = run_end(segments.skeleton, index + 1)
         if end == index + 1:
             return None
-        key = (id(node), skeleton[index + 1 : end])
-        return _Run(key, index + 1, end, pushed[-1], self._run_plans.get(key))
+        key = (id(node), segments.skeleton[index + 1 : end])
+        return Run(key, index + 1, end, pushed[-1], self._run_plans.get(key))
 
-    def _keep_run(self, run: _Run, counter: Any) -> None:
+    def _keep_run(self, run: Run, counter: Any) -> None:
         """Remember a run walked without error: its nodes and the counts below its loop at its end."""
         if run.nodes is None or len(run.nodes) != run.end - run.start:
             return
@@ -285,9 +286,9 @@ class Pyx12Validator:
             for path, count in counter.getState().items()
             if loop_path.is_child_path(path.format())  # what entering the loop resets
         )
-        if len(self._run_plans) >= _PLAN_LIMIT:
+        if len(self._run_plans) >= PLAN_LIMIT:
             self._run_plans.clear()
-        self._run_plans[run.key] = _RunPlan(tuple(run.nodes), counts)
+        self._run_plans[run.key] = RunPlan(tuple(run.nodes), counts)
 
     def _apply_segment_errors(self, node: Any, seg: Any, errh: Any, raw: str | None, delimiters: str) -> None:
         """pyx12's ``apply_segment_errors`` with its pure ``is_valid_errors`` memoized per map node and text.
@@ -317,125 +318,6 @@ class Pyx12Validator:
 
 _MEMO_LIMIT = 200_000
 """Distinct segment texts remembered per process (a few tens of MB at most)."""
-_PLAN_LIMIT = 20_000
-"""Distinct interchange skeletons remembered per process (each a tuple of node references)."""
-
-
-class _PlanMismatchError(Exception):
-    """pyx12's segments differ from the skeleton a walk plan was chosen by."""
-
-
-_RUN_STARTS = frozenset({"HL", "CLM"})
-"""Segments that start a loop whose entry resets pyx12's counts below it (2000A/B/C, 2300)."""
-_RUN_ENDS = frozenset({"HL", "CLM", "SE", "ST", "GE", "GS", "IEA", "ISA"})
-"""Segments that end a run: the next loop start, or a trailer."""
-
-
-@dataclass(frozen=True)
-class _RunPlan:
-    nodes: tuple[Any, ...]
-    counts: tuple[tuple[Any, int], ...]
-    """pyx12's counts below the run's loop at the run's end (X12Path, count)."""
-
-
-class _Run:
-    """The segments ``start`` to ``end`` (exclusive) after a loop start: being recorded, or replayed."""
-
-    def __init__(
-        self, key: tuple[int, tuple[tuple[str, ...], ...]], start: int, end: int, loop: Any, plan: _RunPlan | None
-    ) -> None:
-        self.key = key
-        self.start = start
-        self.end = end
-        self.loop = loop
-        self.plan = plan
-        self.nodes: list[Any] | None = [] if plan is None else None
-
-    def replay(self, index: int, seg_id: str, counter: Any) -> Any:
-        """The planned node of segment ``index``; at the run's end, the counts the walk would have left."""
-        assert self.plan is not None
-        node = self.plan.nodes[index - self.start]
-        if node.id != seg_id:
-            raise _PlanMismatchError
-        if index == self.end - 1:
-            for path, count in self.plan.counts:
-                counter.setCount(path, count)
-        return node
-
-    def record(self, node: Any, popped: list[Any], errors: bool) -> None:
-        """One walked segment of the run; any error, or a walk out of the run's loop, spoils the record."""
-        if self.nodes is None:
-            return
-        if errors or node is None or any(loop is self.loop for loop in popped):
-            self.nodes = None
-        else:
-            self.nodes.append(node)
-
-
-def _qualifier_positions(maps: Any) -> dict[str, tuple[tuple[int, int | None], ...]]:
-    """Per segment id, the (element, component) positions pyx12's ``is_match`` reads, from the maps.
-
-    ISA12, GS01 and GS08 are added: they choose the map the walk continues in.
-    """
-    found: dict[str, set[tuple[int, int | None]]] = {"ISA": {(12, None)}, "GS": {(1, None), (8, None)}}
-    for root in maps:
-        for node in root.loop_segment_iterator():
-            if node.is_segment():
-                resolve = getattr(node, "_resolve_unique_key_field", None)
-                if resolve is None:  # another pyx12: no plans, every interchange walked
-                    return {}
-                key = resolve(node.id, with_qual=False)
-                positions = found.setdefault(node.id, set())
-                if key is not None:
-                    positions.add((key[1], key[2]))
-    return {seg_id: tuple(sorted(positions, key=lambda p: (p[0], p[1] or 0))) for seg_id, positions in found.items()}
-
-
-@dataclass(frozen=True)
-class _Segments:
-    """An interchange's text cut into segments the way pyx12's reader cuts it."""
-
-    texts: list[str]
-    """Each segment as pyx12 reads it (leading CR/LF, and spaces, stripped)."""
-    skeleton: tuple[tuple[str, ...], ...]
-    """Each segment's id and the values of its qualifier positions: all that pyx12's map walk reads."""
-    delimiters: str
-    """Element, component and repetition separators."""
-
-
-def _split(text: str, qualifiers: dict[str, tuple[tuple[int, int | None], ...]]) -> _Segments | None:
-    """Cut like pyx12's raw reader; the values are not trimmed, so one skeleton here is one for pyx12.
-
-    The walk still checks each segment id against its plan, and every text against its segment id.
-    """
-    if len(text) < 106 or not text.startswith("ISA"):
-        return None
-    element, component, terminator = text[3], text[104], text[105]
-    texts: list[str] = []
-    skeleton: list[tuple[str, ...]] = []
-    for piece in text.split(terminator):
-        raw = piece.lstrip("\r\n")
-        if not raw:
-            continue
-        if raw.startswith(" "):
-            raw = raw.lstrip()
-        texts.append(raw)
-        fields = raw.split(element)
-        positions = qualifiers.get(fields[0], ())
-        if not positions:
-            skeleton.append((fields[0],))
-            continue
-        key = [fields[0]]
-        for position, part in positions:
-            value = fields[position] if position < len(fields) else ""
-            if part is not None:
-                parts = value.split(component)
-                value = parts[part - 1] if part <= len(parts) else ""
-            key.append(value)
-        skeleton.append(tuple(key))
-    return _Segments(texts, tuple(skeleton), element + component + text[82])
-
-
 _REJECTED_BY_CLAIMEDIT = "claimedit: the transaction contains an empty segment"
 """Marks the error claimedit adds for the 999; its own finding (SYN004) already tells the claims."""
 
