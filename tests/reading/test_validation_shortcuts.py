@@ -18,9 +18,9 @@ import pytest
 
 from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
-from claimedit.x12.validation import Pyx12Validator
+from claimedit.x12.validation import Pyx12Validator, ValidationReport
 
-from .conftest import FIXTURES, REPO, fixture_files, sample_files
+from .conftest import FIXTURES, REPO, SAMPLES, fixture_files, sample_files
 
 SINGLE = (FIXTURES / "clean" / "single_claim_premalignant_medicare.x12").read_text()
 
@@ -166,3 +166,53 @@ def test_a_replayed_run_reports_its_own_element_errors_and_a_changed_run_walks(
         reference = walking.process(text)
         assert _same(reference) == _same(result)
         assert not all(ack.accepted for ack in reference.acks)
+
+
+def test_a_trailing_separator_is_checked_even_when_its_clean_twin_was_seen(
+    planned: Pipeline, walking: Pipeline
+) -> None:
+    """pyx12's re-formatted segment drops a trailing ':' that its element check counts (REF02 composite)."""
+    planned.process(SINGLE)
+    walking.process(SINGLE)
+    trailing = _variant(SINGLE, ("REF*6R*SNG0001-2~", "REF*6R*SNG0001-2:~"))
+    result = planned.process(trailing)
+    assert _same(walking.process(trailing)) == _same(result)
+    assert not result.acks[0].accepted
+
+
+def _report(report: ValidationReport) -> tuple[object, ...]:
+    acks = [(ack.group_control, ack.ack_code, _transaction_set(ack.x12)) for ack in report.acks]
+    return (report.fatal, report.errors, acks)
+
+
+def _se_counted(text: str) -> str:
+    """The text with each SE01 set to its transaction's segment count."""
+    out: list[str] = []
+    count = 0
+    for piece in text.split("~"):
+        segment = piece.strip("\r\n")
+        if segment.startswith("ST*"):
+            count = 0
+        if segment and not segment.startswith(("ISA", "GS*", "GE*", "IEA")):
+            count += 1
+        if segment.startswith("SE*"):
+            fields = segment.split("*")
+            fields[1] = str(count)
+            out.append(piece.replace(segment, "*".join(fields)))
+        else:
+            out.append(piece)
+    return "~".join(out)
+
+
+@pytest.mark.skipif(
+    not (SAMPLES / "pyx12" / "simple_837p.txt").is_file(), reason="shared/x12-samples is not beside the repository"
+)
+def test_a_group_of_another_version_brings_the_qualifiers_of_its_own_map() -> None:
+    """A 4010 837P walks the 4010 map, whose CR7 (loop 2305) is told apart by CR701: the skeleton must know."""
+    base = (SAMPLES / "pyx12" / "simple_837p.txt").read_text()
+    assert "HI*BK:317~" in base
+    known = _se_counted(base.replace("HI*BK:317~", "HI*BK:317~\nCR7*AI*1~", 1))
+    other = _se_counted(base.replace("HI*BK:317~", "HI*BK:317~\nCR7*XX*1~", 1))
+    shortcut, plain = Pyx12Validator(), Pyx12Validator(shortcuts=False)
+    assert _report(plain.validate(known)) == _report(shortcut.validate(known))
+    assert _report(plain.validate(other)) == _report(shortcut.validate(other))

@@ -111,7 +111,7 @@ class Pyx12Validator:
         import pyx12.x12file  # noqa: PLC0415
 
         report = ValidationReport()
-        segments = split_like_pyx12(text, self._qualifiers) if self._qualifiers else None
+        segments = self._segments(text)
         skeleton = segments.skeleton if segments is not None else None
         plan = self._walk_plans.get(skeleton) if skeleton is not None else None
         try:
@@ -154,6 +154,39 @@ class Pyx12Validator:
             report.fatal = report.fatal or f"pyx12 found no functional group to acknowledge ({type(exc).__name__})"
         report.acks = split_999(ack.getvalue())
         return report
+
+    def _segments(self, text: str) -> Segments | None:
+        """``text`` cut like pyx12 cuts it, its skeleton keyed by the qualifiers of every map it will use.
+
+        A functional group of another version or type (4010, 837I ...) brings its own map and its
+        own qualifier positions: they are added before the skeleton is taken, and the plans made with
+        fewer positions are dropped.
+        """
+        if not self._qualifiers:
+            return None
+        segments = split_like_pyx12(text, self._qualifiers)
+        if segments is None:
+            return None
+        element = segments.delimiters[0]
+        icvn = ""
+        needed: set[str] = set()
+        for raw in segments.texts:
+            if raw.startswith(("ISA", "GS")):
+                fields = raw.split(element)
+                if fields[0] == "ISA" and len(fields) > 12:
+                    icvn = fields[12]
+                elif fields[0] == "GS" and len(fields) > 8:
+                    name = self._map_index.get_filename(icvn, fields[8], fields[1])
+                    if name is not None and name not in self._maps:
+                        needed.add(name)
+        if not needed:
+            return segments
+        for name in needed:
+            self.map_for(name)
+        self._qualifiers = qualifier_positions(self._maps.values())
+        self._walk_plans.clear()
+        self._run_plans.clear()
+        return split_like_pyx12(text, self._qualifiers)
 
     def _walk(  # noqa: PLR0912, PLR0915  (mirrors x12n_document's walk)
         self,
@@ -295,16 +328,19 @@ class Pyx12Validator:
 
         Most segments of a claim stream repeat (PRV, SBR, DTP, SV1 with the same code and charge ...);
         their element checks give the same errors every time, so they are computed once. The key is the
-        segment's text as pyx12 read it (``raw``, with the delimiters it was split by) when the caller
-        has it, else pyx12's re-formatted segment.
+        segment's text as pyx12 read it (``raw``, with the delimiters it was split by); without it the
+        check runs every time (pyx12's re-formatted segment drops trailing separators the check counts).
         """
-        key = (id(node), delimiters, raw) if raw is not None else (id(node), "", seg.format())
-        errors = self._segment_errors.get(key)
-        if errors is None:
+        if raw is None:  # pyx12's own formatting drops trailing separators that the check counts
             _ok, errors = node.is_valid_errors(seg)
-            if len(self._segment_errors) >= _MEMO_LIMIT:
-                self._segment_errors.clear()
-            self._segment_errors[key] = errors
+        else:
+            key = (id(node), delimiters, raw)
+            errors = self._segment_errors.get(key)
+            if errors is None:
+                _ok, errors = node.is_valid_errors(seg)
+                if len(self._segment_errors) >= _MEMO_LIMIT:
+                    self._segment_errors.clear()
+                self._segment_errors[key] = errors
         cursor = None
         for error in errors:
             if error.map_node is None:
