@@ -15,7 +15,7 @@ from pathlib import Path
 
 from claimedit._gc import gc_paused
 from claimedit.results import ClaimResult, GroupAck, InputResult, TransactionLocation, UnreadableResult
-from claimedit.x12.ack999 import unsupported_group_ack
+from claimedit.x12.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR, rejecting_group_ack
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import A1, InterchangeRead, TransactionRead, describe, read_input
 from claimedit.x12.syntax import syntax_finding
@@ -65,7 +65,9 @@ class Pipeline:
                 continue
             report = self._validate(read)
             acks.extend(replace(ack, interchange_control=read.isa_control) for ack in report.acks)
-            acks.extend(_unsupported_group_acks(read))
+            acks.extend(_rejecting_group_acks(read, supported=False, reason=NOT_SUPPORTED))
+            if report.fatal is not None and not report.fatal_in_envelope:  # pyx12 gave up: still answer
+                acks.extend(_rejecting_group_acks(read, supported=True, reason=SEGMENTS_IN_ERROR))
             syntax = _SyntaxIndex(read, report)
             accounted = 0
             for tx in read.transactions:
@@ -97,8 +99,8 @@ class Pipeline:
         return self.validator.validate(_text_for_pyx12(read), rejected)
 
 
-def _unsupported_group_acks(read: InterchangeRead) -> list[GroupAck]:
-    """A rejecting 999 for each functional group claimedit does not read (4010, 837I ...)."""
+def _rejecting_group_acks(read: InterchangeRead, *, supported: bool, reason: str) -> list[GroupAck]:
+    """A rejecting 999 for each functional group claimedit reads (``supported``) or does not (4010, 837I ...)."""
     segments = read.chunk.segments
     if not segments or segments[0].tag != "ISA":
         return []
@@ -109,9 +111,9 @@ def _unsupported_group_acks(read: InterchangeRead) -> list[GroupAck]:
         elif segment.tag == "ST" and groups:
             groups[-1][1].append(segment)
     return [
-        unsupported_group_ack(isa=segments[0], gs=gs, transactions=transactions)
+        rejecting_group_ack(isa=segments[0], gs=gs, transactions=transactions, reason=reason)
         for gs, transactions in groups
-        if gs.get(6) not in read.supported_groups
+        if (gs.get(6) in read.supported_groups) == supported
     ]
 
 
@@ -174,12 +176,22 @@ class _SyntaxIndex:
         self.by_transaction: dict[tuple[str, str], list[SyntaxError837]] = defaultdict(list)
         self._sorted: dict[int, list[list[SyntaxError837]]] = {}
         base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
-        if report.fatal is not None:
+        if report.fatal is not None and report.fatal_in_envelope:
             self.everywhere.append(
                 syntax_finding(
                     "SYN005",
                     f"The interchange envelope is not valid X12: {report.fatal}. Fix the ISA segment (106 "
                     "characters, fixed-width elements) and resend.",
+                    location=describe(base),
+                )
+            )
+        elif report.fatal is not None:
+            self.everywhere.append(
+                syntax_finding(
+                    "SYN001",
+                    f"Implementation guide: {report.fatal}, so this interchange was not checked against "
+                    "005010X222A1. A segment is likely malformed (more elements or components than the guide "
+                    "allows); fix it and resend.",
                     location=describe(base),
                 )
             )

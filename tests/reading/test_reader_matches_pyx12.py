@@ -58,7 +58,7 @@ def _pyx12_claims(text: str) -> list[dict[str, Any]] | None:
                 for claim in [*node.select("2300"), *node.select("2000C/2300")]
             )
         return claims
-    except (pyx12.errors.X12Error, pyx12.errors.EngineError):
+    except (pyx12.errors.X12Error, pyx12.errors.EngineError, IndexError):  # IndexError: more components than the map
         return None
 
 

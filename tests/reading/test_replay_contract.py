@@ -243,3 +243,15 @@ def test_unsupported_groups_get_a_999_rejecting_them_that_pyx12_accepts(pipeline
     assert [(ack.ack_code, ack.accepted) for ack in acks] == [("R", False)]
     assert "IK5*R*1~" in acks[0].x12
     assert pyx12.x12n_document.x12n_document(pyx12.params.params(), io.StringIO(acks[0].x12), None, None, None)
+
+
+def test_a_segment_pyx12_cannot_walk_rejects_the_claim_and_still_gets_a_999(pipeline: Pipeline) -> None:
+    data = (FIXTURES / "malformed" / "sv101_too_many_components.x12").read_bytes()
+    result = pipeline.process(data)
+    codes = [finding.code for claim in result.claims for finding in claim.findings]
+    assert [claim.verdict for claim in result.claims] == ["rejected"]
+    assert "SYN001" in codes
+    assert "SYN005" not in codes  # not an envelope problem
+    assert [(ack.ack_code, ack.accepted) for ack in result.acks] == [("R", False)]
+    assert "IK5*R*5~" in result.acks[0].x12
+    assert pyx12.x12n_document.x12n_document(pyx12.params.params(), io.StringIO(result.acks[0].x12), None, None, None)

@@ -1,8 +1,11 @@
-"""A 999 for a functional group claimedit does not process (4010, 837I, other transaction sets).
+"""A rejecting 999 for a functional group pyx12 gives no 999 for.
 
-pyx12 writes the 999 of every 837P 5010 group it validates. A group claimedit reports as unsupported
-still deserves an answer, so that a clearinghouse never waits for an acknowledgment that will not
-come: each of its transactions is rejected with IK5*R*1 (transaction set not supported).
+pyx12 writes the 999 of every 837P 5010 group it validates. Two kinds of group still deserve an
+answer, so that a clearinghouse never waits for an acknowledgment that will not come:
+- a group claimedit does not process (4010, 837I, other transaction sets): each of its transactions
+  is rejected with IK5*R*1 (transaction set not supported);
+- a group pyx12 failed on while validating (a malformed segment it cannot walk): IK5*R*5 (one or
+  more segments in error).
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ import hashlib
 from claimedit.results import GroupAck
 from claimedit.x12.tokens import Segment
 
-__all__ = ["unsupported_group_ack"]
+__all__ = ["NOT_SUPPORTED", "SEGMENTS_IN_ERROR", "rejecting_group_ack"]
 
 _IMPLEMENTATION = "005010X231"
+NOT_SUPPORTED = "1"
+"""IK502: transaction set not supported."""
+SEGMENTS_IN_ERROR = "5"
+"""IK502: one or more segments in error."""
 
 
-def unsupported_group_ack(
-    *, isa: Segment, gs: Segment, transactions: list[Segment], now: dt.datetime | None = None
+def rejecting_group_ack(
+    *, isa: Segment, gs: Segment, transactions: list[Segment], reason: str, now: dt.datetime | None = None
 ) -> GroupAck:
-    """The 999 rejecting every transaction (ST segments given) of the group opened by ``gs``."""
+    """The 999 rejecting every transaction (ST segments given) of the group opened by ``gs``, IK502 ``reason``."""
     moment = now or dt.datetime.now(dt.UTC)
     control = _control_number(isa.get(13), gs.get(6))
     body = [
@@ -29,7 +36,7 @@ def unsupported_group_ack(
         f"AK1*{gs.get(1)}*{gs.get(6)}*{gs.get(8)}",
     ]
     for st in transactions:
-        body += [f"AK2*{st.get(1)}*{st.get(2)}*{st.get(3) or gs.get(8)}", "IK5*R*1"]
+        body += [f"AK2*{st.get(1)}*{st.get(2)}*{st.get(3) or gs.get(8)}", f"IK5*R*{reason}"]
     body += [f"AK9*R*{len(transactions)}*{len(transactions)}*0", f"SE*{len(body) + 2}*0001"]
     isa_segment = "*".join(
         [

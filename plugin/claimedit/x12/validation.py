@@ -60,6 +60,8 @@ class ValidationReport:
     acks: list[GroupAck] = field(default_factory=list)
     fatal: str | None = None
     """Set when pyx12 could not walk the interchange at all (bad ISA ...)."""
+    fatal_in_envelope: bool = True
+    """Whether ``fatal`` is about the envelope (ISA unreadable, no group), not pyx12 failing on a segment."""
 
 
 class Pyx12Validator:
@@ -111,34 +113,20 @@ class Pyx12Validator:
         import pyx12.x12file  # noqa: PLC0415
 
         report = ValidationReport()
-        segments = self._segments(text)
-        skeleton = segments.skeleton if segments is not None else None
-        plan = self._walk_plans.get(skeleton) if skeleton is not None else None
         try:
             src = pyx12.x12file.X12Reader(io.StringIO(text))
         except pyx12.errors.X12Error as exc:
             report.fatal = f"pyx12 cannot read the ISA segment: {exc}"
             return report
         try:
-            errh = pyx12.error_handler.err_handler()
-            try:
-                walked = self._walk(src, errh, rejected_transactions, plan, segments)
-            except PlanMismatchError:  # pyx12 read other segments than the skeleton said: walk for real
-                src.close()
-                src = pyx12.x12file.X12Reader(io.StringIO(text))
-                errh = pyx12.error_handler.err_handler()
-                walked = self._walk(src, errh, rejected_transactions, None, segments, runs=False)
-            if plan is not None and walked is plan:
-                self.walk_plan_hits += 1
-            elif walked is not None and skeleton is not None and len(walked) == len(skeleton):
-                if len(self._walk_plans) >= PLAN_LIMIT:
-                    self._walk_plans.clear()
-                self._walk_plans[skeleton] = walked
+            src, errh = self._walk_planned(text, src, rejected_transactions)
         except pyx12.errors.EngineError as exc:
             report.fatal = f"pyx12 could not validate the interchange: {exc}"
+            report.fatal_in_envelope = False
             return report
         except Exception as exc:  # noqa: BLE001  (a validator crash must reject, not lose, the claims)
             report.fatal = f"pyx12 failed while validating ({type(exc).__name__})"
+            report.fatal_in_envelope = False
             return report
         finally:
             src.close()
@@ -154,6 +142,37 @@ class Pyx12Validator:
             report.fatal = report.fatal or f"pyx12 found no functional group to acknowledge ({type(exc).__name__})"
         report.acks = split_999(ack.getvalue())
         return report
+
+    def _walk_planned(self, text: str, src: Any, rejected: frozenset[tuple[str, str]]) -> tuple[Any, Any]:
+        """The walk of ``text`` (read by ``src``), replayed from a plan when one fits; remembered when clean.
+
+        Returns the reader and the error handler that walked it: a new pair when pyx12 read other
+        segments than the plan was made for and the interchange had to be walked for real.
+        """
+        import pyx12.error_handler  # noqa: PLC0415
+        import pyx12.x12file  # noqa: PLC0415
+
+        try:
+            segments = self._segments(text)
+        except Exception:  # noqa: BLE001  (a shortcut must never fail a validation: walk without it)
+            segments = None
+        skeleton = segments.skeleton if segments is not None else None
+        plan = self._walk_plans.get(skeleton) if skeleton is not None else None
+        errh = pyx12.error_handler.err_handler()
+        try:
+            walked = self._walk(src, errh, rejected, plan, segments)
+        except PlanMismatchError:
+            src.close()
+            src = pyx12.x12file.X12Reader(io.StringIO(text))
+            errh = pyx12.error_handler.err_handler()
+            walked = self._walk(src, errh, rejected, None, segments, runs=False)
+        if plan is not None and walked is plan:
+            self.walk_plan_hits += 1
+        elif walked is not None and skeleton is not None and len(walked) == len(skeleton):
+            if len(self._walk_plans) >= PLAN_LIMIT:
+                self._walk_plans.clear()
+            self._walk_plans[skeleton] = walked
+        return src, errh
 
     def _segments(self, text: str) -> Segments | None:
         """``text`` cut like pyx12 cuts it, its skeleton keyed by the qualifiers of every map it will use.
