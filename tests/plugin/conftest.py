@@ -1,6 +1,6 @@
 """Fixtures for the broker plugin tests: the pipeline (loaded once), in-memory brokers and real ones.
 
-Real brokers come from ``CLAIMEDIT_TEST_AMQP_URL`` / ``CLAIMEDIT_TEST_NATS_URL``, else the local
+Real brokers come from ``CLAIMEDIT_TEST_AMQP_URL`` / ``_NATS_URL`` / ``_REDIS_URL``, else the local
 default when its port answers, else a testcontainers container, else the test is skipped with the reason.
 """
 
@@ -20,8 +20,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from claimedit.pipeline import Pipeline
 
-LOCAL_URLS = {"amqp": "amqp://guest:guest@127.0.0.1:5672/", "nats": "nats://127.0.0.1:4222"}
-ENV_VARS = {"amqp": "CLAIMEDIT_TEST_AMQP_URL", "nats": "CLAIMEDIT_TEST_NATS_URL"}
+LOCAL_URLS = {
+    "amqp": "amqp://guest:guest@127.0.0.1:5672/",
+    "nats": "nats://127.0.0.1:4222",
+    "redis": "redis://127.0.0.1:6379",
+}
+ENV_VARS = {"amqp": "CLAIMEDIT_TEST_AMQP_URL", "nats": "CLAIMEDIT_TEST_NATS_URL", "redis": "CLAIMEDIT_TEST_REDIS_URL"}
 
 
 @pytest.fixture
@@ -58,6 +62,12 @@ def _container_url(kind: str) -> tuple[Any, str]:
         rabbit.start()
         host, port = rabbit.get_container_host_ip(), rabbit.get_exposed_port(rabbit.port)
         return rabbit, f"amqp://guest:guest@{host}:{port}/"
+    if kind == "redis":
+        from testcontainers.community.redis import RedisContainer  # noqa: PLC0415
+
+        redis = RedisContainer("redis:7")
+        redis.start()
+        return redis, f"redis://{redis.get_container_host_ip()}:{redis.get_exposed_port(redis.port)}"
     from testcontainers.community.nats import NatsContainer  # noqa: PLC0415
 
     nats = NatsContainer("nats:2.10", jetstream=True)
@@ -98,3 +108,8 @@ def amqp_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def nats_url() -> Iterator[str]:
     yield from _broker_url("nats")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    yield from _broker_url("redis")

@@ -142,7 +142,7 @@ def unique_names(unique: str) -> dict[str, str]:
 
 
 async def remove_resources(settings: ServiceSettings) -> None:
-    """Delete a test's queues and exchange (RabbitMQ) or stream (NATS)."""
+    """Delete a test's queues and exchange (RabbitMQ), stream (NATS) or streams (Redis)."""
     if settings.broker_kind == "rabbit":
         import aio_pika  # noqa: PLC0415
 
@@ -152,6 +152,14 @@ async def remove_resources(settings: ServiceSettings) -> None:
             for name in (settings.input, settings.annotated, settings.rejected, settings.acks, settings.dlq):
                 await channel.queue_delete(name)
             await channel.exchange_delete(settings.rabbit_exchange)
+    elif settings.broker_kind == "redis":
+        import redis.asyncio  # noqa: PLC0415
+
+        client = redis.asyncio.from_url(settings.broker_url)
+        try:
+            await client.delete(settings.input, settings.annotated, settings.rejected, settings.acks, settings.dlq)
+        finally:
+            await client.aclose()
     else:
         import nats  # noqa: PLC0415
 

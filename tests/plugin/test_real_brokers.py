@@ -1,4 +1,4 @@
-"""The service on the real RabbitMQ and NATS JetStream: nothing lost, nothing silently duplicated.
+"""The service on the real RabbitMQ and NATS JetStream (and Redis Streams for delivery counting): nothing lost.
 
 Each test uses its own queue, subject, stream and exchange names and removes them afterwards.
 Brokers come from CLAIMEDIT_TEST_AMQP_URL / CLAIMEDIT_TEST_NATS_URL, else the local ports, else
@@ -129,11 +129,19 @@ def _always_failing(_data: bytes, _source: str) -> InputResult:
     raise RuntimeError(msg)
 
 
+@pytest.fixture(params=[*KINDS, "redis"])
+def counting_broker_url(request: pytest.FixtureRequest) -> str:
+    """The brokers that count deliveries: RabbitMQ and NATS in the message, Redis in the stream's pending entry."""
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    return url
+
+
 async def test_input_that_keeps_failing_is_dead_lettered_once_after_the_delivery_limit(
-    broker_url: str, unique: str
+    counting_broker_url: str, unique: str
 ) -> None:
+    # Redis redelivers an unacknowledged entry once it has been idle ack_wait_seconds (XAUTOCLAIM)
     async with (
-        _settings(broker_url, unique, max_deliveries=3) as settings,
+        _settings(counting_broker_url, unique, max_deliveries=3, ack_wait_seconds=1.0) as settings,
         _running(settings, _always_failing),
         OutputWatcher(settings) as watcher,
     ):

@@ -143,14 +143,23 @@ async def test_failure_at_the_delivery_limit_is_dead_lettered_with_the_reason() 
     assert "RuntimeError" in headers.reason
 
 
-@pytest.mark.parametrize("kind", ["redis", "kafka"])
-async def test_failure_on_brokers_without_delivery_counts_is_dead_lettered_at_once(kind: str) -> None:
+async def test_failure_on_kafka_which_counts_no_deliveries_is_dead_lettered_at_once() -> None:
     collected = Collected()
 
-    async with in_memory_service(kind, _failing, collected) as running:
+    async with in_memory_service("kafka", _failing, collected) as running:
         await running.send(b"ISA...")
 
     assert collected.bodies("dlq") == [b"ISA..."]
+
+
+async def test_failure_on_redis_is_left_pending_for_redelivery_below_the_limit() -> None:
+    """The in-memory stream has no pending entry to count: one delivery so far, below the limit."""
+    collected = Collected()
+
+    async with in_memory_service("redis", _failing, collected, max_deliveries=3) as running:
+        await running.send(b"ISA...")
+
+    assert collected.by_output == {}
 
 
 async def test_annotated_event_carries_payer_and_verdict_headers_for_routing(pipeline: Pipeline) -> None:

@@ -9,7 +9,8 @@
   consumers; XADD's reply is the confirm.
 - Kafka: consumer group with manual commits; ``send_and_wait`` is the confirm.
 
-Redis and Kafka count no deliveries: a processing failure there goes to the DLQ at its first attempt.
+Redis counts deliveries in the stream's pending entry, asked for after a failure. Kafka counts none:
+a processing failure there goes to the DLQ at its first attempt.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class BrokerParts:
     delivery_attempts: Callable[[StreamMessage[Any]], int]
     counts_deliveries: bool
     declare: Callable[[], Awaitable[None]]
+    failed_attempts: Callable[[StreamMessage[Any], int], Awaitable[int]] | None = None
+    """For a broker whose delivery count is asked for (Redis: the pending entry), after a failure."""
 
 
 def _consumer_name(settings: ServiceSettings) -> str:
@@ -269,7 +272,17 @@ def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
     async def declare() -> None:
         return None
 
-    return BrokerParts(broker, "redis", names, publish, subscribe, lambda _message: 1, False, declare)
+    async def failed_attempts(message: StreamMessage[Any], known: int) -> int:
+        """Deliveries so far from the stream's pending entry: XREADGROUP counts 1, each XAUTOCLAIM one more."""
+        count = getattr(message, "get_delivery_count", None)
+        if count is None:  # an in-memory test broker's message
+            return known
+        try:
+            return max(known, int(await count()))
+        except Exception:  # noqa: BLE001  (cannot ask Redis: count this delivery only, the DLQ bounds it)
+            return known
+
+    return BrokerParts(broker, "redis", names, publish, subscribe, lambda _message: 1, True, declare, failed_attempts)
 
 
 def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
