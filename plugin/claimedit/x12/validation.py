@@ -68,8 +68,8 @@ class Pyx12Validator:
     """Validates interchanges against the pyx12 maps, loaded once."""
 
     def __init__(self, *, shortcuts: bool = True) -> None:
-        """``shortcuts=False`` does what pyx12 does, every time: no walk plans, segments keyed by pyx12's
-        own formatting, the error report always written; the reference the shortcuts are tested against.
+        """``shortcuts=False`` does what pyx12 does, every time: no walk plans, no memo of element checks,
+        the error report always written; the reference the shortcuts are tested against.
         """
         import pyx12.map_if  # noqa: PLC0415  (pyx12 is loaded at start-up, not at import)
         import pyx12.map_index  # noqa: PLC0415
