@@ -176,25 +176,8 @@ class _SyntaxIndex:
         self.by_transaction: dict[tuple[str, str], list[SyntaxError837]] = defaultdict(list)
         self._sorted: dict[int, list[list[SyntaxError837]]] = {}
         base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
-        if report.fatal is not None and report.fatal_in_envelope:
-            self.everywhere.append(
-                syntax_finding(
-                    "SYN005",
-                    f"The interchange envelope is not valid X12: {report.fatal}. Fix the ISA segment (106 "
-                    "characters, fixed-width elements) and resend.",
-                    location=describe(base),
-                )
-            )
-        elif report.fatal is not None:
-            self.everywhere.append(
-                syntax_finding(
-                    "SYN001",
-                    f"Implementation guide: {report.fatal}, so this interchange was not checked against "
-                    "005010X222A1. A segment is likely malformed (more elements or components than the guide "
-                    "allows); fix it and resend.",
-                    location=describe(base),
-                )
-            )
+        if report.fatal is not None:
+            self.everywhere.append(_fatal_finding(report.fatal, envelope=report.fatal_in_envelope, where=base))
         for error in report.errors:
             if error.level == "interchange":
                 self.everywhere.append(_finding(error, base))
@@ -250,6 +233,23 @@ def _sort_to_claims(claims: list[Claim], errors: list[SyntaxError837]) -> list[l
         for own in per_claim:
             own.append(error)
     return per_claim
+
+
+def _fatal_finding(fatal: str, *, envelope: bool, where: TransactionLocation) -> Finding:
+    """pyx12 could not validate the interchange: its envelope is broken (SYN005), or pyx12 failed on a segment."""
+    if envelope:
+        code = "SYN005"
+        message = (
+            f"The interchange envelope is not valid X12: {fatal}. Fix the ISA segment (106 characters, "
+            "fixed-width elements) and resend."
+        )
+    else:
+        code = "SYN001"
+        message = (
+            f"Implementation guide: {fatal}, so this interchange was not checked against 005010X222A1. A "
+            "segment is likely malformed (more elements or components than the guide allows); fix it and resend."
+        )
+    return syntax_finding(code, message, location=describe(where))
 
 
 def _finding(error: SyntaxError837, location: TransactionLocation, claim: Claim | None = None) -> Finding:
