@@ -126,8 +126,7 @@ class ClaimeditService:
                 self.metrics.dead_letters.labels(reason_kind=outgoing.headers.get("x-claimedit-reason-kind", "")).inc()
 
     async def _failed(self, body: bytes, meta: InputMeta, message: StreamMessage[Any], exc: Exception) -> None:
-        if self.parts.failed_attempts is not None:
-            meta = replace(meta, delivery_attempts=await self.parts.failed_attempts(message, meta.delivery_attempts))
+        meta = replace(meta, delivery_attempts=await self.parts.failed_attempts(message, meta.delivery_attempts))
         final = not self.parts.counts_deliveries or meta.delivery_attempts >= self.settings.max_deliveries
         _log.error("input failed", exc_info=exc, delivery_attempts=meta.delivery_attempts, dead_letter=final)
         if not final:

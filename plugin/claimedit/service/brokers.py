@@ -45,6 +45,11 @@ _DESCRIPTIONS: dict[Destination, tuple[Any, str]] = {
 }
 
 
+async def _attempts_as_read(_message: StreamMessage[Any], known: int) -> int:
+    """The delivery count ``delivery_attempts`` read from the message itself."""
+    return known
+
+
 @dataclass
 class BrokerParts:
     broker: BrokerUsecase[Any, Any]
@@ -55,8 +60,8 @@ class BrokerParts:
     delivery_attempts: Callable[[StreamMessage[Any]], int]
     counts_deliveries: bool
     declare: Callable[[], Awaitable[None]]
-    failed_attempts: Callable[[StreamMessage[Any], int], Awaitable[int]] | None = None
-    """For a broker whose delivery count is asked for (Redis: the pending entry), after a failure."""
+    failed_attempts: Callable[[StreamMessage[Any], int], Awaitable[int]] = _attempts_as_read
+    """Deliveries so far, asked after a failure (Redis asks its stream); by default what was read."""
 
 
 def _consumer_name(settings: ServiceSettings) -> str:
