@@ -9,8 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from claimedit_test_support import bench_generator
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -23,7 +22,7 @@ def _load(name: str, path: Path) -> ModuleType:
     return module
 
 
-generator = _load("claimedit_bench_make_interchange", ROOT / "bench" / "make_interchange.py")
+generator = bench_generator()
 x12_text = _load("claimedit_fixtures_meta_x12_text", Path(__file__).with_name("_x12_text.py"))
 
 
