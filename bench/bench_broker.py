@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,15 +67,11 @@ def run_relay(url: str, source: str, target: str) -> None:
     out = broker.publisher(RabbitQueue(target, durable=True), persist=True)
     queue = RabbitQueue(source, queue_type=QueueType.QUORUM, durable=True)
 
-    async def raw(message: Any) -> bytes:
-        body: bytes = message.body
-        return body
-
-    @broker.subscriber(queue, decoder=raw)
+    @broker.subscriber(queue, decoder=_raw)
     async def relay(body: bytes) -> None:
         await out.publish(body, headers={"content-type": "application/edi-x12"})
 
-    @broker.subscriber(RabbitQueue(f"{source}.fan-out", queue_type=QueueType.QUORUM, durable=True), decoder=raw)
+    @broker.subscriber(RabbitQueue(f"{source}.fan-out", queue_type=QueueType.QUORUM, durable=True), decoder=_raw)
     async def fan_out(body: bytes) -> None:
         copies = int(broker.context.get_local("message").headers.get(COPIES_HEADER, 1))
         headers = {"content-type": "application/edi-x12"}
@@ -109,6 +106,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
+async def _publish_backlog(bodies: list[bytes], publish: Callable[[int, bytes], Awaitable[Any]]) -> None:
+    """Publish every body, ``_CHUNK`` at a time concurrently, each with its index."""
+    for chunk in range(0, len(bodies), _CHUNK):
+        await asyncio.gather(
+            *(publish(index, body) for index, body in enumerate(bodies[chunk : chunk + _CHUNK], start=chunk))
+        )
+
+
 def _copies(count: int, per_input: float) -> list[int]:
     """Whole copies per input averaging ``per_input`` (the service's measured outputs per input)."""
     return [int((index + 1) * per_input) - int(index * per_input) for index in range(count)]
@@ -133,18 +138,15 @@ async def _relay_rate(url: str, bodies: list[bytes], source: str, target: str, *
     async with broker:
         await broker.start()
         started = time.perf_counter()
-        for chunk in range(0, len(bodies), _CHUNK):
-            await asyncio.gather(
-                *(
-                    broker.publish(
-                        body,
-                        queue=source if per_input == 1.0 else f"{source}.fan-out",
-                        persist=True,
-                        headers={"content-type": "application/edi-x12", COPIES_HEADER: str(copies[index])},
-                    )
-                    for index, body in enumerate(bodies[chunk : chunk + _CHUNK], start=chunk)
-                )
-            )
+        await _publish_backlog(
+            bodies,
+            lambda index, body: broker.publish(
+                body,
+                queue=source if per_input == 1.0 else f"{source}.fan-out",
+                persist=True,
+                headers={"content-type": "application/edi-x12", COPIES_HEADER: str(copies[index])},
+            ),
+        )
         await asyncio.wait_for(done.wait(), timeout=600)
         return len(bodies) / (time.perf_counter() - started)
 
@@ -185,19 +187,16 @@ async def _plugin_rate(settings: Any, bodies: list[bytes], claims_each: int) -> 
     async with broker:
         await broker.start()
         started = time.perf_counter()
-        for chunk in range(0, len(bodies), _CHUNK):
-            await asyncio.gather(
-                *(
-                    broker.publish(
-                        body,
-                        queue=settings.input,
-                        persist=True,
-                        content_type="application/edi-x12",
-                        correlation_id=uuid.uuid4().hex,
-                    )
-                    for body in bodies[chunk : chunk + _CHUNK]
-                )
-            )
+        await _publish_backlog(
+            bodies,
+            lambda _index, body: broker.publish(
+                body,
+                queue=settings.input,
+                persist=True,
+                content_type="application/edi-x12",
+                correlation_id=uuid.uuid4().hex,
+            ),
+        )
         await asyncio.wait_for(done.wait(), timeout=900)
         elapsed = time.perf_counter() - started
     return len(bodies) / elapsed, sum(counts.values()) / len(bodies)
