@@ -78,6 +78,11 @@ class Pipeline:
                         UnreadableResult(tx.location, tx.clm_segments, tuple(tx.findings + read.findings), raw=tx.raw)
                     )
                     continue
+                if not tx.claims:  # no claim to carry what is wrong with the transaction: a row of its own
+                    if own := [*tx.findings, *syntax.for_transaction(tx)]:
+                        stated = (*read.findings, *syntax.around(tx), *own)
+                        unreadable.append(UnreadableResult(tx.location, 0, stated, raw=tx.raw))
+                    continue
                 for number, claim in enumerate(tx.claims):
                     findings = [*read.findings, *tx.findings, *syntax.for_claim(tx, number)]
                     if self.engine is not None:
@@ -193,6 +198,16 @@ class _SyntaxIndex:
                 self.by_group[error.group_control].append(_finding(error, group))
             else:
                 self.by_transaction[(error.group_control, error.transaction_control)].append(error)
+
+    def for_transaction(self, tx: TransactionRead) -> list[Finding]:
+        """pyx12 errors inside one transaction, located there (for a transaction without claims)."""
+        location = tx.location
+        errors = self.by_transaction.get((location.group_control, location.transaction_control), [])
+        return [_finding(error, location) for error in errors]
+
+    def around(self, tx: TransactionRead) -> list[Finding]:
+        """pyx12 errors of the interchange and of the transaction's group."""
+        return [*self.everywhere, *self.by_group.get(tx.location.group_control, [])]
 
     def without_claims(self, read: InterchangeRead) -> list[Finding]:
         """Every finding of an interchange no claim was read from, so that one row can state them."""

@@ -291,3 +291,20 @@ def test_real_world_fixtures_are_ours_and_have_goldens() -> None:
     fixtures = sorted(path.name for path in REAL_WORLD.glob("*.x12"))
     assert len(fixtures) >= 7
     assert [name for name in fixtures if not (REAL_WORLD / name).with_suffix(".jsonl").exists()] == []
+
+
+def test_a_claimless_transaction_beside_claims_gets_its_own_row_with_its_errors(pipeline: Pipeline) -> None:
+    header = SINGLE.split("ST*837*0001*005010X222A1~\n", 1)[1].split("CLM*", 1)[0]
+    claimless = f"ST*837*0002*005010X222A1~\n{header}SE*99*0002~\n"
+    text = SINGLE.replace("GE*1*1~", f"{claimless}GE*2*1~")
+    rows = result_lines(pipeline.process(text, "two.x12"))
+    (row,) = [row for row in rows if row["claim_id"] is None]
+    expected = (2, "unreadable", 0, ("000001001", "1", "0002"), ["SYN001"])
+    assert expected == (
+        len(rows),
+        row["verdict"],
+        row["claims_inside"],
+        (row["interchange_control"], row["group_control"], row["transaction_control"]),
+        [finding["code"] for finding in row["findings"]],
+    )
+    assert "SE count of 99" in row["findings"][0]["message"]
