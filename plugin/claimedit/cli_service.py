@@ -79,8 +79,15 @@ def replay_lines_for(gathered: Any, source: str) -> list[dict[str, Any]]:
 
     claims = []
     for event in sorted({e.claim_index: e for e in gathered.annotated}.values(), key=lambda e: e.claim_index):
-        envelope = Envelope(isa_control=event.source_envelope.interchange_control)
-        claim = Claim(claim_id=event.claim_id, envelope=envelope, location=ClaimLocation(clm_segment_index=0))
+        where = event.source_envelope
+        envelope = Envelope(isa_control=where.interchange_control)
+        claim_location = ClaimLocation(
+            interchange_control=where.interchange_control,
+            group_control=where.group_control,
+            transaction_control=where.transaction_control,
+            clm_segment_index=0,
+        )
+        claim = Claim(claim_id=event.claim_id, envelope=envelope, location=claim_location)
         claims.append(ClaimResult(claim, tuple(event.findings)))
     unreadable = []
     letters = {headers.unreadable_index: headers for _, headers in gathered.dead_letters}

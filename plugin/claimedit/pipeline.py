@@ -69,6 +69,7 @@ class Pipeline:
             if report.fatal is not None and not report.fatal_in_envelope:  # pyx12 gave up: still answer
                 acks.extend(_rejecting_group_acks(read, supported=True, reason=SEGMENTS_IN_ERROR))
             syntax = _SyntaxIndex(read, report)
+            rows_before = len(claims) + len(unreadable)
             accounted = 0
             for tx in read.transactions:
                 accounted += tx.clm_segments
@@ -76,6 +77,11 @@ class Pipeline:
                     unreadable.append(
                         UnreadableResult(tx.location, tx.clm_segments, tuple(tx.findings + read.findings), raw=tx.raw)
                     )
+                    continue
+                if not tx.claims:  # no claim to carry what is wrong with the transaction: a row of its own
+                    if own := [*tx.findings, *syntax.for_transaction(tx)]:
+                        stated = (*read.findings, *syntax.around(tx), *own)
+                        unreadable.append(UnreadableResult(tx.location, 0, stated, raw=tx.raw))
                     continue
                 for number, claim in enumerate(tx.claims):
                     findings = [*read.findings, *tx.findings, *syntax.for_claim(tx, number)]
@@ -86,6 +92,9 @@ class Pipeline:
             if stray > 0:
                 location = TransactionLocation(source, read.isa_control, segment_index=read.chunk.first_segment_index)
                 unreadable.append(UnreadableResult(location, stray, tuple(read.findings), raw=read.chunk.text))
+            if len(claims) + len(unreadable) == rows_before and (problems := syntax.without_claims(read)):
+                location = TransactionLocation(source, read.isa_control, segment_index=read.chunk.first_segment_index)
+                unreadable.append(UnreadableResult(location, 0, tuple(problems), raw=read.chunk.text))
         return InputResult(source, tuple(claims), tuple(unreadable), tuple(acks), seen)
 
     def _validate(self, read: InterchangeRead) -> ValidationReport:
@@ -147,7 +156,10 @@ def _text_for_pyx12(read: InterchangeRead) -> str:
                 groups += 1
                 keep.append(_with_element(segment.elements, 8, A1, element))
             continue
-        if tag in ("ISA", "IEA"):
+        if tag == "ISA":  # pyx12 reads the ISA by position: give it the fixed-width form when one exists
+            keep.append(read.chunk.isa_fixed_width or segment.raw)
+            continue
+        if tag == "IEA":
             keep.append(segment.raw)
             continue
         if in_supported:
@@ -186,6 +198,27 @@ class _SyntaxIndex:
                 self.by_group[error.group_control].append(_finding(error, group))
             else:
                 self.by_transaction[(error.group_control, error.transaction_control)].append(error)
+
+    def for_transaction(self, tx: TransactionRead) -> list[Finding]:
+        """pyx12 errors inside one transaction, located there (for a transaction without claims)."""
+        location = tx.location
+        errors = self.by_transaction.get((location.group_control, location.transaction_control), [])
+        return [_finding(error, location) for error in errors]
+
+    def around(self, tx: TransactionRead) -> list[Finding]:
+        """pyx12 errors of the interchange and of the transaction's group."""
+        return [*self.everywhere, *self.by_group.get(tx.location.group_control, [])]
+
+    def without_claims(self, read: InterchangeRead) -> list[Finding]:
+        """Every finding of an interchange no claim was read from, so that one row can state them."""
+        found = [*read.findings, *self.everywhere, *(f for group in self.by_group.values() for f in group)]
+        for tx in read.transactions:
+            found.extend(tx.findings)
+        base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
+        for (group, transaction), errors in self.by_transaction.items():
+            where = replace(base, group_control=group, transaction_control=transaction)
+            found.extend(_finding(error, where) for error in errors)
+        return found
 
     def for_claim(self, tx: TransactionRead, claim_number: int) -> list[Finding]:
         """Errors of the interchange, the group, the claim's own segments and the loops above it."""

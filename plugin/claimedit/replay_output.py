@@ -1,17 +1,76 @@
 """The replay contract: one JSON object per claim and per unreadable interchange or transaction.
 
+Every row carries the interchange, group and transaction control numbers (ISA13, GS06, ST02) where the
+input got that far. docs/schemas/replay/ holds the JSON Schema of both rows (``ROW_SCHEMAS``).
+
 Both replays (files and ``--broker``) print exactly these objects, and golden files hold them. No
 patient data appears here beyond the claim id.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from claimedit.results import ClaimResult, InputResult, UnreadableResult
 from claimedit_edits.model import Finding
 
-__all__ = ["claim_line", "finding_object", "result_lines", "unreadable_line"]
+__all__ = [
+    "ROW_SCHEMAS",
+    "ClaimRow",
+    "UnreadableRow",
+    "claim_line",
+    "finding_object",
+    "render_row_schemas",
+    "result_lines",
+    "unreadable_line",
+]
+
+
+class ClaimRow(BaseModel):
+    """One claim read from the input, with its verdict and findings."""
+
+    model_config = ConfigDict(extra="forbid", title="claimedit replay: claim row")
+
+    source: str = Field(description="the file (or message) the claim was read from")
+    claim_id: str = Field(description="CLM01, the patient control number: the only identifier a row carries")
+    verdict: Literal["accepted", "accepted_with_warnings", "rejected"]
+    interchange_control: str | None = Field(description="ISA13 of the claim's interchange")
+    group_control: str | None = Field(description="GS06 of the claim's functional group")
+    transaction_control: str | None = Field(description="ST02 of the claim's transaction")
+    findings: list[Finding]
+
+
+class UnreadableRow(BaseModel):
+    """An interchange or transaction no claim could be read from, with the CLM segments counted inside it."""
+
+    model_config = ConfigDict(extra="forbid", title="claimedit replay: unreadable row")
+
+    source: str = Field(description="the file (or message) the piece was read from")
+    claim_id: None = Field(description="always null: no claim was read")
+    verdict: Literal["unreadable"]
+    claims_inside: int = Field(ge=0, description="CLM segments counted in the piece (0 when it holds none)")
+    interchange_control: str | None = Field(description="ISA13, or null when the input did not get that far")
+    group_control: str | None = Field(description="GS06, or null for a whole interchange or non-X12 text")
+    transaction_control: str | None = Field(description="ST02, or null for a whole interchange or group")
+    findings: list[Finding]
+
+
+ROW_SCHEMAS: dict[str, type[BaseModel]] = {
+    "claim-row.schema.json": ClaimRow,
+    "unreadable-row.schema.json": UnreadableRow,
+}
+"""The replay rows as models, each with the file name of its JSON Schema under docs/schemas/replay/."""
+
+
+def render_row_schemas() -> dict[str, str]:
+    """File name -> JSON Schema text of each replay row, as committed under docs/schemas/replay/."""
+    return {
+        name: json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+        for name, model in ROW_SCHEMAS.items()
+    }
 
 
 def finding_object(finding: Finding) -> dict[str, Any]:
@@ -22,10 +81,15 @@ def finding_object(finding: Finding) -> dict[str, Any]:
 
 
 def claim_line(source: str, result: ClaimResult) -> dict[str, Any]:
+    """A claim's row; its control numbers tell equal claim ids from different transactions apart."""
+    location = result.claim.location
     return {
         "source": source,
         "claim_id": result.claim.claim_id,
         "verdict": result.verdict,
+        "interchange_control": location.interchange_control or None,
+        "group_control": location.group_control or None,
+        "transaction_control": location.transaction_control or None,
         "findings": [finding_object(finding) for finding in result.findings],
     }
 

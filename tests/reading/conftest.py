@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,18 @@ from claimedit.pipeline import Pipeline
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "x12_fixtures"
-SAMPLES = REPO.parent / "shared" / "x12-samples"
+
+
+def _samples_folder() -> Path:
+    """``CLAIMEDIT_X12_SAMPLES``, else ``shared/x12-samples`` beside the checkout or beside a folder above it."""
+    configured = os.environ.get("CLAIMEDIT_X12_SAMPLES")
+    if configured:
+        return Path(configured)
+    candidates = [parent / "shared" / "x12-samples" for parent in REPO.parents]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+SAMPLES = _samples_folder()
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,9 @@ from claimedit_edits.engine import runner
 
 from .conftest import FIXTURES, REPO
 
-CLAIM_KEYS = {"source", "claim_id", "verdict", "findings"}
-UNREADABLE_KEYS = CLAIM_KEYS | {"claims_inside", "interchange_control", "group_control", "transaction_control"}
+CONTROL_KEYS = {"interchange_control", "group_control", "transaction_control"}
+CLAIM_KEYS = {"source", "claim_id", "verdict", "findings"} | CONTROL_KEYS
+UNREADABLE_KEYS = CLAIM_KEYS | {"claims_inside"}
 FINDING_KEYS = {"code", "edit", "category", "severity", "line", "message", "source", "fix"}
 
 

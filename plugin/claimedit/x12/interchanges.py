@@ -1,11 +1,17 @@
-"""Cutting an input into its interchanges (ISA ... IEA), each with the delimiters its own ISA declares."""
+"""Cutting an input into its interchanges (ISA ... IEA), each with the delimiters its own ISA declares.
+
+One pass: each interchange ends at its IEA or, when the IEA is missing, where the next ISA begins, and
+both are searched only within the interchange, so an input of thousands of interchanges without IEA
+costs what its length costs (a search for the IEA to the end of the input was quadratic).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from claimedit.x12.tokens import DelimiterError, Delimiters, Segment, find_delimiters, split_segments
+from claimedit.x12.tokens import DelimiterError, Delimiters, Segment, fixed_width_isa, read_isa, split_segments
 
 __all__ = ["Chunk", "count_clm_segments", "cut_interchanges"]
 
@@ -22,6 +28,10 @@ class Chunk:
     delimiters: Delimiters | None = None
     segments: tuple[Segment, ...] = ()
     error: str | None = None
+    isa_odd_widths: tuple[tuple[int, int, int], ...] = ()
+    """(ISA element number, width sent, fixed width) for each ISA element off its width."""
+    isa_fixed_width: str | None = None
+    """The ISA padded to its fixed widths (see :func:`~claimedit.x12.tokens.fixed_width_isa`) when it was not."""
 
 
 def count_clm_segments(text: str, delimiters: Delimiters | None = None) -> int:
@@ -36,32 +46,56 @@ def cut_interchanges(text: str) -> list[Chunk]:
     chunks: list[Chunk] = []
     position = 0
     next_index = 1
-    while position < len(text):
+    length = len(text)
+    while position < length:
         try:
-            delimiters = find_delimiters(text, position)
+            header = read_isa(text, position)
         except DelimiterError as exc:
             chunks.append(Chunk(text[position:], next_index, error=str(exc)))
             break
-        end = _interchange_end(text, position, delimiters)
+        delimiters = header.delimiters
+        end = _interchange_end(text, header.end, delimiters)
         piece = text[position:end]
         segments = split_segments(piece, delimiters, first_index=next_index)
-        chunks.append(Chunk(piece, next_index, delimiters, tuple(segments)))
+        odd = header.odd_widths
+        chunks.append(
+            Chunk(
+                piece,
+                next_index,
+                delimiters,
+                tuple(segments),
+                isa_odd_widths=odd,
+                isa_fixed_width=fixed_width_isa(header) if odd else None,
+            )
+        )
         next_index += len(segments)
         position = end
-        while position < len(text) and text[position] in " \t\r\n":
+        while position < length and text[position] in " \t\r\n":
             position += 1
     return chunks
 
 
-def _interchange_end(text: str, start: int, delimiters: Delimiters) -> int:
-    """Offset just past the IEA segment's terminator, or the start of the next ISA when the IEA is missing."""
+@lru_cache(maxsize=64)
+def _patterns(delimiters: Delimiters) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The IEA of an interchange, and the start of the next ISA (which may declare other delimiters)."""
     segment, element = re.escape(delimiters.segment), re.escape(delimiters.element)
-    iea = re.compile(segment + r"[ \t\r\n]*IEA" + element).search(text, start)
-    # The next interchange may declare other delimiters: any non-alphanumeric character after ISA.
-    next_isa = re.compile(f"(?:{segment}|\n)" + r"[ \t\r\n]*ISA[^A-Za-z0-9\s]").search(text, start + 3)
-    if next_isa is not None and (iea is None or next_isa.start() < iea.start()):
-        return next_isa.start() + 1
+    iea = re.compile(segment + r"[ \t\r\n]*IEA" + element)
+    next_isa = re.compile(f"(?:{segment}|\n)" + r"[ \t\r\n]*ISA[^A-Za-z0-9\s]")
+    return iea, next_isa
+
+
+def _interchange_end(text: str, isa_end: int, delimiters: Delimiters) -> int:
+    """Offset just past the IEA segment's terminator, or the start of the next ISA when the IEA is missing.
+
+    Both searches stop at the next ISA: the work is proportional to this interchange's length.
+    """
+    iea_pattern, next_isa_pattern = _patterns(delimiters)
+    next_isa = next_isa_pattern.search(text, isa_end - 1)
+    limit = len(text) if next_isa is None else next_isa.start()
+    iea = iea_pattern.search(text, isa_end - 1, limit + 1)
     if iea is None:
-        return len(text)
-    terminator = text.find(delimiters.segment, iea.end())
-    return len(text) if terminator < 0 else terminator + 1
+        return len(text) if next_isa is None else next_isa.start() + 1
+    terminator = text.find(delimiters.segment, iea.end(), limit + 1 if next_isa is not None else len(text))
+    if terminator < 0:
+        return limit if next_isa is None else next_isa.start() + 1
+    return terminator + 1

@@ -8,7 +8,7 @@ unreadable transaction. Implementation-guide validation is separate (:mod:`claim
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,7 +16,8 @@ from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
 from claimedit.x12.interchanges import Chunk, count_clm_segments, cut_interchanges
 from claimedit.x12.syntax import syntax_finding
-from claimedit.x12.tokens import Delimiters, Segment, decode
+from claimedit.x12.tokens import ISA_ELEMENTS, Decoded, Delimiters, Segment, decode_input, encoding_name
+from claimedit.x12.transactions import describe_transaction
 from claimedit_edits.model import (
     Claim,
     ClaimLocation,
@@ -98,7 +99,20 @@ def describe(location: TransactionLocation, segment: Segment | None = None, elem
 
 def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
     """Every interchange in ``data``. Never raises on bad input: problems become findings."""
-    text = decode(data)
+    decoded = decode_input(data)
+    text = decoded.text
+    if decoded.error is not None:
+        chunk = Chunk(text, 1, error=decoded.error)
+        read = InterchangeRead(chunk, source)
+        read.findings.append(
+            syntax_finding(
+                "SYN006",
+                f"The input could not be decoded: {decoded.error}. {count_clm_segments(text)} claim segment(s) "
+                "inside were not read. Resend it as UTF-8 or ASCII text.",
+                location=_file(source),
+            )
+        )
+        return [read]
     if not text.strip():
         chunk = Chunk(text, 1, error="input is empty")
         read = InterchangeRead(chunk, source)
@@ -107,7 +121,16 @@ def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
         )
         return [read]
     with gc_paused():
-        return [_read_chunk(chunk, source) for chunk in cut_interchanges(text)]
+        chunks = cut_interchanges(text)
+        if decoded.wide:  # say how the text was read when it is not an interchange after all
+            how = f"decoded as {encoding_name(decoded)}, found by its {decoded.detected_by}"
+            chunks = [replace(chunk, error=f"{chunk.error}; {how}") if chunk.error else chunk for chunk in chunks]
+        reads = [_read_chunk(chunk, source) for chunk in chunks]
+        if decoded.wide:
+            for read in reads:
+                if read.readable:
+                    read.findings.append(_encoding_finding(decoded, read, source))
+        return reads
 
 
 def read_claims(data: bytes | str, source: str = "") -> list[Claim]:
@@ -132,8 +155,40 @@ def _read_chunk(chunk: Chunk, source: str) -> InterchangeRead:
             )
         )
         return read
+    if chunk.isa_odd_widths:
+        read.findings.append(_isa_width_finding(chunk, source))
     _Walker(read, chunk.delimiters).walk(list(chunk.segments))
     return read
+
+
+def _encoding_finding(decoded: Decoded, read: InterchangeRead, source: str) -> Finding:
+    """SYN009: the interchange was read from UTF-16/UTF-32 text."""
+    name = encoding_name(decoded)
+    return syntax_finding(
+        "SYN009",
+        f"The input is {name} text (found by its {decoded.detected_by}); claimedit decoded and read it, but X12 "
+        "interchanges are single-byte text and most payers' translators cannot read this one. Resend it as "
+        "ASCII or UTF-8.",
+        location=f"{_file(source)} / interchange {read.isa_control}" if read.isa_control else _file(source),
+    )
+
+
+def _isa_width_finding(chunk: Chunk, source: str) -> Finding:
+    """SYN008: the ISA's elements are not at their fixed widths; it was read by counting its elements."""
+    odd = [
+        f"ISA{number:02d} ({ISA_ELEMENTS[number - 1][1]}) has {sent} character{'s' if sent != 1 else ''}, not {fixed}"
+        for number, sent, fixed in chunk.isa_odd_widths
+    ]
+    isa = chunk.segments[0] if chunk.segments else None
+    where = f"{_file(source)} / interchange {isa.get(13).strip()}" if isa is not None else _file(source)
+    return syntax_finding(
+        "SYN008",
+        f"The ISA segment is not fixed-width: {'; '.join(odd)}. X12 fixes the width of every ISA element "
+        "(106 characters in all), and translators that read the ISA by position misread this one; claimedit "
+        "found its delimiters by counting its 16 elements and read the interchange. Pad each element to its "
+        "width (ids with trailing spaces) and resend.",
+        location=f"{where} / segment {chunk.first_segment_index} (ISA)",
+    )
 
 
 class _Walker:
@@ -231,7 +286,7 @@ def _read_transaction(
         tx.findings.append(
             syntax_finding(
                 "SYN002",
-                f"This transaction is {kind}; claimedit reads 837 professional claims in version 005010X222A1 only. "
+                f"This transaction is {kind}; claimedit reads 837P professional claims in version 005010X222A1 only. "
                 f"Its {tx.clm_segments} claim(s) were not read.",
                 location=where,
             )
@@ -286,12 +341,12 @@ def _read_transaction(
 
 
 def _kind_of(st: Segment, gs: Segment | None) -> str:
+    """What the transaction is, from ST01 and GS08 (ST03 when GS08 is empty): ``an 837I (institutional claim ...)``."""
     version = (gs.get(8) if gs else "") or st.get(3)
-    if st.get(1) == "837" and "X223" in version:
-        return f"an institutional claim (837I, {version})"
-    if version.startswith("004010"):
-        return f"a 4010 transaction ({st.get(1)}, {version})"
-    return f"a {st.get(1) or 'unknown'} transaction in version {version or 'unknown'}"
+    kind = describe_transaction(st.get(1), version)
+    if gs is not None and gs.get(1) != "HC":
+        kind += f", in a functional group whose GS01 is {gs.get(1) or 'empty'}, not HC"
+    return kind
 
 
 class _StructureError(Exception):

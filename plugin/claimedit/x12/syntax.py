@@ -65,6 +65,18 @@ SYNTAX_FINDINGS: dict[str, SyntaxKind] = {
             "error",
             "A claim's segments could not be read into a claim (missing CLM elements, SV1 without LX ...).",
         ),
+        SyntaxKind(
+            "SYN008",
+            "isa-not-fixed-width",
+            "error",
+            "An ISA element is off its fixed width (e.g. a sender id of 14 characters): read by counting its elements.",
+        ),
+        SyntaxKind(
+            "SYN009",
+            "wide-character-encoding",
+            "warning",
+            "The input is UTF-16 or UTF-32 text: read, but most translators expect single-byte (ASCII/UTF-8) X12.",
+        ),
     )
 }
 

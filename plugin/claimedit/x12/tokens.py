@@ -1,19 +1,64 @@
 """Splitting raw X12 text into segments using the delimiters the ISA declares.
 
-Tolerates what real feeds send: a UTF-8 BOM, whitespace or line breaks before the ISA and between
-segments, several interchanges in one input. Empty segments (``~~``) are kept as empty entries so
-that the caller can report them: pyx12's reader stops at one without a word.
+Tolerates what real feeds send: a UTF-8 BOM, UTF-16/UTF-32 text (found by its byte order mark or by
+the NUL bytes around ASCII characters), whitespace or line breaks before the ISA and between segments
+(a carriage return may itself be the segment terminator), an ISA whose elements are not padded to
+their fixed widths, several interchanges in one input. Empty segments (``~~``) are kept as empty
+entries so that the caller can report them: pyx12's reader stops at one without a word.
 """
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
+from itertools import pairwise
 
-__all__ = ["ISA_LENGTH", "DelimiterError", "Delimiters", "Segment", "decode", "find_delimiters", "split_segments"]
+__all__ = [
+    "ISA_ELEMENTS",
+    "ISA_LENGTH",
+    "Decoded",
+    "DelimiterError",
+    "Delimiters",
+    "IsaHeader",
+    "Segment",
+    "decode",
+    "decode_input",
+    "encoding_name",
+    "find_delimiters",
+    "fixed_width_isa",
+    "read_isa",
+    "split_segments",
+]
 
 ISA_LENGTH = 106
+ISA_ELEMENTS: tuple[tuple[int, str], ...] = (
+    (2, "authorization information qualifier"),
+    (10, "authorization information"),
+    (2, "security information qualifier"),
+    (10, "security information"),
+    (2, "interchange sender id qualifier"),
+    (15, "interchange sender id"),
+    (2, "interchange receiver id qualifier"),
+    (15, "interchange receiver id"),
+    (6, "interchange date"),
+    (4, "interchange time"),
+    (1, "repetition separator"),
+    (5, "interchange control version number"),
+    (9, "interchange control number"),
+    (1, "acknowledgment requested"),
+    (1, "interchange usage indicator"),
+    (1, "component element separator"),
+)
+"""Width and name of ISA01 .. ISA16: X12 fixes each width, so that a fixed-width ISA is 106 characters."""
+
+_PADDED = frozenset({2, 4, 6, 8})
+"""ISA elements padded with trailing spaces (authorization, security, sender and receiver ids)."""
 _BOM = "\ufeff"
 _WHITESPACE = " \t\r\n"
+_LINE_ENDS = "\r\n"
+"""Whitespace characters that may serve as the segment terminator (a space or tab cannot: it is padding)."""
+_ISA_SEARCH = 400
+"""Characters after ``ISA`` within which its 16 elements must end (106 when fixed width)."""
 
 
 class DelimiterError(ValueError):
@@ -26,6 +71,44 @@ class Delimiters:
     component: str = ":"
     repetition: str = "^"
     segment: str = "~"
+
+
+@dataclass(frozen=True)
+class IsaHeader:
+    """An ISA segment read by counting its 16 elements."""
+
+    delimiters: Delimiters
+    elements: tuple[str, ...]
+    """ISA01 .. ISA16 as sent (``elements[0]`` is ISA01)."""
+    end: int
+    """Offset just past the ISA's segment terminator."""
+
+    @property
+    def odd_widths(self) -> tuple[tuple[int, int, int], ...]:
+        """(element number, width sent, width X12 fixes) for each ISA element off its fixed width."""
+        return tuple(
+            (number, len(value), width)
+            for number, (value, (width, _)) in enumerate(zip(self.elements, ISA_ELEMENTS, strict=True), start=1)
+            if len(value) != width
+        )
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Input text and how it was decoded."""
+
+    text: str
+    encoding: str
+    """Python codec name: ``utf-8``, ``latin-1``, ``utf-16-le``, ``utf-16-be``, ``utf-32-le``, ``utf-32-be``."""
+    detected_by: str = ""
+    """``byte order mark`` or ``NUL bytes`` for UTF-16/32 input, else empty."""
+    error: str | None = None
+    """Why the input could not be decoded as ``encoding`` (``text`` then holds what could be read)."""
+
+    @property
+    def wide(self) -> bool:
+        """True for UTF-16/UTF-32 input: X12 interchanges are normally single-byte text."""
+        return self.encoding.startswith(("utf-16", "utf-32"))
 
 
 class Segment:
@@ -51,43 +134,136 @@ class Segment:
         return f"Segment({self.index}, {self.tag})"
 
 
-def decode(data: bytes | str) -> str:
-    """Text from bytes (UTF-8, falling back to Latin-1 so no byte is ever lost) without BOM or leading blanks."""
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _wide_by_nul_bytes(head: bytes) -> str | None:
+    """UTF-16/32 without a byte order mark: ASCII text shows NUL bytes in a fixed pattern."""
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    nul = [byte == 0 for byte in head[:4]]
+    patterns = {
+        (False, True, True, True): "utf-32-le",
+        (True, True, True, False): "utf-32-be",
+        (False, True, False, True): "utf-16-le",
+        (True, False, True, False): "utf-16-be",
+    }
+    return patterns.get((nul[0], nul[1], nul[2], nul[3]))
+
+
+def decode_input(data: bytes | str) -> Decoded:
+    """Text from bytes, without BOM or leading blanks, and the encoding it was read in.
+
+    UTF-16 and UTF-32 are recognised by their byte order mark or, without one, by the NUL bytes that
+    surround ASCII characters. Anything else is UTF-8, falling back to Latin-1 so no byte is ever lost.
+    """
+    if isinstance(data, str):
+        return Decoded(data.lstrip(_BOM + _WHITESPACE), "utf-8")
+    encoding, detected_by, skip = "", "", 0
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, skip = name, len(bom)
+            detected_by = "byte order mark" if name != "utf-8" else ""
+            break
     else:
-        text = data
-    return text.lstrip(_BOM + _WHITESPACE)
+        wide = _wide_by_nul_bytes(data[:4])
+        if wide is not None:
+            encoding, detected_by = wide, "NUL bytes"
+    body = data[skip:]
+    if encoding and encoding != "utf-8":
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError as exc:
+            name = _display(encoding)
+            return Decoded(
+                body.decode(encoding, errors="replace").lstrip(_BOM + _WHITESPACE),
+                encoding,
+                detected_by,
+                error=f"it looks like {name} text (by its {detected_by}) but is not valid {name}: "
+                f"{exc.reason} at byte {exc.start + skip}",
+            )
+        return Decoded(text.lstrip(_BOM + _WHITESPACE), encoding, detected_by)
+    try:
+        return Decoded(body.decode("utf-8").lstrip(_BOM + _WHITESPACE), "utf-8")
+    except UnicodeDecodeError:
+        return Decoded(body.decode("latin-1").lstrip(_BOM + _WHITESPACE), "latin-1")
 
 
-def find_delimiters(text: str, start: int = 0) -> Delimiters:
-    """Delimiters from the ISA at ``start``: element at 3, repetition ISA11, component ISA16, then the terminator.
+def _display(encoding: str) -> str:
+    return encoding.upper().replace("-LE", "LE").replace("-BE", "BE")
 
-    A fixed-length ISA is read by position; a trimmed one (seen in the wild) by counting elements.
+
+def encoding_name(decoded: Decoded) -> str:
+    """``UTF-16LE`` and the like, as people write them."""
+    return _display(decoded.encoding)
+
+
+def decode(data: bytes | str) -> str:
+    """Text from bytes (see :func:`decode_input`) without BOM or leading blanks."""
+    return decode_input(data).text
+
+
+def read_isa(text: str, start: int = 0) -> IsaHeader:
+    """The ISA at ``start``: its 16 elements found by counting element separators, then its terminator.
+
+    The element separator is the character after ``ISA``; ISA16 (one character, the component
+    separator) follows the 16th separator and the segment terminator follows ISA16. Counting reads an
+    ISA whose sender or receiver id was not padded to 15 characters, or was padded too far, as well
+    as a fixed-width one; :attr:`IsaHeader.odd_widths` says which elements are off their width.
     """
     if text[start : start + 3] != "ISA" or len(text) < start + 4:
         raise DelimiterError("input does not start with an ISA segment")
     element = text[start + 3]
     if element.isalnum() or element in _WHITESPACE:
         raise DelimiterError(f"ISA element separator {element!r} is not a usable delimiter")
-    fixed = text[start : start + ISA_LENGTH]
-    if len(fixed) == ISA_LENGTH and fixed.count(element) == 16 and fixed[103] == element:
-        fields = fixed.split(element)
-        component, terminator = fixed[104], fixed[105]
-    else:
-        fields = text[start : start + 200].split(element, 16)
-        if len(fields) < 17 or not fields[16]:
+    limit = min(len(text), start + 4 + _ISA_SEARCH)
+    separators = [start + 3]
+    while len(separators) < 16:
+        found = text.find(element, separators[-1] + 1, limit)
+        if found < 0:
             raise DelimiterError("ISA segment is truncated: fewer than 16 elements")
-        component, terminator = fields[16][0], fields[16][1:2]
-    if not terminator or terminator.isalnum() or terminator == element:
+        separators.append(found)
+    last = separators[-1]
+    component, terminator = text[last + 1 : last + 2], text[last + 2 : last + 3]
+    if not component or component.isalnum() or component in _WHITESPACE:
+        raise DelimiterError("ISA16 (component element separator) is missing or not a usable delimiter")
+    if not terminator or terminator.isalnum() or terminator in (element, component):
         raise DelimiterError("ISA segment does not end with a segment terminator after ISA16")
-    repetition = fields[11] if len(fields[11]) == 1 and not fields[11].isalnum() else "^"
-    if terminator in _WHITESPACE and terminator != "\n":
-        raise DelimiterError(f"segment terminator {terminator!r} is not usable")
-    return Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
+    if terminator in _WHITESPACE and terminator not in _LINE_ENDS:
+        raise DelimiterError(f"segment terminator {terminator!r} is not usable: it cannot be told from padding")
+    values = [text[a + 1 : b] for a, b in pairwise(separators)]
+    if any(terminator in value for value in values):
+        raise DelimiterError("ISA segment is truncated: its segment terminator comes before ISA16")
+    values.append(component)
+    repetition = values[10] if len(values[10]) == 1 and not values[10].isalnum() else "^"
+    delimiters = Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
+    return IsaHeader(delimiters, tuple(values), last + 3)
+
+
+def find_delimiters(text: str, start: int = 0) -> Delimiters:
+    """Delimiters from the ISA at ``start`` (see :func:`read_isa`)."""
+    return read_isa(text, start).delimiters
+
+
+def fixed_width_isa(header: IsaHeader) -> str | None:
+    """The ISA padded to its fixed widths, for a validator that reads it by position; None if that would change a value.
+
+    Only the space-padded elements (ISA02, ISA04, ISA06, ISA08) are adjusted: short ones padded with
+    spaces, long ones trimmed of trailing spaces. Without its segment terminator.
+    """
+    values = list(header.elements)
+    for number, _, width in header.odd_widths:
+        value = values[number - 1]
+        if number not in _PADDED or len(value.rstrip(" ")) > width:
+            return None
+        values[number - 1] = value.rstrip(" ").ljust(width)
+    return "ISA" + header.delimiters.element + header.delimiters.element.join(values)
 
 
 def split_segments(text: str, delimiters: Delimiters, first_index: int = 1) -> list[Segment]:
