@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import hostile
 import pytest
 import x12gen
 from harness import remove_resources, unique_names
@@ -23,6 +25,7 @@ from claimedit.pipeline import Pipeline
 from claimedit.service import ServiceSettings, create_service, load_settings
 from claimedit.service.events import DeadLetterHeaders
 from claimedit.service.watcher import OutputWatcher
+from claimedit.service.workers import WorkerPool
 
 pytestmark = [pytest.mark.anyio, pytest.mark.broker]
 
@@ -178,3 +181,74 @@ async def test_pipeline_workers_die_with_a_sigkilled_service(amqp_url: str, uniq
     assert [] == survivors
     assert f'"health": "http://127.0.0.1:{port}/health"' in log.read_text()
     assert "guest:guest" not in log.read_text()
+
+
+@pytest.mark.slow
+async def test_health_answers_and_shutdown_is_prompt_while_an_input_burns_cpu(amqp_url: str, unique: str) -> None:
+    settings = load_settings(
+        broker_url=amqp_url,
+        health_port=_free_port(),
+        workers=1,
+        input_cpu_seconds=60,
+        graceful_timeout=2,
+        **unique_names(unique),
+    )
+    service = create_service(settings)
+    service.pool = await WorkerPool(1, processor=hostile.process).start()
+    burning = x12gen.interchange(x12gen.synthetic_claims(1, prefix="BURNCPU"), control=77).encode()
+    task = asyncio.create_task(service.app.run())
+    try:
+        async with OutputWatcher(settings) as watcher:
+            for _ in range(100):
+                if service.health is not None and service.app.broker.running:
+                    break
+                await asyncio.sleep(0.1)
+            await watcher.send(burning)
+            await asyncio.sleep(1.0)  # the worker is spinning now
+            started = time.monotonic()
+            status = await _health(settings.health_port)
+            health_seconds = time.monotonic() - started
+            started = time.monotonic()
+            service.app.exit()
+            await asyncio.wait_for(task, timeout=30)
+            stop_seconds = time.monotonic() - started
+    finally:
+        if not task.done():
+            task.cancel()
+        await remove_resources(settings)
+
+    assert ("HTTP/1.1 200 OK", True) == (status, health_seconds < 1.0)
+    assert stop_seconds < 10, stop_seconds
+
+
+async def _health(port: int) -> str:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    await writer.drain()
+    response = await asyncio.wait_for(reader.read(), timeout=5)
+    writer.close()
+    return response.decode().splitlines()[0]
+
+
+async def test_a_300_byte_correlation_id_is_published_hashed_on_rabbitmq(
+    amqp_url: str, unique: str, pipeline: Pipeline
+) -> None:
+    import aio_pika  # noqa: PLC0415
+
+    long_id = "c" * 300
+    hashed = "sha256:" + hashlib.sha256(long_id.encode()).hexdigest()
+    settings = load_settings(broker_url=amqp_url, health_port=0, **unique_names(unique))
+    body = x12gen.interchange(x12gen.synthetic_claims(2), control=5).encode()
+    try:
+        async with _service(settings, pipeline.process), OutputWatcher(settings) as watcher:
+            connection = await aio_pika.connect(amqp_url)
+            async with connection:
+                channel = await connection.channel()
+                message = aio_pika.Message(body, headers={"x-correlation-id": long_id})
+                await channel.default_exchange.publish(message, routing_key=settings.input)
+            incomplete = await watcher.wait([hashed], timeout=60)
+    finally:
+        await remove_resources(settings)
+
+    gathered = watcher.by_correlation[hashed]
+    assert ([], 2, []) == (incomplete, len(gathered.annotated), gathered.dead_letters)
