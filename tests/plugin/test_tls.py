@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import ssl
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,17 @@ async def test_tls_nats_url_against_a_server_without_tls_is_refused_before_anyth
 
     assert "refusing to connect to tls://***@" in str(refused.value)
     assert "does not offer it" in str(refused.value)
+
+
+@pytest.mark.broker
+def test_serve_with_a_tls_nats_url_against_a_plain_server_stops_with_a_clear_error(nats_url: str) -> None:
+    host = nats_url.split("://", 1)[1].rsplit("@", 1)[-1]
+    command = [sys.executable, "-m", "claimedit", "serve", "--broker", f"tls://s3cr3t@{host}", "--health-port", "0"]
+    env = {**os.environ, "CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_WORKERS": "1"}
+
+    finished = subprocess.run(command, env=env, capture_output=True, timeout=120, check=False)
+
+    output = (finished.stdout + finished.stderr).decode()
+    assert 0 != finished.returncode
+    assert f"refusing to connect to tls://***@{host} in plain text" in output
+    assert "s3cr3t" not in output

@@ -45,6 +45,7 @@ from claimedit.service.processing import (
     reject_in_worker,
 )
 from claimedit.service.settings import ServiceSettings, load_settings, redact_url
+from claimedit.service.tls import PlainTextRefusedError
 from claimedit.service.workers import WorkerPool, WorkerStuck
 
 __all__ = ["ClaimeditService", "Processor", "PublishError", "create_app", "create_service", "start_pool"]
@@ -264,13 +265,17 @@ def create_service(
             tls=settings.uses_tls,
             input=settings.input,
             kind=parts.kind,
-            workers=settings.workers if service.processor is None else 0,
+            pipeline=f"{settings.workers} worker processes" if service.processor is None else "injected, in a thread",
             input_cpu_seconds=settings.input_cpu_seconds,
             max_input_bytes=settings.max_input_bytes,
         )
+        try:
+            await parts.preflight()  # refuses plain text where TLS was asked for, before any worker starts
+        except PlainTextRefusedError as refused:
+            _log.error("refusing to start", reason=str(refused))  # our own words, the URL already masked
+            raise
         if service.processor is None and service.pool is None:
             service.pool = await start_pool(settings)
-        await parts.preflight()
         await parts.broker.connect()
         await parts.declare()
         if settings.health_port:
