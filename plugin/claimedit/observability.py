@@ -9,7 +9,12 @@ pyx12) routed through the same renderer:
   that hold raw X12 (``body``, ``raw``, ``segments``, ``x12`` ...) are replaced by ``"[redacted]"``;
 - any string that contains an X12 segment carrying PHI (NM1, N3, N4, DMG ...) is replaced;
 - an exception is rendered as its type and the frames it passed, never its message (a parser's
-  message may quote the value it choked on).
+  message may quote the value it choked on);
+- credentials in URLs (``user:password@``, ``nats://TOKEN@``, ``?password=``) are masked in every string.
+
+Broker clients and FastStream's internals (aiormq, aio_pika, pamqp, nats, redis, aiokafka, kafka,
+faststream) log frames and message bodies when debugging: their loggers are floored at WARNING whatever
+the level, and their lines keep the format string only, each argument reduced to its type.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import structlog
 
 from claimedit_edits.model import Person, phi_field_names
 
-__all__ = ["LogFormat", "configure_logging", "guard_phi", "redact_value"]
+__all__ = ["THIRD_PARTY_LOGGERS", "LogFormat", "configure_logging", "guard_phi", "mask_credentials", "redact_value"]
 
 LogFormat = Literal["auto", "json", "console"]
 
@@ -37,13 +42,56 @@ _REDACTED = "[redacted]"
 _X12_PHI_SEGMENT = re.compile(r"(?:^|[~\n'])\s*(?:NM1|N3|N4|DMG|PAT|REF)[*|^:+]")
 _QUIET_LOGGERS = ("pyx12",)
 """pyx12 logs every validation error with the offending value: silenced to CRITICAL."""
+THIRD_PARTY_LOGGERS = ("aiormq", "aio_pika", "pamqp", "nats", "redis", "aiokafka", "kafka", "faststream")
+"""Loggers of broker clients and FastStream internals: floored at WARNING, arguments never rendered."""
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^\s/@]+)@")
+_SECRET_QUERY = re.compile(
+    r"(?P<name>[?&][^=&\s]*(?:pass|pwd|secret|token|key|auth|cred|sasl|sig)[^=&\s]*=)[^&\s]*", re.IGNORECASE
+)
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with the credentials of any URL in it masked (password, username-only token, secret parameters)."""
+    if "://" not in text:
+        return text
+
+    def _userinfo(match: re.Match[str]) -> str:
+        user, has_password, _ = match.group("userinfo").partition(":")
+        return f"{match.group('scheme')}{user}:***@" if has_password else f"{match.group('scheme')}***@"
+
+    masked = _URL_CREDENTIALS.sub(_userinfo, text)
+    return _SECRET_QUERY.sub(lambda match: match.group("name") + "***", masked)
+
+
+class _ThirdPartyFilter(logging.Filter):
+    """Library lines keep their format string; every argument becomes ``<type>`` (a body is never rendered)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(THIRD_PARTY_LOGGERS):
+            return True
+        if not isinstance(record.msg, str):
+            record.msg, record.args = f"<{type(record.msg).__name__}>", None
+        elif record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.msg = _strip_placeholders(record.msg) + "".join(f" <{type(arg).__name__}>" for arg in args)
+            record.args = None
+        return True
+
+
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
+
+
+def _strip_placeholders(msg: str) -> str:
+    return _PLACEHOLDER.sub(lambda match: "%" if match.group(0) == "%%" else "_", msg)
 
 
 def redact_value(value: Any) -> Any:
-    """``value`` unless it is a string holding X12 segments that carry PHI."""
-    if isinstance(value, str) and _X12_PHI_SEGMENT.search(value):
-        return "[redacted x12]"
-    if isinstance(value, bytes):
+    """``value`` unless it is a string holding X12 segments that carry PHI; URL credentials masked."""
+    if isinstance(value, str):
+        if _X12_PHI_SEGMENT.search(value):
+            return "[redacted x12]"
+        return mask_credentials(value)
+    if isinstance(value, bytes | bytearray | memoryview):
         return f"[{len(value)} bytes]"
     return value
 
@@ -114,6 +162,7 @@ def configure_logging(*, level: str | int = "INFO", fmt: LogFormat = "auto", str
     )
     handler = logging.StreamHandler(out)
     handler.setFormatter(formatter)
+    handler.addFilter(_ThirdPartyFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_claimedit", False):
@@ -123,3 +172,5 @@ def configure_logging(*, level: str | int = "INFO", fmt: LogFormat = "auto", str
     root.setLevel(numeric)
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    for name in THIRD_PARTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(numeric, logging.WARNING))

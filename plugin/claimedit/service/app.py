@@ -9,10 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import multiprocessing
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,20 +23,32 @@ from claimedit.observability import configure_logging
 from claimedit.results import InputResult
 from claimedit.service.brokers import BrokerParts, build_broker
 from claimedit.service.health import HealthServer
+from claimedit.service.limits import Limits, OverLimit
 from claimedit.service.metrics import ServiceMetrics
 from claimedit.service.outputs import (
     HEADER_CORRELATION,
     HEADER_SOURCE,
     HEADER_SUBMITTER,
+    DeadLetterKind,
     InputMeta,
     Outgoing,
     dead_letter,
+    input_meta,
     input_sha256,
 )
-from claimedit.service.processing import Processed, process_in_worker, process_input, start_worker, worker_ready
+from claimedit.service.processing import (
+    Processed,
+    budget_reason,
+    over_limit,
+    process_bounded,
+    process_in_worker,
+    reject_in_worker,
+)
 from claimedit.service.settings import ServiceSettings, load_settings, redact_url
+from claimedit.service.tls import PlainTextRefusedError
+from claimedit.service.workers import WorkerPool, WorkerStuck
 
-__all__ = ["ClaimeditService", "Processor", "create_app", "create_service"]
+__all__ = ["ClaimeditService", "Processor", "PublishError", "create_app", "create_service", "start_pool"]
 
 Processor = Callable[[bytes, str], InputResult]
 """``Pipeline.process``: bytes of one input and its source name in, every claim accounted for out."""
@@ -47,65 +56,90 @@ Processor = Callable[[bytes, str], InputResult]
 _log = structlog.get_logger("claimedit.service")
 _PUBLISH_BATCH = 256
 """Publishes awaiting their confirm at once, per input."""
+_HASH_IN_THREAD_BYTES = 1024 * 1024
+"""Larger bodies are hashed off the event loop (hashlib releases the GIL)."""
+
+
+class PublishError(Exception):
+    """An output could not be published after every attempt; the message names the output and the error."""
 
 
 @dataclass
 class ClaimeditService:
-    """The app with the pieces tests and the CLI reach into."""
+    """The app with the pieces tests and the CLI reach into.
+
+    The pipeline runs in ``pool`` (worker processes, the default) or, when a ``processor`` is injected
+    and no pool is given (tests), in a thread: never on the event loop.
+    """
 
     settings: ServiceSettings
     parts: BrokerParts
     metrics: ServiceMetrics
     app: FastStream
     processor: Processor | None = None
-    pool: ProcessPoolExecutor | None = None
+    pool: WorkerPool | None = None
     health: HealthServer | None = None
+
+    @property
+    def limits(self) -> Limits:
+        settings = self.settings
+        return Limits(settings.max_input_bytes, settings.max_element_length, settings.input_cpu_seconds)
 
     async def handle(self, body: bytes, message: StreamMessage[Any]) -> None:
         """Process one input; ack only after every output was confirmed, else nack (bounded) or dead-letter."""
-        meta = self._meta(body, message)
+        meta = await self._meta(body, message)
         with structlog.contextvars.bound_contextvars(correlation_id=meta.correlation_id):
             try:
                 processed = await self._process(body, meta)
-                await self._publish_all(processed.outputs)
             except Exception as exc:  # noqa: BLE001  (any failure: retry, bounded, then dead-letter)
                 await self._failed(body, meta, message, exc)
                 return
-            await message.ack()
-            self.metrics.inputs.labels(outcome="processed").inc()
+            try:
+                await self._publish_all(processed.outputs)
+            except PublishError as exc:
+                await self._dead_letter(body, meta, message, reason=str(exc), kind="publish-failed")
+                return
+            await self._ack(message)
+            self.metrics.inputs.labels(outcome=processed.limit or "processed").inc()
 
-    def _meta(self, body: bytes, message: StreamMessage[Any]) -> InputMeta:
+    async def _meta(self, body: bytes, message: StreamMessage[Any]) -> InputMeta:
         headers = message.headers
         correlation_id = str(headers.get(HEADER_CORRELATION) or message.correlation_id or message.message_id)
-        return InputMeta(
+        if len(body) > _HASH_IN_THREAD_BYTES:
+            sha256 = await asyncio.to_thread(input_sha256, body)
+        else:
+            sha256 = input_sha256(body)
+        source = headers.get(HEADER_SOURCE)
+        return input_meta(
             correlation_id=correlation_id,
-            source=str(headers.get(HEADER_SOURCE) or f"broker:{correlation_id}"),
-            sha256=input_sha256(body),
+            source=str(source) if source else None,
+            sha256=sha256,
             submitter_id=str(headers.get(HEADER_SUBMITTER) or ""),
             delivery_attempts=self.parts.delivery_attempts(message),
         )
 
     async def _process(self, body: bytes, meta: InputMeta) -> Processed:
         now = dt.datetime.now(dt.UTC)
+        limits, wall = self.limits, self.settings.wall_seconds
         if self.pool is not None:
-            pool = self.pool
             try:
-                processed = await asyncio.get_running_loop().run_in_executor(pool, process_in_worker, body, meta, now)
-            except BrokenProcessPool:
-                # a worker died (OOM killer ...): replace the pool once, retry this input by redelivery
-                if self.pool is pool:
-                    _log.error("pipeline worker died: restarting the worker pool")
-                    self.pool = await start_pool(self.settings)
-                    pool.shutdown(wait=False, cancel_futures=True)
-                raise
+                processed = await self.pool.run(wall, process_in_worker, body, meta, now, limits)
+            except WorkerStuck:
+                processed = await self._stuck(body, meta, now)
         elif self.processor is not None:
-            processed = process_input(self.processor, body, meta, now)
+            try:
+                processed = await asyncio.wait_for(
+                    asyncio.to_thread(process_bounded, self.processor, body, meta, now, limits, enforce_cpu=False), wall
+                )
+            except TimeoutError:  # the thread runs on, unstoppable: one reason workers are the default
+                over = OverLimit("over-cpu-budget", budget_reason(limits))
+                processed = over_limit(body, meta, over, now, budget=None, read_groups=False)
         else:
             msg = "the pipeline is not loaded (the lifespan did not run)"
             raise RuntimeError(msg)
         self.metrics.observe(processed)
         _log.info(
-            "input processed",
+            "input processed" if not processed.limit else "input over a limit: dead-lettered",
             interchange_controls=processed.interchange_controls,
             group_controls=processed.group_controls,
             claim_ids=processed.claim_ids,
@@ -113,17 +147,60 @@ class ClaimeditService:
             unreadable=processed.unreadable,
             outputs=len(processed.outputs),
             delivery_attempts=meta.delivery_attempts,
+            limit=processed.limit or None,
         )
         return processed
+
+    async def _stuck(self, body: bytes, meta: InputMeta, now: dt.datetime) -> Processed:
+        """The input's worker stopped answering and was killed: dead-letter it, with 999s if they read quickly."""
+        limits = self.limits
+        if self.pool is not None:
+            try:
+                return await self.pool.run(self.settings.wall_seconds, reject_in_worker, body, meta, now, limits)
+            except Exception:  # noqa: BLE001  (reading the headers failed too: the dead letter alone)
+                _log.warning("no 999 for an input whose worker was killed")
+        over = OverLimit("over-cpu-budget", budget_reason(limits))
+        return over_limit(body, meta, over, now, budget=None, read_groups=False)
+
+    async def _publish_one(self, outgoing: Outgoing) -> None:
+        """Publish with bounded retries; a connection lost under the publish (CancelledError) is retried too."""
+        attempts = self.settings.publish_attempts
+        error = ""
+        for attempt in range(1, attempts + 1):
+            try:
+                await self.parts.publish(outgoing)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():  # this handler is being cancelled: let it be
+                    raise
+                error = "CancelledError"
+            except Exception as exc:  # noqa: BLE001  (any broker failure is retried, then dead-lettered)
+                error = type(exc).__name__
+            else:
+                return
+            _log.warning("publish failed", destination=outgoing.destination, attempt=attempt, error=error)
+            if attempt < attempts:
+                await asyncio.sleep(min(0.2 * 2**attempt, 5.0))
+        msg = f"publishing to {outgoing.destination} failed {attempts} times: {error}"
+        raise PublishError(msg)
 
     async def _publish_all(self, outputs: list[Outgoing]) -> None:
         """Publish and await every confirm; a large interchange goes out in bounded concurrent batches."""
         for start in range(0, len(outputs), _PUBLISH_BATCH):
             batch = outputs[start : start + _PUBLISH_BATCH]
-            await asyncio.gather(*(self.parts.publish(outgoing) for outgoing in batch))
+            results = await asyncio.gather(*(self._publish_one(outgoing) for outgoing in batch), return_exceptions=True)
+            for result in results:
+                if isinstance(result, BaseException):
+                    raise result
         for outgoing in outputs:
             if outgoing.destination == "dlq":
                 self.metrics.dead_letters.labels(reason_kind=outgoing.headers.get("x-claimedit-reason-kind", "")).inc()
+
+    async def _ack(self, message: StreamMessage[Any]) -> None:
+        try:
+            await message.ack()
+        except Exception as exc:  # noqa: BLE001  (connection lost: the broker redelivers, keys mark duplicates)
+            _log.warning("ack failed: the broker will redeliver the input", error=type(exc).__name__)
 
     async def _failed(self, body: bytes, meta: InputMeta, message: StreamMessage[Any], exc: Exception) -> None:
         meta = replace(meta, delivery_attempts=await self.parts.failed_attempts(message, meta.delivery_attempts))
@@ -134,27 +211,27 @@ class ClaimeditService:
             await message.nack()
             return
         reason = f"processing failed after {meta.delivery_attempts} deliveries: {type(exc).__name__}"
+        await self._dead_letter(body, meta, message, reason=reason, kind="processing-failed")
+
+    async def _dead_letter(
+        self, body: bytes, meta: InputMeta, message: StreamMessage[Any], *, reason: str, kind: DeadLetterKind
+    ) -> None:
         try:
-            await self._publish_all([dead_letter(body, meta, reason=reason, reason_kind="processing-failed")])
+            await self._publish_all([dead_letter(body, meta, reason=reason, reason_kind=kind)])
         except Exception:  # noqa: BLE001  (the DLQ is unreachable too: leave it to the broker's bound)
             _log.exception("dead-letter publish failed")
             await message.nack()
             return
-        await message.ack()
+        await self._ack(message)
         self.metrics.inputs.labels(outcome="dead-lettered").inc()
 
 
-async def start_pool(settings: ServiceSettings) -> ProcessPoolExecutor:
-    """``settings.workers`` spawned processes, each with its pipeline loaded before the first message."""
-    pool = ProcessPoolExecutor(
-        settings.workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=start_worker,
-        initargs=(settings.edits_config, settings.validate_x12),
+async def start_pool(settings: ServiceSettings, processor: Processor | None = None) -> WorkerPool:
+    """``settings.workers`` spawned processes, each with its pipeline (or ``processor``) loaded before any input."""
+    pool = WorkerPool(
+        settings.workers, edits_config=settings.edits_config, validate=settings.validate_x12, processor=processor
     )
-    loop = asyncio.get_running_loop()
-    await asyncio.gather(*(loop.run_in_executor(pool, worker_ready) for _ in range(settings.workers)))
-    return pool
+    return await pool.start()
 
 
 async def _raw_body(message: StreamMessage[Any]) -> bytes:
@@ -182,28 +259,41 @@ def create_service(
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
-        if service.processor is None and settings.workers > 0:
+        _log.info(
+            "service starting",
+            broker=redact_url(settings.broker_url),
+            tls=settings.uses_tls,
+            input=settings.input,
+            kind=parts.kind,
+            pipeline=f"{settings.workers} worker processes" if service.processor is None else "injected, in a thread",
+            input_cpu_seconds=settings.input_cpu_seconds,
+            max_input_bytes=settings.max_input_bytes,
+        )
+        try:
+            await parts.preflight()  # refuses plain text where TLS was asked for, before any worker starts
+        except PlainTextRefusedError as refused:
+            _log.error("refusing to start", reason=str(refused))  # our own words, the URL already masked
+            raise
+        if service.processor is None and service.pool is None:
             service.pool = await start_pool(settings)
-        elif service.processor is None:
-            from claimedit.pipeline import Pipeline  # noqa: PLC0415  (maps and tables load here, not at import)
-
-            pipeline = await asyncio.to_thread(
-                Pipeline.start, config_path=settings.edits_config, validate=settings.validate_x12
-            )
-            service.processor = pipeline.process
         await parts.broker.connect()
         await parts.declare()
         if settings.health_port:
             service.health = HealthServer(lambda: parts.broker.ping(timeout=3.0), metrics.registry)
             await service.health.start(settings.health_host, settings.health_port)
-        _log.info("service starting", broker=redact_url(settings.broker_url), input=settings.input, kind=parts.kind)
+            where = f"{settings.health_host}:{service.health.port}"
+            _log.info(
+                "health and metrics listening", health=f"http://{where}/health", metrics=f"http://{where}/metrics"
+            )
+        else:
+            _log.info("health and metrics endpoint off (health_port = 0)")
         try:
             yield
         finally:
             if service.health is not None:
                 await service.health.stop()
             if service.pool is not None:
-                service.pool.shutdown(wait=True, cancel_futures=False)
+                await service.pool.stop(timeout=settings.graceful_timeout)
             _log.info("service stopped")
 
     async def ready() -> None:

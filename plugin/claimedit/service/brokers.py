@@ -11,6 +11,10 @@
 
 Redis counts deliveries in the stream's pending entry, asked for after a failure. Kafka counts none:
 a processing failure there goes to the DLQ at its first attempt.
+
+TLS schemes (``amqps://``, ``tls://``, ``rediss://``, ``kafkas://``) get FastStream's security object
+with the SSL context built from the settings (:mod:`claimedit.service.tls`); Kafka credentials in the
+URL become SASL (PLAIN or SCRAM) over TLS.
 """
 
 from __future__ import annotations
@@ -26,13 +30,15 @@ from urllib.parse import urlsplit
 from faststream._internal.broker import BrokerUsecase
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from prometheus_client import CollectorRegistry
 
 from claimedit.service.events import ClaimAnnotated, ClaimRejected, GroupAcknowledged
 from claimedit.service.outputs import Destination, Outgoing
 from claimedit.service.settings import ServiceSettings
+from claimedit.service.tls import require_nats_tls, ssl_context
 
-__all__ = ["BrokerParts", "build_broker"]
+__all__ = ["BrokerParts", "build_broker", "kafka_security"]
 
 Handler = Callable[..., Awaitable[None]]
 Decoder = Callable[[StreamMessage[Any]], Awaitable[bytes]]
@@ -50,6 +56,10 @@ async def _attempts_as_read(_message: StreamMessage[Any], known: int) -> int:
     return known
 
 
+async def _nothing_to_check() -> None:
+    return None
+
+
 @dataclass
 class BrokerParts:
     broker: BrokerUsecase[Any, Any]
@@ -62,6 +72,8 @@ class BrokerParts:
     declare: Callable[[], Awaitable[None]]
     failed_attempts: Callable[[StreamMessage[Any], int], Awaitable[int]] = _attempts_as_read
     """Deliveries so far, asked after a failure (Redis asks its stream); by default what was read."""
+    preflight: Callable[[], Awaitable[None]] = _nothing_to_check
+    """Checks before connecting (NATS over TLS: the server must offer TLS)."""
 
 
 def _consumer_name(settings: ServiceSettings) -> str:
@@ -84,6 +96,11 @@ def build_broker(settings: ServiceSettings, *, registry: CollectorRegistry, logg
     """The broker named by ``settings.broker_url``'s scheme, wired with subscriber and publishers."""
     builders = {"rabbit": _rabbit, "nats": _nats, "redis": _redis, "kafka": _kafka}
     return builders[settings.broker_kind](settings, registry, logger)
+
+
+def _security(settings: ServiceSettings) -> BaseSecurity | None:
+    context = ssl_context(settings)
+    return None if context is None else BaseSecurity(ssl_context=context)
 
 
 def _common(settings: ServiceSettings, logger: logging.Logger) -> dict[str, Any]:
@@ -110,6 +127,7 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
         settings.broker_url,
         middlewares=[RabbitPrometheusMiddleware(registry=registry)],
         default_channel=Channel(prefetch_count=settings.prefetch, on_return_raises=True),
+        security=_security(settings),
         **_common(settings, logger),
     )
     names = _names(settings)
@@ -178,7 +196,10 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
     from faststream.nats.prometheus import NatsPrometheusMiddleware  # noqa: PLC0415
 
     broker = NatsBroker(
-        settings.broker_url, middlewares=[NatsPrometheusMiddleware(registry=registry)], **_common(settings, logger)
+        settings.broker_url,
+        middlewares=[NatsPrometheusMiddleware(registry=registry)],
+        security=_security(settings),
+        **_common(settings, logger),
     )
     names = _names(settings)
     stream = JStream(settings.nats_stream, subjects=[settings.input, *names.values()])
@@ -225,7 +246,11 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
     async def declare() -> None:
         return None
 
-    return BrokerParts(broker, "nats", names, publish, subscribe, attempts, True, declare)
+    async def preflight() -> None:
+        if settings.uses_tls:
+            await require_nats_tls(settings.broker_url)
+
+    return BrokerParts(broker, "nats", names, publish, subscribe, attempts, True, declare, preflight=preflight)
 
 
 def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
@@ -233,7 +258,10 @@ def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
     from faststream.redis.prometheus import RedisPrometheusMiddleware  # noqa: PLC0415
 
     broker = RedisBroker(
-        settings.broker_url, middlewares=[RedisPrometheusMiddleware(registry=registry)], **_common(settings, logger)
+        settings.broker_url,
+        middlewares=[RedisPrometheusMiddleware(registry=registry)],
+        security=_security(settings),
+        **_common(settings, logger),
     )
     names = _names(settings)
     publishers = {
@@ -297,7 +325,10 @@ def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
     parts = urlsplit(settings.broker_url)
     bootstrap = parts.netloc.rsplit("@", 1)[-1] or "localhost:9092"
     broker = KafkaBroker(
-        bootstrap, middlewares=[KafkaPrometheusMiddleware(registry=registry)], **_common(settings, logger)
+        bootstrap,
+        middlewares=[KafkaPrometheusMiddleware(registry=registry)],
+        security=kafka_security(settings),
+        **_common(settings, logger),
     )
     names = _names(settings)
     publishers = {
@@ -331,3 +362,20 @@ def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
         return None
 
     return BrokerParts(broker, "kafka", names, publish, subscribe, lambda _message: 1, False, declare)
+
+
+def kafka_security(settings: ServiceSettings) -> BaseSecurity | None:
+    """SSL for kafkas://, with SASL when the URL carries ``user:password@`` (settings refuse SASL without TLS)."""
+    context = ssl_context(settings)
+    parts = urlsplit(settings.broker_url)
+    if context is None:
+        return None
+    if parts.username is None or parts.password is None:
+        return BaseSecurity(ssl_context=context)
+    mechanisms: dict[str, type[SASLPlaintext | SASLScram256 | SASLScram512]] = {
+        "PLAIN": SASLPlaintext,
+        "SCRAM-SHA-256": SASLScram256,
+        "SCRAM-SHA-512": SASLScram512,
+    }
+    mechanism = mechanisms[settings.kafka_sasl_mechanism]
+    return mechanism(parts.username, parts.password, ssl_context=context)

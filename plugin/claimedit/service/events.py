@@ -1,8 +1,9 @@
 """The events the service publishes. Their JSON Schemas are in docs/ (generated, checked by a test).
 
-Every event carries an ``idempotency_key`` built from the source interchange control number, the
-claim id (or group) and a hash of the input message, and an ``event_id`` derived from it: an input
-delivered twice yields events with the same key and id, which consumers recognise as duplicates.
+Every event carries an ``idempotency_key``, the SHA-256 (64 hex digits) of the source interchange
+control number, the claim id (or group) and the hash of the input message, and an ``event_id`` derived
+from it: an input delivered twice yields events with the same key and id, which consumers recognise as
+duplicates.
 
 PHI appears only inside X12 payload fields (``claim_x12``, ``ack_277ca``), never in the other fields.
 """
@@ -151,7 +152,12 @@ class DeadLetterHeaders(_Model):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     reason: str = Field(alias="x-claimedit-reason", description="Why the input could not be read or processed")
-    reason_kind: Literal["unreadable", "processing-failed"] = Field(alias="x-claimedit-reason-kind")
+    reason_kind: Literal["unreadable", "processing-failed", "over-size", "over-cpu-budget", "publish-failed"] = Field(
+        alias="x-claimedit-reason-kind",
+        description="unreadable: not X12 claimedit can read; processing-failed: an error on every delivery; "
+        "over-size / over-cpu-budget: over max_input_bytes, max_element_length or input_cpu_seconds; "
+        "publish-failed: an output could not be published after publish_attempts tries",
+    )
     event_id: str = Field(alias="x-claimedit-event-id")
     idempotency_key: str = Field(alias="x-claimedit-idempotency-key")
     correlation_id: str = Field(alias="x-correlation-id")
@@ -167,6 +173,15 @@ class DeadLetterHeaders(_Model):
     transaction_control: str = Field(default="", alias="x-claimedit-transaction-control")
     delivery_attempts: int = Field(alias="x-claimedit-delivery-attempts")
     findings: str = Field(alias="x-claimedit-findings", description="JSON list of findings (no PHI)")
+    findings_omitted: int = Field(
+        default=0, alias="x-claimedit-findings-omitted", description="findings left out to keep the headers small"
+    )
+    body_sha256: str = Field(default="", alias="x-claimedit-body-sha256", description="SHA-256 of this message's body")
+    replaced_headers: str = Field(
+        default="",
+        alias="x-claimedit-replaced-headers",
+        description="input headers (comma-separated) too long or not printable, carried as sha256:<hex> of the value",
+    )
 
     def to_headers(self) -> dict[str, str]:
         return {key: str(value) for key, value in self.model_dump(by_alias=True).items()}

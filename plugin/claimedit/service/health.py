@@ -30,7 +30,7 @@ class HealthServer:
         return port
 
     async def start(self, host: str, port: int) -> None:
-        self._server = await asyncio.start_server(self._serve, host, port)
+        self._server = await asyncio.start_server(self._serve, host, port, limit=_MAX_REQUEST_LINE)
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -40,10 +40,7 @@ class HealthServer:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            request = await asyncio.wait_for(reader.readline(), timeout=5)
-            parts = request[:_MAX_REQUEST_LINE].decode("latin-1").split()
-            path = parts[1] if len(parts) >= 2 and parts[0] in ("GET", "HEAD") else ""
-            status, content_type, body = await self._route(path)
+            status, content_type, body = await self._answer(reader)
             head = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
             writer.write((head + "Connection: close\r\n\r\n").encode("latin-1") + body)
             await writer.drain()
@@ -51,6 +48,22 @@ class HealthServer:
             pass
         finally:
             writer.close()
+
+    async def _answer(self, reader: asyncio.StreamReader) -> tuple[str, str, bytes]:
+        """The response to the request line; 431 when it is over 8 KiB, 400 when it is not HTTP."""
+        try:
+            request = await asyncio.wait_for(reader.readuntil(b"\n"), timeout=5)
+        except asyncio.LimitOverrunError:
+            return "431 Request Header Fields Too Large", "text/plain", b"request line too long\n"
+        except asyncio.IncompleteReadError:
+            return "400 Bad Request", "text/plain", b"bad request\n"
+        if len(request) > _MAX_REQUEST_LINE:
+            return "431 Request Header Fields Too Large", "text/plain", b"request line too long\n"
+        parts = request.decode("latin-1").split()
+        if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+            return "400 Bad Request", "text/plain", b"bad request\n"
+        path = parts[1] if parts[0] in ("GET", "HEAD") else ""
+        return await self._route(path)
 
     async def _route(self, path: str) -> tuple[str, str, bytes]:
         if path == "/health":

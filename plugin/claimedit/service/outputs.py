@@ -21,6 +21,7 @@ from claimedit.service.events import (
     control_number_for,
     event_id_for,
 )
+from claimedit.service.headers import bounded, capped, key_for
 from claimedit.x12.ack277 import write_277ca
 from claimedit.x12.split import split_claim
 from claimedit_edits.model import Claim
@@ -29,12 +30,15 @@ __all__ = [
     "HEADER_CORRELATION",
     "HEADER_SOURCE",
     "HEADER_SUBMITTER",
+    "DeadLetterKind",
     "Destination",
     "InputMeta",
     "Outgoing",
     "build_outputs",
     "dead_letter",
+    "input_meta",
     "input_sha256",
+    "over_limit_outputs",
 ]
 
 HEADER_SUBMITTER = "x-submitter-id"
@@ -43,6 +47,10 @@ HEADER_SOURCE = "x-claimedit-source"
 X12_CONTENT_TYPE = "application/edi-x12"
 
 Destination = Literal["annotated", "rejected", "acks", "dlq"]
+DeadLetterKind = Literal["unreadable", "processing-failed", "over-size", "over-cpu-budget", "publish-failed"]
+HEADER_REPLACED = "x-claimedit-replaced-headers"
+_FINDINGS_HEADER_BYTES = 16 * 1024
+"""The dead letter's findings header holds at most this much JSON; the rest is counted, not sent."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,32 @@ class InputMeta:
     sha256: str
     submitter_id: str = ""
     delivery_attempts: int = 1
+    replaced_headers: tuple[str, ...] = ()
+    """Input headers whose value was too long or not printable and was replaced by its hash."""
+
+
+def input_meta(
+    *, correlation_id: str, source: str | None, sha256: str, submitter_id: str, delivery_attempts: int
+) -> InputMeta:
+    """The input's identity with every header value bounded (:func:`claimedit.service.headers.bounded`)."""
+    replaced = []
+    correlation, was_replaced = bounded(correlation_id)
+    if was_replaced:
+        replaced.append(HEADER_CORRELATION)
+    named, was_replaced = bounded(source or f"broker:{correlation}")
+    if was_replaced:
+        replaced.append(HEADER_SOURCE)
+    submitter, was_replaced = bounded(submitter_id)
+    if was_replaced:
+        replaced.append(HEADER_SUBMITTER)
+    return InputMeta(correlation, named, sha256, submitter, delivery_attempts, tuple(replaced))
+
+
+def _identity_headers(meta: InputMeta) -> dict[str, str]:
+    headers = {HEADER_CORRELATION: meta.correlation_id}
+    if meta.replaced_headers:
+        headers[HEADER_REPLACED] = ",".join(meta.replaced_headers)
+    return headers
 
 
 @dataclass(frozen=True)
@@ -124,7 +158,7 @@ def _payer(claim: Claim) -> PayerRef:
 
 def _claim_key(item: ClaimResult, index: int, meta: InputMeta) -> str:
     env = item.claim.envelope
-    return f"{env.isa_control}:{env.gs_control}:{env.st_control}:{item.claim.claim_id}:{index}:{meta.sha256[:16]}"
+    return key_for("claim", env.isa_control, env.gs_control, env.st_control, item.claim.claim_id, index, meta.sha256)
 
 
 def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> list[Outgoing]:
@@ -157,9 +191,9 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
         **identity,
     )
     headers = {
-        HEADER_CORRELATION: meta.correlation_id,
+        **_identity_headers(meta),
         "x-claimedit-idempotency-key": key,
-        "x-claimedit-payer-id": item.claim.payer.payer_id,
+        "x-claimedit-payer-id": capped(item.claim.payer.payer_id, 80),
         "x-claimedit-verdict": verdict,
     }
     out = [_event("annotated", annotated, headers)]
@@ -175,7 +209,7 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
 
 
 def _ack_output(ack: GroupAck, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> Outgoing:
-    key = f"{ack.interchange_control}:{ack.group_control}:999:{index}:{meta.sha256[:16]}"
+    key = key_for("999", ack.interchange_control, ack.group_control, index, meta.sha256)
     event = GroupAcknowledged(
         event_id=event_id_for("group.acknowledged", key),
         idempotency_key=key,
@@ -189,7 +223,7 @@ def _ack_output(ack: GroupAck, index: int, meta: InputMeta, ref: InputRef, now: 
         ack_code=ack.ack_code,
         ack_999=ack.x12,
     )
-    headers = {HEADER_CORRELATION: meta.correlation_id, "x-claimedit-idempotency-key": key}
+    headers = {**_identity_headers(meta), "x-claimedit-idempotency-key": key}
     return _event("acks", event, headers)
 
 
@@ -198,16 +232,17 @@ def dead_letter(
     meta: InputMeta,
     *,
     reason: str,
-    reason_kind: Literal["unreadable", "processing-failed"],
+    reason_kind: DeadLetterKind,
     ref: InputRef | None = None,
     unreadable: UnreadableResult | None = None,
     index: int = 0,
 ) -> Outgoing:
-    """A claims.dlq message: ``body`` as sent, the reason and the counts in headers."""
-    key = f"dlq:{reason_kind}:{index}:{meta.sha256[:16]}"
+    """A claims.dlq message: ``body`` as sent, the reason and the counts in headers (each value bounded)."""
+    key = key_for("dlq", reason_kind, index, meta.sha256)
     location = unreadable.location if unreadable is not None else None
+    findings, omitted = _findings_header(unreadable)
     headers = DeadLetterHeaders(
-        reason=reason[:500],
+        reason=capped(reason[:500], 1024),
         reason_kind=reason_kind,
         event_id=str(event_id_for("dead-letter", key)),
         idempotency_key=key,
@@ -219,16 +254,68 @@ def dead_letter(
         input_groups=ref.groups if ref else 0,
         unreadable_index=index,
         claims_inside=unreadable.claims_inside if unreadable is not None else 0,
-        interchange_control=location.interchange_control if location else "",
-        group_control=location.group_control if location else "",
-        transaction_control=location.transaction_control if location else "",
+        interchange_control=capped(location.interchange_control, 35) if location else "",
+        group_control=capped(location.group_control, 35) if location else "",
+        transaction_control=capped(location.transaction_control, 35) if location else "",
         delivery_attempts=meta.delivery_attempts,
-        findings=json.dumps(
-            [f.model_dump(mode="json") for f in (unreadable.findings if unreadable is not None else ())],
-            separators=(",", ":"),
-        ),
+        findings=findings,
+        findings_omitted=omitted,
+        body_sha256=input_sha256(body),
+        replaced_headers=",".join(meta.replaced_headers),
     )
     return Outgoing("dlq", body, X12_CONTENT_TYPE, key, headers.event_id, meta.correlation_id, headers.to_headers())
+
+
+def _findings_header(unreadable: UnreadableResult | None) -> tuple[str, int]:
+    """The findings as compact JSON within the header budget, and how many did not fit."""
+    if unreadable is None:
+        return "[]", 0
+    parts: list[str] = []
+    size = 2
+    for finding in unreadable.findings:
+        text = json.dumps(finding.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False)
+        if size + len(text.encode()) + 1 > _FINDINGS_HEADER_BYTES:
+            break
+        parts.append(text)
+        size += len(text.encode()) + 1
+    return "[" + ",".join(parts) + "]", len(unreadable.findings) - len(parts)
+
+
+def over_limit_outputs(
+    body: bytes, meta: InputMeta, *, kind: DeadLetterKind, reason: str, acks: list[GroupAck], now: dt.datetime
+) -> list[Outgoing]:
+    """An input over a bound: itself to the DLQ, once, and the 999s rejecting each group read from its headers."""
+    ref = InputRef(
+        correlation_id=meta.correlation_id,
+        source=meta.source,
+        sha256=meta.sha256,
+        claims=0,
+        unreadable=1,
+        groups=len(acks),
+    )
+    out = [_ack_output(ack, index, meta, ref, now) for index, ack in enumerate(acks)]
+    out.append(dead_letter(body, meta, reason=reason, reason_kind=kind, ref=ref))
+    return out
+
+
+def _as_sent(piece: str, body: bytes, codec: str) -> bytes:
+    """``piece`` in the bytes it arrived as (re-encoded with the codec it was decoded with); the whole
+    body, byte for byte, when the piece is all of it but the BOM and surrounding blanks."""
+    if not piece:
+        return body
+    raw = piece.encode(codec)
+    if raw.strip() == body.removeprefix(b"\xef\xbb\xbf").strip():
+        return body
+    return raw
+
+
+def _codec(body: bytes) -> str:
+    """The codec :func:`claimedit.x12.tokens.decode` read ``body`` with: UTF-8, else Latin-1."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
 
 
 def _unreadable_reason(item: UnreadableResult) -> str:
@@ -245,8 +332,9 @@ def build_outputs(result: InputResult, body: bytes, meta: InputMeta, *, now: dt.
     for index, item in enumerate(result.claims):
         out.extend(_claim_outputs(item, index, meta, ref, now))
     out.extend(_ack_output(ack, index, meta, ref, now) for index, ack in enumerate(result.acks))
+    codec = _codec(body) if result.unreadable else "utf-8"
     for index, lost in enumerate(result.unreadable):
-        raw = lost.raw.encode("utf-8") if lost.raw else body
+        raw = _as_sent(lost.raw, body, codec)
         reason = _unreadable_reason(lost)
         out.append(
             dead_letter(raw, meta, reason=reason, reason_kind="unreadable", ref=ref, unreadable=lost, index=index)

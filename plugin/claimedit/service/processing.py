@@ -1,14 +1,18 @@
 """One input through the pipeline to serialized outputs plus a PHI-free summary for logs and metrics.
 
-Runs in the event loop (``workers = 0``) or in worker processes (``workers > 0``), each with its own
-pipeline started once by :func:`start_worker`: the result crosses the process boundary as plain bytes
-and counts.
+Runs in worker processes (:mod:`claimedit.service.workers`), each with its own pipeline started once by
+:func:`start_worker`; an injected processor (tests) may run in a thread instead. Either way the input
+is first held against its bounds (:mod:`claimedit.service.limits`) and processed under its CPU budget;
+the result crosses the process boundary as plain bytes and counts.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import os
 import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -17,9 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from claimedit.results import InputResult
-from claimedit.service.outputs import InputMeta, Outgoing, build_outputs
+from claimedit.service.headers import capped
+from claimedit.service.limits import BudgetExceeded, Limits, OverLimit, cpu_budget, over_size, rejecting_acks
+from claimedit.service.outputs import InputMeta, Outgoing, build_outputs, over_limit_outputs
 
-__all__ = ["Processed", "process_in_worker", "process_input", "start_worker", "worker_ready"]
+__all__ = [
+    "Processed",
+    "budget_reason",
+    "over_limit",
+    "process_bounded",
+    "process_in_worker",
+    "process_input",
+    "reject_in_worker",
+    "start_worker",
+    "worker_ready",
+]
 
 Processor = Callable[[bytes, str], InputResult]
 
@@ -36,6 +52,8 @@ class Processed:
     claim_ids: list[str] = field(default_factory=list)
     interchange_controls: list[str] = field(default_factory=list)
     group_controls: list[str] = field(default_factory=list)
+    limit: str = ""
+    """The bound the input broke (``over-size``, ``over-cpu-budget``), else empty."""
 
 
 def process_input(processor: Processor, body: bytes, meta: InputMeta, now: dt.datetime) -> Processed:
@@ -53,35 +71,120 @@ def process_input(processor: Processor, body: bytes, meta: InputMeta, now: dt.da
         findings=dict(findings),
         unreadable=len(result.unreadable),
         unreadable_claims=sum(item.claims_inside for item in result.unreadable),
-        claim_ids=[item.claim.claim_id for item in result.claims],
+        claim_ids=[capped(item.claim.claim_id, 38) for item in result.claims],
         interchange_controls=sorted(
-            {ack.interchange_control for ack in result.acks} | {c.claim.envelope.isa_control for c in result.claims}
+            {capped(ack.interchange_control, 35) for ack in result.acks}
+            | {capped(c.claim.envelope.isa_control, 35) for c in result.claims}
         ),
-        group_controls=sorted({item.claim.envelope.gs_control for item in result.claims}),
+        group_controls=sorted({capped(item.claim.envelope.gs_control, 35) for item in result.claims}),
     )
 
 
+def over_limit(
+    body: bytes, meta: InputMeta, over: OverLimit, now: dt.datetime, *, budget: float | None, read_groups: bool = True
+) -> Processed:
+    """One dead letter and a rejecting 999 per readable group, the 999s read under ``budget`` CPU seconds."""
+    acks = over.acks
+    if not acks and read_groups:
+        try:
+            if budget is None:
+                acks = rejecting_acks(body)
+            else:
+                with cpu_budget(budget):
+                    acks = rejecting_acks(body)
+        except BudgetExceeded:
+            acks = []
+    return Processed(
+        outputs=over_limit_outputs(body, meta, kind=over.kind, reason=over.reason, acks=acks, now=now),
+        seconds=0.0,
+        unreadable=1,
+        interchange_controls=sorted({capped(ack.interchange_control, 35) for ack in acks}),
+        group_controls=sorted({capped(ack.group_control, 35) for ack in acks}),
+        limit=over.kind,
+    )
+
+
+def budget_reason(limits: Limits) -> str:
+    return f"processing took more than input_cpu_seconds ({limits.cpu_seconds:g} s of CPU)"
+
+
+def process_bounded(
+    processor: Processor, body: bytes, meta: InputMeta, now: dt.datetime, limits: Limits, *, enforce_cpu: bool = True
+) -> Processed:
+    """``process_input`` within ``limits``; ``enforce_cpu`` only in a process's main thread (a signal timer)."""
+    over = over_size(body, limits)
+    if over is not None:
+        return over_limit(body, meta, over, now, budget=limits.cpu_seconds if enforce_cpu else None)
+    if not enforce_cpu:
+        return process_input(processor, body, meta, now)
+    try:
+        with cpu_budget(limits.cpu_seconds):
+            return process_input(processor, body, meta, now)
+    except BudgetExceeded:
+        _restart_pipeline()
+    return over_limit(body, meta, OverLimit("over-cpu-budget", budget_reason(limits)), now, budget=limits.cpu_seconds)
+
+
 _worker_pipeline: Any = None
+_worker_options: tuple[Path | None, bool, Processor | None] = (None, True, None)
+_PR_SET_PDEATHSIG = 1
 
 
-def start_worker(config_path: Path | None, validate: bool) -> None:
-    """ProcessPoolExecutor initializer: the parent handles signals; the pipeline loads once per worker."""
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux); exit if it already has."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _load_pipeline() -> None:
     global _worker_pipeline  # noqa: PLW0603  (one pipeline per worker process, by design)
+    config_path, validate, processor = _worker_options
+    if processor is not None:
+        _worker_pipeline = processor
+        return
+    from claimedit.pipeline import Pipeline  # noqa: PLC0415
+
+    _worker_pipeline = Pipeline.start(config_path=config_path, validate=validate).process
+
+
+def _restart_pipeline() -> None:
+    """After an interrupted input the pipeline's caches may be half-written: load a fresh one."""
+    global _worker_pipeline  # noqa: PLW0603
+    _worker_pipeline = None
+
+
+def start_worker(config_path: Path | None, validate: bool, processor: Processor | None, parent_pid: int) -> None:
+    """ProcessPoolExecutor initializer: dies with the parent, leaves signals to it, loads the pipeline once.
+
+    ``processor`` (a module-level function, tests) replaces the pipeline.
+    """
+    global _worker_options  # noqa: PLW0603
+    _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from claimedit.observability import configure_logging  # noqa: PLC0415
-    from claimedit.pipeline import Pipeline  # noqa: PLC0415
 
     configure_logging(level="WARNING", fmt="json")
-    _worker_pipeline = Pipeline.start(config_path=config_path, validate=validate)
+    _worker_options = (config_path, validate, processor)
+    _load_pipeline()
 
 
 def worker_ready() -> bool:
     return _worker_pipeline is not None
 
 
-def process_in_worker(body: bytes, meta: InputMeta, now: dt.datetime) -> Processed:
+def reject_in_worker(body: bytes, meta: InputMeta, now: dt.datetime, limits: Limits) -> Processed:
+    """The outputs of an input whose worker had to be killed: its dead letter and its groups' 999s."""
+    over = OverLimit("over-cpu-budget", budget_reason(limits))
+    return over_limit(body, meta, over, now, budget=limits.cpu_seconds)
+
+
+def process_in_worker(body: bytes, meta: InputMeta, now: dt.datetime, limits: Limits) -> Processed:
     if _worker_pipeline is None:
-        msg = "worker started without its pipeline"
-        raise RuntimeError(msg)
-    return process_input(_worker_pipeline.process, body, meta, now)
+        _load_pipeline()
+    return process_bounded(_worker_pipeline, body, meta, now, limits)

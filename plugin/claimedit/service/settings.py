@@ -8,16 +8,26 @@ service starts; :class:`SettingsError` lists every problem in one message.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-__all__ = ["BROKER_SCHEMES", "BrokerKind", "ServiceSettings", "SettingsError", "load_settings", "redact_url"]
+__all__ = [
+    "BROKER_SCHEMES",
+    "TLS_SCHEMES",
+    "BrokerKind",
+    "ServiceSettings",
+    "SettingsError",
+    "available_cpus",
+    "load_settings",
+    "redact_url",
+]
 
 BrokerKind = Literal["rabbit", "nats", "redis", "kafka"]
 BROKER_SCHEMES: dict[str, BrokerKind] = {
@@ -28,7 +38,10 @@ BROKER_SCHEMES: dict[str, BrokerKind] = {
     "redis": "redis",
     "rediss": "redis",
     "kafka": "kafka",
+    "kafkas": "kafka",
 }
+TLS_SCHEMES = frozenset({"amqps", "tls", "rediss", "kafkas"})
+"""Schemes that ask for TLS: the service refuses to talk to such a broker in plain text."""
 SETTINGS_FILE_ENV = "CLAIMEDIT_SETTINGS_FILE"
 
 
@@ -36,13 +49,38 @@ class SettingsError(ValueError):
     """The service settings are invalid; the message names every bad field and why."""
 
 
+_SECRET_PARAM = re.compile(r"pass|pwd|secret|token|key|auth|cred|sasl|sig", re.IGNORECASE)
+_MASK = "***"
+
+
 def redact_url(url: str) -> str:
-    """``url`` without its password, for logs and error messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
+    """``url`` without credentials, for logs and error messages.
+
+    The password of ``user:password@``, a username-only token (``nats://TOKEN@host``) and the values of
+    query parameters that name a secret (``?password=``, ``?token=``, ``?sasl_password=`` ...) are masked.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _MASK
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user, has_password, _ = userinfo.partition(":")
+        netloc = f"{user}:{_MASK}@{host}" if has_password else f"{_MASK}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, _MASK if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="*")
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask, which a container's cpuset narrows), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class _TomlSource(PydanticBaseSettingsSource):
@@ -73,7 +111,8 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLAIMEDIT_", extra="forbid", validate_default=True)
 
     broker_url: str = "amqp://guest:guest@127.0.0.1:5672/"
-    """amqp:// RabbitMQ (default), nats:// NATS JetStream, redis:// Redis Streams, kafka://host:port Kafka."""
+    """amqp:// RabbitMQ (default), nats:// NATS JetStream, redis:// Redis Streams, kafka://host:port Kafka;
+    amqps://, tls:// (NATS), rediss:// and kafkas:// for TLS."""
     input: str = "claims.incoming"
     annotated: str = "claims.annotated"
     rejected: str = "claims.rejected"
@@ -98,8 +137,28 @@ class ServiceSettings(BaseSettings):
     """SIGTERM: seconds to finish in-flight messages before exiting."""
     edits_config: Path | None = None
     """TOML edit configuration handed to the pipeline (select/ignore, severities, payer layers)."""
-    workers: int = Field(default=0, ge=0, le=64)
-    """Processes running the pipeline: 0 runs it in the event loop; N > 0 starts N worker processes."""
+    workers: int = Field(default_factory=available_cpus, ge=1, le=64)
+    """Processes running the pipeline (never the event loop): by default one per CPU this process may use."""
+    input_cpu_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """CPU time one input may take in its worker; over it the input is dead-lettered (``over-cpu-budget``)."""
+    input_wall_seconds: float | None = Field(default=None, gt=0)
+    """Backstop: a worker silent this long on one input is killed and the pool replaced (default: twice
+    the CPU budget plus 10 s)."""
+    max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    """Larger inputs are dead-lettered unread (``over-size``) with a 999 rejecting each readable group."""
+    max_element_length: int = Field(default=1024, ge=80)
+    """An input with a data element longer than this (no 837P element allows more than 264 characters)
+    is dead-lettered as ``over-size``: such values would otherwise be copied into events and 277CAs."""
+    publish_attempts: int = Field(default=3, ge=1, le=20)
+    """Tries per output before the input is dead-lettered with reason ``publish-failed``."""
+    tls_ca_file: Path | None = None
+    """PEM CA bundle that signs the broker's certificate (default: the system's trust store)."""
+    tls_cert_file: Path | None = None
+    """PEM client certificate, for brokers that authenticate clients by certificate."""
+    tls_key_file: Path | None = None
+    """PEM private key of ``tls_cert_file`` (may be the same file)."""
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    """Kafka: SASL mechanism used when the URL carries ``user:password@`` (only over kafkas://)."""
     validate_x12: bool = True
     """Validate against the implementation guide with pyx12 (findings and 999s)."""
     health_host: str = "127.0.0.1"
@@ -111,6 +170,15 @@ class ServiceSettings(BaseSettings):
     @property
     def broker_kind(self) -> BrokerKind:
         return BROKER_SCHEMES[urlsplit(self.broker_url).scheme.lower()]
+
+    @property
+    def uses_tls(self) -> bool:
+        return urlsplit(self.broker_url).scheme.lower() in TLS_SCHEMES
+
+    @property
+    def wall_seconds(self) -> float:
+        """How long the parent waits for a worker on one input before replacing the pool."""
+        return self.input_wall_seconds or self.input_cpu_seconds * 2 + 10
 
     @field_validator("broker_url")
     @classmethod
@@ -149,6 +217,23 @@ class ServiceSettings(BaseSettings):
             raise ValueError(msg)
         if self.edits_config is not None and not self.edits_config.is_file():
             msg = f"edits_config {self.edits_config} is not a file"
+            raise ValueError(msg)
+        tls_files = {"tls_ca_file": self.tls_ca_file, "tls_cert_file": self.tls_cert_file}
+        tls_files["tls_key_file"] = self.tls_key_file
+        for name, path in tls_files.items():
+            if path is not None and not path.is_file():
+                msg = f"{name} {path} is not a file"
+                raise ValueError(msg)
+        if any(tls_files.values()) and not self.uses_tls:
+            scheme = urlsplit(self.broker_url).scheme
+            msg = f"TLS files are set but {scheme}:// is plain text: use amqps://, tls://, rediss:// or kafkas://"
+            raise ValueError(msg)
+        if self.tls_key_file is not None and self.tls_cert_file is None:
+            msg = "tls_key_file is set without tls_cert_file"
+            raise ValueError(msg)
+        parts = urlsplit(self.broker_url)
+        if self.broker_kind == "kafka" and parts.password is not None and not self.uses_tls:
+            msg = "Kafka SASL credentials in a kafka:// URL would travel in plain text: use kafkas://"
             raise ValueError(msg)
         return self
 
