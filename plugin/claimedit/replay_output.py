@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from claimedit.results import ClaimResult, InputResult, UnreadableResult
-from claimedit_edits.model import Finding
+from claimedit_edits.model import Claim, Finding
 
-__all__ = ["claim_line", "finding_object", "result_lines", "unreadable_line"]
+__all__ = ["claim_line", "finding_object", "payer_object", "result_lines", "unreadable_line"]
 
 
 def finding_object(finding: Finding) -> dict[str, Any]:
@@ -44,8 +44,14 @@ def unreadable_line(source: str, result: UnreadableResult) -> dict[str, Any]:
     }
 
 
+def payer_object(claim: Claim) -> dict[str, str]:
+    """The claim's destination payer (2010BB name and id, SBR09 filing indicator): not patient data."""
+    payer = claim.payer
+    return {"name": payer.name, "payer_id": payer.payer_id, "filing_indicator": payer.filing_indicator}
+
+
 def result_lines(result: InputResult) -> list[dict[str, Any]]:
     """Every claim, then every unreadable piece, of one input, in input order."""
-    lines = [claim_line(result.source, claim) for claim in result.claims]
+    lines = [claim_line(result.source, claim) | {"payer": payer_object(claim.claim)} for claim in result.claims]
     lines.extend(unreadable_line(result.source, item) for item in result.unreadable)
     return lines
