@@ -9,11 +9,12 @@ unreachable broker, a port in use) print one line on stderr and exit with a docu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TextIO
@@ -127,13 +128,14 @@ def _replay(args: argparse.Namespace) -> int:
         if args.format == "html":
             raise CliError(ExitStatus.USAGE, "--format html is for file replays (leave out --broker)")
         service: Any = importlib.import_module("claimedit.cli_service")
-        status: int = service.broker_replay(
-            args.paths,
-            args.broker,
-            args.expect,
-            output_format=args.format,
-            timeout=args.timeout or service.DEFAULT_REPLAY_TIMEOUT,
-        )
+        with _output(args.out) as out, contextlib.redirect_stdout(out):
+            status: int = service.broker_replay(
+                args.paths,
+                args.broker,
+                args.expect,
+                output_format=args.format,
+                timeout=args.timeout or service.DEFAULT_REPLAY_TIMEOUT,
+            )
         return status
     if args.expect is not None:
         raise CliError(ExitStatus.USAGE, "--expect needs --broker (file replays are compared by the tests)")
@@ -141,14 +143,23 @@ def _replay(args: argparse.Namespace) -> int:
         raise CliError(ExitStatus.USAGE, "--timeout needs --broker (a file replay waits for nothing)")
     # stdout carries the replay lines only: every log line goes to stderr, PHI-guarded.
     configure_logging(level="WARNING", stream=sys.stderr)
-    if args.out is None:
-        return _replay_files(args, sys.stdout)
+    with _output(args.out) as out:
+        return _replay_files(args, out)
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or the file ``--out`` names (a file that cannot be written is bad usage, said in one line)."""
+    if path is None:
+        yield sys.stdout
+        return
     try:
-        with args.out.open("w", encoding="utf-8") as out:
-            return _replay_files(args, out)
+        out = path.open("w", encoding="utf-8")
     except OSError as exc:
-        message = f"cannot write {args.out}: {exc.strerror or exc} (choose another --out)"
+        message = f"cannot write {path}: {exc.strerror or exc} (choose another --out)"
         raise CliError(ExitStatus.USAGE, message) from exc
+    with out:
+        yield out
 
 
 def _start_pipeline(args: argparse.Namespace) -> Any:

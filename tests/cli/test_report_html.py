@@ -86,3 +86,12 @@ def test_findings_are_counted_by_code_and_by_category() -> None:
     report = build_report([{"source": "a", "claim_id": "C", "verdict": "rejected", "findings": findings}])
     assert [("LES001", 2, 100.0), ("MOD002", 1, 50.0)] == [(b.label, b.count, b.percent) for b in report.by_code]
     assert [("lesion-units", 2), ("modifier", 1)] == [(b.label, b.count) for b in report.by_category]
+
+
+def test_an_out_file_that_cannot_be_written_is_one_line_and_bad_usage(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "report.html"
+    run = run_cli("replay", str(BROKEN), "--format", "html", "--out", str(target))
+    assert (2, "") == (run.status, run.out)
+    assert [
+        f"claimedit replay: cannot write {target}: No such file or directory (choose another --out)"
+    ] == run.err_lines
