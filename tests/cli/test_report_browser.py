@@ -18,6 +18,8 @@ from claimedit.pipeline import Pipeline
 
 from .conftest import FIXTURES, run_cli
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 FLAGS = (
