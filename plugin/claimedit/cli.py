@@ -176,6 +176,7 @@ def _start_pipeline(args: argparse.Namespace) -> Any:
 
 def _replay_files(args: argparse.Namespace, out: TextIO) -> int:
     from claimedit.replay import Skipped, progress_stream, replay_file, scan, write_jsonl  # noqa: PLC0415
+    from claimedit.report.rows import plural  # noqa: PLC0415
 
     pipeline = _start_pipeline(args)
     progress = progress_stream()
@@ -188,6 +189,8 @@ def _replay_files(args: argparse.Namespace, out: TextIO) -> int:
         if isinstance(found, Skipped):
             skipped[found.kind] += 1
             all_read &= not found.named
+            if progress is not None:  # clear the progress line the skip line would otherwise run into
+                print("\r\x1b[K", end="", file=progress)
             _say(_skip_line(found))
             continue
         files += 1
@@ -201,7 +204,7 @@ def _replay_files(args: argparse.Namespace, out: TextIO) -> int:
             kept.extend(lines)
         if progress is not None:
             summary = " ".join(f"{verdict}={n}" for verdict, n in sorted(verdicts.items()))
-            print(f"\r{files} files, {summary} ({found.name})", end="", file=progress, flush=True)
+            print(f"\r\x1b[K{plural(files, 'file')}, {summary} ({found.name})", end="", file=progress, flush=True)
     if progress is not None:
         print(file=progress)
     if args.format == "table":
