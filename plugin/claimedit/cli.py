@@ -188,7 +188,7 @@ def _replay_files(args: argparse.Namespace, out: TextIO) -> int:
     for found in scan(args.paths):
         if isinstance(found, Skipped):
             skipped[found.kind] += 1
-            all_read &= not found.named
+            all_read &= not (found.named or found.kind == "unreadable")  # a file it could not even look into
             if progress is not None:  # clear the progress line the skip line would otherwise run into
                 print("\r\x1b[K", end="", file=progress)
             _say(_skip_line(found))

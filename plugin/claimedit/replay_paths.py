@@ -9,6 +9,7 @@ and never opened when it is not a regular file: a FIFO would block the replay, a
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -100,8 +101,12 @@ def _entry(path: Path, root: Path) -> Path | Skipped | None:  # noqa: PLR0911  (
     if path.name.startswith("."):
         return Skipped(path, "hidden", "hidden (its name starts with a dot), not read")
     if path.is_symlink():
-        target = path.resolve()
-        if not target.exists():
+        target = Path(os.path.realpath(path))  # never raises: a loop ends where it was found
+        try:
+            target.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return Skipped(path, "dangling", "a symbolic link in a loop, not followed")
             return Skipped(path, "dangling", "a symbolic link to nothing (dangling), not followed")
         if not _inside(target, root):
             return Skipped(path, "outside", "a symbolic link that leads outside the folder given, not followed")
@@ -137,10 +142,13 @@ def _named(path: Path) -> Iterator[Path | Skipped]:
     if not os.path.lexists(path):
         yield Skipped(path, "missing", "no such file or folder", named=True)
         return
-    if not path.exists():
-        yield Skipped(path, "dangling", "a symbolic link to nothing (dangling)", named=True)
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        kind: SkipKind = "dangling" if exc.errno in (errno.ENOENT, errno.ELOOP) else "unreadable"
+        reason = "a symbolic link to nothing (dangling) or in a loop" if kind == "dangling" else "cannot be examined"
+        yield Skipped(path, kind, f"{reason} ({exc.strerror or exc})", named=True)
         return
-    mode = path.stat().st_mode
     if stat.S_ISDIR(mode):
         yield from _walk(path, path.resolve())
     elif stat.S_ISREG(mode):

@@ -177,3 +177,35 @@ def test_a_file_the_pipeline_fails_on_is_reported_and_the_replay_goes_on(
         "not a problem of the file: report it with the file's name."
     ) == lines[0]["findings"][0]["message"]
     assert "Traceback" not in run.err
+
+
+def test_a_symbolic_link_loop_is_skipped(loaded: Pipeline, tmp_path: Path) -> None:
+    (tmp_path / "claims.x12").write_bytes(X12)
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    run = run_cli("replay", str(tmp_path))
+    assert (0, [str(tmp_path / "claims.x12")]) == (run.status, sources(run))
+    assert [
+        f"claimedit replay: skipped {tmp_path / 'a'}: a symbolic link in a loop, not followed",
+        f"claimedit replay: skipped {tmp_path / 'b'}: a symbolic link in a loop, not followed",
+    ] == run.err_lines[:2]
+
+
+def test_a_file_in_a_folder_that_cannot_be_opened_is_reported_and_exits_one(
+    loaded: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "claims.x12").write_bytes(X12)
+    (tmp_path / "locked.x12").write_bytes(X12)
+    real_open = os.open
+
+    def refusing_open(path: object, flags: int, *args: object) -> int:
+        if str(path).endswith("locked.x12"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    run = run_cli("replay", str(tmp_path))
+    assert (1, [str(tmp_path / "claims.x12")]) == (run.status, sources(run))
+    assert f"claimedit replay: skipped {tmp_path / 'locked.x12'}: cannot be opened (Permission denied)" in (
+        run.err_lines
+    )
