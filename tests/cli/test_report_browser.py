@@ -87,6 +87,12 @@ def test_a_person_sees_the_counts_filters_claims_and_reads_the_fix(
     }
     assert {verdict: str(count) for verdict, count in verdicts.items()} == shown
     assert len(rows) == len(visible_claims(browser))
+    codes = Counter(finding["code"] for row in rows for finding in row["findings"])
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart-code g.bar")
+    assert sorted(codes.items()) == sorted(
+        (bar.get_attribute("data-code-filter"), int(bar.find_element(By.CSS_SELECTOR, ".bar-count").text))
+        for bar in bars
+    )
 
     Select(browser.find_element(By.ID, "filter-verdict")).select_by_value("accepted_with_warnings")
     warned = visible_claims(browser)

@@ -95,3 +95,9 @@ def test_an_out_file_that_cannot_be_written_is_one_line_and_bad_usage(tmp_path: 
     assert [
         f"claimedit replay: cannot write {target}: No such file or directory (choose another --out)"
     ] == run.err_lines
+
+
+def test_a_replay_that_read_nothing_says_so() -> None:
+    page = render_html([])
+    assert "No claims were read." in page
+    assert 'id="count-rejected"' in page
