@@ -143,8 +143,9 @@ def _replay(args: argparse.Namespace) -> int:
         raise CliError(ExitStatus.USAGE, "--timeout needs --broker (a file replay waits for nothing)")
     # stdout carries the replay lines only: every log line goes to stderr, PHI-guarded.
     configure_logging(level="WARNING", stream=sys.stderr)
+    pipeline = _start_pipeline(args)  # before --out is opened: a bad configuration leaves no empty file behind
     with _output(args.out) as out:
-        return _replay_files(args, out)
+        return _replay_files(args, pipeline, out)
 
 
 @contextlib.contextmanager
@@ -174,11 +175,10 @@ def _start_pipeline(args: argparse.Namespace) -> Any:
         raise error from exc
 
 
-def _replay_files(args: argparse.Namespace, out: TextIO) -> int:
+def _replay_files(args: argparse.Namespace, pipeline: Any, out: TextIO) -> int:
     from claimedit.replay import Skipped, progress_stream, replay_file, scan, write_jsonl  # noqa: PLC0415
     from claimedit.report.rows import plural  # noqa: PLC0415
 
-    pipeline = _start_pipeline(args)
     progress = progress_stream()
     all_read = True
     kept: list[dict[str, Any]] = []
@@ -237,7 +237,7 @@ def _skip_line(skipped: Any) -> str:
 
 
 def _files_summary(files: int, skipped: Counter[str], verdicts: Counter[str]) -> str:
-    """``3 files read, 2 paths skipped (1 hidden, 1 not-x12); 5 rows: 2 rejected, 3 accepted``."""
+    """``3 files read, 2 paths skipped (1 hidden, 1 not X12), 1 not found; 5 results: 2 rejected, 3 accepted``."""
     from claimedit.report.rows import VERDICTS, plural  # noqa: PLC0415
 
     text = f"{plural(files, 'file')} read"
