@@ -15,18 +15,30 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimedit.results import ClaimResult, InputResult, UnreadableResult
-from claimedit_edits.model import Finding
+from claimedit_edits.model import Claim, Finding
 
 __all__ = [
     "ROW_SCHEMAS",
     "ClaimRow",
+    "PayerRow",
     "UnreadableRow",
     "claim_line",
     "finding_object",
+    "payer_object",
     "render_row_schemas",
     "result_lines",
     "unreadable_line",
 ]
+
+
+class PayerRow(BaseModel):
+    """The claim's destination payer: an organisation, not patient data."""
+
+    model_config = ConfigDict(extra="forbid", title="claimedit replay: payer")
+
+    name: str = Field(description="2010BB NM103, the payer's name")
+    payer_id: str = Field(description="2010BB NM109, the payer identifier")
+    filing_indicator: str = Field(description="SBR09, the claim filing indicator code (MB Medicare Part B ...)")
 
 
 class ClaimRow(BaseModel):
@@ -40,6 +52,7 @@ class ClaimRow(BaseModel):
     interchange_control: str | None = Field(description="ISA13 of the claim's interchange")
     group_control: str | None = Field(description="GS06 of the claim's functional group")
     transaction_control: str | None = Field(description="ST02 of the claim's transaction")
+    payer: PayerRow
     findings: list[Finding]
 
 
@@ -90,6 +103,7 @@ def claim_line(source: str, result: ClaimResult) -> dict[str, Any]:
         "interchange_control": location.interchange_control or None,
         "group_control": location.group_control or None,
         "transaction_control": location.transaction_control or None,
+        "payer": payer_object(result.claim),
         "findings": [finding_object(finding) for finding in result.findings],
     }
 
@@ -106,6 +120,12 @@ def unreadable_line(source: str, result: UnreadableResult) -> dict[str, Any]:
         "transaction_control": location.transaction_control or None,
         "findings": [finding_object(finding) for finding in result.findings],
     }
+
+
+def payer_object(claim: Claim) -> dict[str, str]:
+    """The claim's destination payer (2010BB name and id, SBR09 filing indicator): not patient data."""
+    payer = claim.payer
+    return {"name": payer.name, "payer_id": payer.payer_id, "filing_indicator": payer.filing_indicator}
 
 
 def result_lines(result: InputResult) -> list[dict[str, Any]]:
