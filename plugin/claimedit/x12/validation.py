@@ -406,54 +406,88 @@ def _level_errors(node: dict[str, Any], gs: str, st: str, level: str) -> list[Sy
     ]
 
 
-_PHI_SEGMENTS = frozenset({"NM1", "N3", "N4", "DMG", "REF", "PER", "PAT"})
-"""Segments that may carry a patient's or subscriber's name, address, birth date or member id."""
-_QUOTED_VALUE = re.compile(r'"[^"]*"|^\([^)]*\)')
+_CODE_SEGMENTS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "BHT", "HL", "CLM", "HI", "LX", "SV1", "PRV"})
+"""Segments whose values are codes, amounts and control numbers, never a person: their values may be quoted.
+
+Every other segment may carry a patient's or subscriber's name, birth date, member id, address or phone
+(NM1, N3, N4, DMG, REF, PER, PAT, DTP, NTE, K3 ... in any loop): its values are redacted.
+"""
+_REDACTED = "…"
+_BEFORE_VALUE = "invalid date|invalid time|invalid character|control character|trailing spaces\\.|with a value of"
+_VALUE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r'len\(".*"\)(?= = \d+ [<>] \d+ \((?:min|max)_len\)$)'), f"len({_REDACTED})"),
+    (re.compile(r"^\(.*\)(?= is not a valid code for )"), f"({_REDACTED})"),
+    (re.compile(rf"({_BEFORE_VALUE})( ?)\(.*\)$"), rf"\1\2({_REDACTED})"),
+    (re.compile(r'^Segment ".*"(?= is empty$)'), f"Segment {_REDACTED}"),
+    (re.compile(r'^Segment identifier ".*"(?= is invalid$)'), f"Segment identifier {_REDACTED}"),
+    (re.compile(r"(must have 16 elements )\(.*\)$"), rf"\1({_REDACTED})"),
+)
+"""Where pyx12 quotes a value: ``len("value")``, ``(value) is not a valid code``, ``invalid date (value)``,
+``Segment "text" is empty`` ... Element names, which pyx12 quotes too, stay."""
+_NOT_FOUND = re.compile(r"^Segment (.*)(?= not found\.)")
+"""``Segment N3*12 ELM STREET not found.``: pyx12 quotes the segment id and its first element."""
 
 
 def redact_values(message: str) -> str:
-    """A pyx12 message with the data values it quotes replaced by ``…`` (element names are kept)."""
-    return _QUOTED_VALUE.sub("…", message)
+    """A pyx12 message with the data values it quotes replaced by ``…``; element and segment names are kept.
+
+    ``Data element "Subscriber Birth Date" (DMG02) contains an invalid date (19511302)`` becomes
+    ``Data element "Subscriber Birth Date" (DMG02) contains an invalid date (…)``; ``Segment N3*12 ELM
+    STREET not found.`` becomes ``Segment N3 not found.``
+    """
+    for pattern, replacement in _VALUE_PATTERNS:
+        message = pattern.sub(replacement, message)
+    return _NOT_FOUND.sub(lambda match: f"Segment {_safe_id(match.group(1).split('*', 1)[0])}", message)
 
 
 def _segment_errors(segment: dict[str, Any], gs: str, st: str) -> list[SyntaxError837]:
     seg_id = str(segment.get("seg_id") or "")
-    if seg_id in _PHI_SEGMENTS:
-        element_errors = [error for element in segment.get("elements", []) for error in element.get("errors", [])]
-        for error in [*segment.get("errors", []), *element_errors]:
-            error["err_str"] = redact_values(str(error.get("err_str", "")))
+    keep = seg_id in _CODE_SEGMENTS
     position = segment.get("seg_count")
     position = int(position) if isinstance(position, int) else None
+    safe_id = _safe_id(seg_id)
     found = [
-        SyntaxError837(
-            gs, st, position, seg_id, "", str(error.get("err_cde", "")), str(error.get("err_str", "")), "segment"
-        )
+        SyntaxError837(gs, st, position, safe_id, "", _code(error), _message(error, keep), "segment")
         for error in segment.get("errors", [])
     ]
     for element in segment.get("elements", []):
-        name = f"{seg_id}{int(element.get('ele_pos') or 0):02d}"
+        name = f"{safe_id}{int(element.get('ele_pos') or 0):02d}"
         if element.get("subele_pos"):
             name += f"-{int(element['subele_pos']):02d}"
         found.extend(
-            SyntaxError837(
-                gs, st, position, seg_id, name, str(error.get("err_cde", "")), str(error.get("err_str", "")), "element"
-            )
+            SyntaxError837(gs, st, position, safe_id, name, _code(error), _message(error, keep), "element")
             for error in element.get("errors", [])
         )
     return found
 
 
+def _code(error: dict[str, Any]) -> str:
+    return str(error.get("err_cde", ""))
+
+
+def _message(error: dict[str, Any], keep_values: bool) -> str:
+    message = str(error.get("err_str", ""))
+    return message if keep_values else redact_values(message)
+
+
+_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
+
+
+def _safe_id(seg_id: str) -> str:
+    """A segment id as sent when it looks like one; anything else (a garbled line, maybe a name) is not repeated."""
+    return seg_id if _SEGMENT_ID.fullmatch(seg_id) else "unknown segment id"
+
+
 def split_999(text: str) -> list[GroupAck]:
     """pyx12 writes one 999 interchange with an ST per acknowledged group: one GroupAck per ST, each enveloped."""
-    if not text.strip():
+    if not text.strip() or len(text) < 4:
         return []
-    terminator = text[105] if len(text) > 105 else "~"
-    element = text[3]
+    element, terminator = _isa_delimiters(text)
     raw = [segment.strip() for segment in text.split(terminator) if segment.strip()]
     isa = next((s for s in raw if s.startswith("ISA")), "")
     gs = next((s for s in raw if s.startswith("GS")), "")
-    iea_control = isa.split(element)[13] if isa else ""
-    gs_control = gs.split(element)[6] if gs else ""
+    iea_control = _element(isa, element, 13)
+    gs_control = _element(gs, element, 6)
     acks: list[GroupAck] = []
     current: list[str] = []
     for segment in raw:
@@ -475,6 +509,27 @@ def split_999(text: str) -> list[GroupAck]:
                 )
                 current = []
     return acks
+
+
+def _isa_delimiters(text: str) -> tuple[str, str]:
+    """Element separator and segment terminator of the ISA opening ``text``, found by counting its 16 elements.
+
+    The terminator follows ISA16 (one character) after the 16th separator: position 105 only when every
+    fixed-width element has its width, which an odd ISA08/ISA09 in the acknowledged input may break.
+    """
+    element = text[3]
+    position = 3
+    for _ in range(15):
+        position = text.find(element, position + 1)
+        if position < 0:
+            return element, "~"
+    terminator = text[position + 2 : position + 3]
+    return element, terminator if terminator and terminator != element else "~"
+
+
+def _element(segment: str, separator: str, position: int) -> str:
+    fields = segment.split(separator)
+    return fields[position] if position < len(fields) else ""
 
 
 def _group_ack(
