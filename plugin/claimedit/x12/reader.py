@@ -109,7 +109,7 @@ def segment_id(segment: Segment) -> str:
     tag = segment.tag
     if not tag:
         return "empty"
-    return tag if len(tag) <= 3 and tag.isalnum() and tag.isupper() else "unknown segment id"
+    return tag if 2 <= len(tag) <= 3 and tag.isalnum() and tag.isupper() and tag[0].isalpha() else "unknown segment id"
 
 
 def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
