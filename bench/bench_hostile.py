@@ -16,7 +16,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-__all__ = ["SHAPES", "claim_block", "interchange", "main"]
+__all__ = ["BILLING", "SHAPES", "claim_block", "claims_body", "interchange", "main", "transaction"]
 
 _ISA = "ISA*00*          *00*          *ZZ*HOSTILESUBMIT  *ZZ*TESTCLEARING   *240808*0930*^*00501*{control}*0*T*:~\n"
 _GS = "GS*HC*HOSTILESUBMIT*TESTCLEARING*20240808*0930*{control}*X*005010X222A1~\n"
@@ -26,7 +26,7 @@ _HEADER = [
     "PER*IC*BILLING OFFICE*TE*5555550100",
     "NM1*40*2*TEST CLEARINGHOUSE*****46*TESTCLEARING",
 ]
-_BILLING = [
+BILLING = [
     "PRV*BI*PXC*207N00000X",
     "NM1*85*2*FICTIONAL DERMATOLOGY GROUP*****XX*1900000104",
     "N3*100 PRETEND PLAZA SUITE 1",
@@ -62,7 +62,7 @@ def claim_block(claim_id: str, lines: int = 1) -> list[str]:
     return segments
 
 
-def _transaction(control: str, body: list[str]) -> list[str]:
+def transaction(control: str, body: list[str]) -> list[str]:
     segments = [f"ST*837*{control}*005010X222A1", *_HEADER, *body]
     return [*segments, f"SE*{len(segments) + 1}*{control}"]
 
@@ -78,8 +78,8 @@ def interchange(transactions: list[list[str]], *, between: list[str] | None = No
     return "".join(lines)
 
 
-def _claims_body(claims: int) -> list[str]:
-    body = ["HL*1**20*1", *_BILLING]
+def claims_body(claims: int) -> list[str]:
+    body = ["HL*1**20*1", *BILLING]
     for number in range(claims):
         body += _subscriber(number, 1, number + 2)
         body += claim_block(f"HOSTILE-{number:06d}")
@@ -89,50 +89,50 @@ def _claims_body(claims: int) -> list[str]:
 def stray_segments(size: int) -> str:
     """``size`` claims, then ``size`` stray segments between SE and GE (400: 143 KB)."""
     stray = [f"NTE*ADD*STRAY SEGMENT {number}" for number in range(size)]
-    return interchange([_transaction("0001", _claims_body(size))], between=stray)
+    return interchange([transaction("0001", claims_body(size))], between=stray)
 
 
 def deep_hl(size: int) -> str:
     """``size`` HL levels, each the child of the one before (4,000: 74 KB), one claim at the bottom."""
-    body = ["HL*1**20*1", *_BILLING, *_subscriber(0, 1, 2)[:1]]
+    body = ["HL*1**20*1", *BILLING, *_subscriber(0, 1, 2)[:1]]
     body[-1] = "HL*2*1*22*1"
     body += [f"HL*{level}*{level - 1}*23*1" for level in range(3, size + 1)]
     body += ["PAT*19", "NM1*QC*1*TESTCHILD*BETA", *claim_block("HOSTILE-DEEP")]
-    return interchange([_transaction("0001", body)])
+    return interchange([transaction("0001", body)])
 
 
 def many_claims_one_hl(size: int) -> str:
     """``size`` claims under one subscriber (the guide allows 100 per HL)."""
-    body = ["HL*1**20*1", *_BILLING, *_subscriber(0, 1, 2)]
+    body = ["HL*1**20*1", *BILLING, *_subscriber(0, 1, 2)]
     for number in range(size):
         body += claim_block(f"HOSTILE-{number:06d}")
-    return interchange([_transaction("0001", body)])
+    return interchange([transaction("0001", body)])
 
 
 def tiny_segments_inside(size: int) -> str:
     """``size`` tiny unknown segments inside one claim (250,000: 1 MB)."""
-    body = ["HL*1**20*1", *_BILLING, *_subscriber(0, 1, 2), *claim_block("HOSTILE-TINY")]
+    body = ["HL*1**20*1", *BILLING, *_subscriber(0, 1, 2), *claim_block("HOSTILE-TINY")]
     body[-3:-3] = ["Z"] * size
-    return interchange([_transaction("0001", body)])
+    return interchange([transaction("0001", body)])
 
 
 def tiny_segments_empty(size: int) -> str:
     """``size`` empty segments (``~~``) inside one claim: one character each."""
-    text = interchange([_transaction("0001", ["HL*1**20*1", *_BILLING, *_subscriber(0, 1, 2), *claim_block("E")])])
+    text = interchange([transaction("0001", ["HL*1**20*1", *BILLING, *_subscriber(0, 1, 2), *claim_block("E")])])
     at = text.index("LX*1~")
     return text[:at] + "~" * size + text[at:]
 
 
 def tiny_segments_stray(size: int) -> str:
     """One claim, then ``size`` tiny segments between SE and GE."""
-    body = ["HL*1**20*1", *_BILLING, *_subscriber(0, 1, 2), *claim_block("HOSTILE-STRAY")]
-    return interchange([_transaction("0001", body)], between=["Z"] * size)
+    body = ["HL*1**20*1", *BILLING, *_subscriber(0, 1, 2), *claim_block("HOSTILE-STRAY")]
+    return interchange([transaction("0001", body)], between=["Z"] * size)
 
 
 def many_service_lines(size: int) -> str:
     """One claim with ``size`` service lines (the guide allows 50)."""
-    body = ["HL*1**20*1", *_BILLING, *_subscriber(0, 1, 2), *claim_block("HOSTILE-LINES", lines=size)]
-    return interchange([_transaction("0001", body)])
+    body = ["HL*1**20*1", *BILLING, *_subscriber(0, 1, 2), *claim_block("HOSTILE-LINES", lines=size)]
+    return interchange([transaction("0001", body)])
 
 
 def interchanges_without_iea(size: int) -> str:
@@ -140,7 +140,7 @@ def interchanges_without_iea(size: int) -> str:
     parts = []
     for number in range(1, size + 1):
         text = interchange(
-            [_transaction("0001", ["HL*1**20*1", *_BILLING, *_subscriber(0, 1, 2), *claim_block(f"N{number}")])],
+            [transaction("0001", ["HL*1**20*1", *BILLING, *_subscriber(0, 1, 2), *claim_block(f"N{number}")])],
             control=number,
         )
         parts.append(text[: text.rindex("IEA*")])
