@@ -413,11 +413,13 @@ Every other segment may carry a patient's or subscriber's name, birth date, memb
 (NM1, N3, N4, DMG, REF, PER, PAT, DTP, NTE, K3 ... in any loop): its values are redacted.
 """
 _REDACTED = "…"
-_BEFORE_VALUE = "invalid date|invalid time|invalid character|control character|trailing spaces\\.|with a value of"
+_BEFORE_VALUE = "invalid date|invalid time|invalid character|control character|trailing spaces\\."
 _VALUE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r'len\(".*"\)(?= = \d+ [<>] \d+ \((?:min|max)_len\)$)'), f"len({_REDACTED})"),
     (re.compile(r"^\(.*\)(?= is not a valid code for )"), f"({_REDACTED})"),
     (re.compile(rf"({_BEFORE_VALUE})( ?)\(.*\)$"), rf"\1\2({_REDACTED})"),
+    (re.compile(r"(with a value of )\(.*\)(?= failed to match the regular expression )"), rf"\1({_REDACTED})"),
+    (re.compile(r"(with a value of )\(.*\)$"), rf"\1({_REDACTED})"),
     (re.compile(r'^Segment ".*"(?= is empty$)'), f"Segment {_REDACTED}"),
     (re.compile(r'^Segment identifier ".*"(?= is invalid$)'), f"Segment identifier {_REDACTED}"),
     (re.compile(r"(must have 16 elements )\(.*\)$"), rf"\1({_REDACTED})"),
@@ -446,8 +448,8 @@ def _segment_errors(segment: dict[str, Any], gs: str, st: str) -> list[SyntaxErr
     position = segment.get("seg_count")
     position = int(position) if isinstance(position, int) else None
     safe_id = _safe_id(seg_id)
-    found = [
-        SyntaxError837(gs, st, position, safe_id, "", _code(error), _message(error, keep), "segment")
+    found = [  # a segment-level message may quote a neighbouring segment's text: always redacted
+        SyntaxError837(gs, st, position, safe_id, "", _code(error), _message(error, keep_values=False), "segment")
         for error in segment.get("errors", [])
     ]
     for element in segment.get("elements", []):
@@ -455,7 +457,7 @@ def _segment_errors(segment: dict[str, Any], gs: str, st: str) -> list[SyntaxErr
         if element.get("subele_pos"):
             name += f"-{int(element['subele_pos']):02d}"
         found.extend(
-            SyntaxError837(gs, st, position, safe_id, name, _code(error), _message(error, keep), "element")
+            SyntaxError837(gs, st, position, safe_id, name, _code(error), _message(error, keep_values=keep), "element")
             for error in element.get("errors", [])
         )
     return found
@@ -465,7 +467,7 @@ def _code(error: dict[str, Any]) -> str:
     return str(error.get("err_cde", ""))
 
 
-def _message(error: dict[str, Any], keep_values: bool) -> str:
+def _message(error: dict[str, Any], *, keep_values: bool) -> str:
     message = str(error.get("err_str", ""))
     return message if keep_values else redact_values(message)
 
