@@ -135,6 +135,13 @@ def many_service_lines(size: int) -> str:
     return interchange([transaction("0001", body)])
 
 
+def many_groups(size: int) -> str:
+    """``size`` empty functional groups (GS/GE) in one interchange: pyx12 searched its control numbers in lists."""
+    isa = "000000001"
+    groups = "".join(f"{_GS.format(control=number)}GE*0*{number}~\n" for number in range(1, size + 1))
+    return f"{_ISA.format(control=isa)}{groups}IEA*{size}*{isa}~\n"
+
+
 def interchanges_without_iea(size: int) -> str:
     """``size`` one-claim interchanges, none closed by an IEA."""
     parts = []
@@ -155,6 +162,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "tiny_segments_empty": (tiny_segments_empty, 250_000),
     "tiny_segments_stray": (tiny_segments_stray, 250_000),
     "many_service_lines": (many_service_lines, 1000),
+    "many_groups": (many_groups, 2000),
     "interchanges_without_iea": (interchanges_without_iea, 1000),
 }
 """Name: (generator, 1x size)."""

@@ -281,6 +281,7 @@ def _rejecting_group_acks(read: InterchangeRead, *, supported: bool, reason: str
     if not segments or segments[0].tag != "ISA":
         return []
     groups: list[tuple[Segment, list[Segment]]] = []
+    read_groups = frozenset(read.supported_groups)
     for segment in segments:
         if segment.tag == "GS":
             groups.append((segment, []))
@@ -289,7 +290,7 @@ def _rejecting_group_acks(read: InterchangeRead, *, supported: bool, reason: str
     return [
         rejecting_group_ack(isa=segments[0], gs=gs, transactions=transactions, reason=reason)
         for gs, transactions in groups
-        if (gs.get(6) in read.supported_groups) == supported
+        if (gs.get(6) in read_groups) == supported
     ]
 
 
@@ -334,9 +335,9 @@ class _Pyx12Text:
     """The segments of one interchange kept for pyx12, one at a time (see :func:`_text_for_pyx12`)."""
 
     def __init__(self, read: InterchangeRead, element: str) -> None:
-        self.read = read
         self.element = element
         self.early = {tx.location.segment_index for tx in read.transactions if tx.rejected_early}
+        self.supported = frozenset(read.supported_groups)
         self.keep: list[str] = []
         self.groups = 0
         self.in_supported = False
@@ -372,7 +373,7 @@ class _Pyx12Text:
         tag = segment.tag
         self.in_transaction = False
         if tag == "GS":
-            self.in_supported = segment.get(6) in self.read.supported_groups
+            self.in_supported = segment.get(6) in self.supported
             if self.in_supported:
                 self.groups += 1
                 self.keep.append(_with_element(segment.elements, 8, A1, self.element))

@@ -139,3 +139,12 @@ def test_a_million_stray_segments_give_pyx12_twenty_and_the_reader_a_count(pipel
     assert "999980 more segments stand outside any transaction" in stray[SHARED_ON_EACH_CLAIM].message
     ik3_positions = {segment.split("*")[2] for segment in result.acks[0].x12.split("~") if segment.startswith("IK3*")}
     assert STRAY_FOR_PYX12 == len(ik3_positions)
+
+
+def test_thousands_of_groups_each_get_a_999_and_a_repeated_control_number_is_still_caught(pipeline: Pipeline) -> None:
+    text = SHAPES.many_groups(8000).replace("*0930*3*X*", "*0930*2*X*", 1)
+
+    result = pipeline.process(text, "groups.x12")
+
+    assert 8000 == len(result.acks)
+    assert Counter({"A": 7999, "R": 1}) == Counter(ack.ack_code for ack in result.acks)

@@ -114,7 +114,7 @@ class Pyx12Validator:
 
         report = ValidationReport()
         try:
-            src = pyx12.x12file.X12Reader(io.StringIO(text))
+            src = _reader(text)
         except pyx12.errors.X12Error as exc:
             report.fatal = f"pyx12 cannot read the ISA segment: {exc}"
             return report
@@ -163,7 +163,7 @@ class Pyx12Validator:
             walked = self._walk(src, errh, rejected, plan, segments)
         except PlanMismatchError:
             src.close()
-            src = pyx12.x12file.X12Reader(io.StringIO(text))
+            src = _reader(text)
             errh = pyx12.error_handler.err_handler()
             walked = self._walk(src, errh, rejected, None, segments, runs=False)
         if plan is not None and walked is plan:
@@ -369,6 +369,42 @@ class Pyx12Validator:
                 errh.add_ele(error.map_node)
                 cursor = error.map_node
             errh.ele_error(error.err_cde, error.err_str, error.err_val, error.refdes)
+
+
+def _reader(text: str) -> Any:
+    """pyx12's reader over ``text``, its control-number lists searched in O(1).
+
+    pyx12 keeps the ISA13, GS06 and ST02 numbers seen in lists and searches them for duplicates at
+    every ISA, GS and ST: thousands of groups in one interchange cost quadratic time there.
+    """
+    import pyx12.x12file  # noqa: PLC0415
+
+    # pyx12 ships no types: its reader is Any to mypy
+    class IndexedReader(pyx12.x12file.X12Reader):  # type: ignore[misc]
+        def __setattr__(self, name: str, value: Any) -> None:
+            if name in _ID_LISTS and type(value) is list:
+                value = _IndexedIds(value)
+            super().__setattr__(name, value)
+
+    return IndexedReader(io.StringIO(text))
+
+
+_ID_LISTS = frozenset({"isa_ids", "gs_ids", "st_ids"})
+
+
+class _IndexedIds(list[Any]):
+    """A list pyx12 appends control numbers to and searches, with membership kept in a set."""
+
+    def __init__(self, items: list[Any]) -> None:
+        super().__init__(items)
+        self._seen = set(items)
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._seen.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._seen
 
 
 _MEMO_LIMIT = 200_000
