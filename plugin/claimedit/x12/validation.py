@@ -21,6 +21,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from claimedit.results import GroupAck
@@ -377,19 +378,29 @@ def _reader(text: str) -> Any:
     pyx12 keeps the ISA13, GS06 and ST02 numbers seen in lists and searches them for duplicates at
     every ISA, GS and ST: thousands of groups in one interchange cost quadratic time there.
     """
+    return _indexed_reader_class()(io.StringIO(text))
+
+
+@cache
+def _indexed_reader_class() -> Any:
+    """pyx12's X12Reader with its three lists of control numbers kept as :class:`_IndexedIds`."""
     import pyx12.x12file  # noqa: PLC0415
 
-    # pyx12 ships no types: its reader is Any to mypy
-    class IndexedReader(pyx12.x12file.X12Reader):  # type: ignore[misc]
-        def __setattr__(self, name: str, value: Any) -> None:
-            if name in _ID_LISTS and type(value) is list:
-                value = _IndexedIds(value)
-            super().__setattr__(name, value)
+    def indexed(name: str) -> property:
+        private = f"_claimedit_{name}"
 
-    return IndexedReader(io.StringIO(text))
+        def get(reader: Any) -> Any:
+            return getattr(reader, private)
+
+        def set_(reader: Any, value: list[Any]) -> None:
+            setattr(reader, private, _IndexedIds(value))
+
+        return property(get, set_)
+
+    return type("IndexedX12Reader", (pyx12.x12file.X12Reader,), {name: indexed(name) for name in _ID_LISTS})
 
 
-_ID_LISTS = frozenset({"isa_ids", "gs_ids", "st_ids"})
+_ID_LISTS = ("isa_ids", "gs_ids", "st_ids")
 
 
 class _IndexedIds(list[Any]):
