@@ -123,9 +123,11 @@ class Pipeline:
             if group is None:
                 where = replace(base, group_control=control)
                 group = groups[control] = _Shared("group", where, describe(where), [syntax.by_group.get(control, [])])
+            mark = out.mark()
             try:
                 self._transaction(tx, syntax, interchange, group, out)
             except Exception as exc:  # noqa: BLE001  (this transaction's claims become one unreadable piece)
+                out.rollback(mark)
                 failure_here = internal_finding("processing the transaction", exc, location=describe(tx.location))
                 out.unreadable.append(UnreadableResult(tx.location, tx.clm_segments, (failure_here,), raw=tx.raw))
         stray = in_chunk - accounted
@@ -240,9 +242,9 @@ class _Shared:
         severity = min((finding.severity for finding in omitted), key=_SEVERITY_ORDER.index)
         return syntax_finding(
             "SYN009",
-            f"{total} findings concern the {_SCOPE_WORDS[self.scope]} this claim is in; it carries the first "
-            f"{SHARED_ON_EACH_CLAIM} of each kind and {len(omitted)} more are listed once, on the row of that "
-            f'{self.scope} (scope "{self.scope}").',
+            f"{total} findings concern this {_SCOPE_WORDS[self.scope]}: the first {SHARED_ON_EACH_CLAIM} of each "
+            f"kind are repeated here, and all of them are stated once for the whole {self.scope} (in the replay, "
+            f'the row with scope "{self.scope}"); {len(omitted)} are not repeated here.',
             location=self.where,
             severity=severity,
         )

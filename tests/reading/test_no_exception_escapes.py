@@ -149,3 +149,22 @@ def test_a_failure_before_any_interchange_is_cut_still_counts_every_claim(
     [failed] = result.unreadable
     assert ["INT002"] == [finding.code for finding in failed.findings]
     assert Path(MULTI).read_text().count("CLM*") == failed.claims_inside == result.clm_segments_seen
+
+
+def test_a_failure_after_a_transactions_claims_were_made_counts_them_once(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_publish = pipeline_module._Shared.publish
+
+    def publish(self: pipeline_module._Shared, out: object) -> None:
+        if self.scope == "transaction":
+            _raise()
+        real_publish(self, out)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module._Shared, "publish", publish)
+
+    result = pipeline.process(SHAPES.interchange([SHAPES.transaction("0001", SHAPES.claims_body(3))]))
+
+    assert (3, 3, 0) == (result.claims_accounted, result.clm_segments_seen, len(result.claims))
+    [failed] = result.unreadable
+    assert ["INT002"] == [finding.code for finding in failed.findings]
