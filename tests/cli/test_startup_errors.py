@@ -72,8 +72,8 @@ def test_serve_with_bad_settings_prints_one_line_and_exits_two() -> None:
     assert 2 == run.status
     assert [
         "claimedit serve: invalid claimedit service settings: broker_url (CLAIMEDIT_BROKER_URL): unsupported broker "
-        "URL scheme ftp://: use one of amqp://, amqps://, nats://, tls://, redis://, rediss://, kafka://, kafkas:// (fix the "
-        "--settings file, the command line or the CLAIMEDIT_* variables)"
+        "URL scheme ftp://: use one of amqp://, amqps://, nats://, tls://, redis://, rediss://, kafka://, kafkas:// "
+        "(fix the --settings file, the command line or the CLAIMEDIT_* variables)"
     ] == run.err_lines
 
 
