@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from claimedit.report.rows import VERDICTS, Row, claims_in, fix_text, plural, verdict_counts
+from claimedit.report.rows import VERDICTS, Row, claims_in, fix_text, plural, row_label, verdict_counts
 
 __all__ = ["PIPED_WIDTH", "summary_line", "table_width", "write_table"]
 
@@ -62,8 +62,7 @@ def _claim_cell(line: Row) -> Any:
     from rich.text import Text  # noqa: PLC0415
 
     verdict = str(line["verdict"])
-    label = f"({plural(claims_in(line), 'claim')} unread)" if verdict == "unreadable" else str(line["claim_id"])
-    cell = Text(label, overflow="fold")
+    cell = Text(row_label(line), overflow="fold")
     cell.append("\n")
     cell.append(verdict, style=_VERDICT_STYLE.get(verdict, ""))
     return cell

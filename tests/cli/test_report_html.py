@@ -101,3 +101,20 @@ def test_a_replay_that_read_nothing_says_so() -> None:
     page = render_html([])
     assert "No claims were read." in page
     assert 'id="count-rejected"' in page
+
+
+def test_a_shared_row_is_shown_as_its_scope_and_counts_no_claim() -> None:
+    shared = {
+        "source": "batch.x12",
+        "claim_id": None,
+        "verdict": "shared",
+        "scope": "group",
+        "claims_referencing": 2,
+        "group_control": "7",
+        "location": "file batch.x12 / interchange 000000001 / group 7",
+        "findings": [],
+    }
+    claim = {"source": "batch.x12", "claim_id": "A1", "verdict": "accepted", "findings": []}
+    report = build_report([claim, shared])
+    assert (1, 1) == (report.claims, report.verdicts["shared"])
+    assert ["(group findings of 2 claims)", "A1"] == sorted(item.label for item in report.items)

@@ -9,6 +9,7 @@ import pytest
 from claimedit.pipeline import Pipeline
 from claimedit.replay_output import result_lines
 from claimedit.replay_table import summary_line, write_table
+from claimedit.report.rows import row_label
 
 from .conftest import BROKEN, CLEAN_ONE, FIXTURES, run_cli
 
@@ -60,3 +61,29 @@ def test_the_summary_counts_files_claims_and_unreadable_pieces() -> None:
         {"source": "b.x12", "claim_id": None, "verdict": "unreadable", "claims_inside": 1, "findings": []},
     ]
     assert "2 files, 2 claims: 1 unreadable (1 claim inside), 1 accepted" == summary_line(lines)
+
+
+def _shared_row(claims: int) -> dict[str, object]:
+    return {
+        "source": "batch.x12",
+        "claim_id": None,
+        "verdict": "shared",
+        "scope": "transaction",
+        "claims_referencing": claims,
+        "interchange_control": "000000001",
+        "group_control": "1",
+        "transaction_control": "0001",
+        "location": "file batch.x12 / interchange 000000001 / group 1 / transaction 0001",
+        "findings": [
+            {"code": "SYN001", "edit": "implementation-guide-violation", "category": "x12-syntax", "severity": "error"}
+        ],
+    }
+
+
+def test_a_shared_row_counts_no_claim_and_says_whose_findings_it_holds() -> None:
+    claim = {"source": "batch.x12", "claim_id": "A1", "verdict": "rejected", "findings": []}
+    out = io.StringIO()
+    write_table([claim, _shared_row(400)], out)
+    assert "1 file, 1 claim: 1 rejected, 1 shared" == summary_line([claim, _shared_row(400)])
+    assert "(transaction findings of 400 claims)" == row_label(_shared_row(400))
+    assert "(transaction findings SYN001 of 400 claims) error shared" in " ".join(out.getvalue().split())

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from claimedit.report.rows import VERDICTS, Row, claims_in, fix_text, plural, verdict_counts, work_order
+from claimedit.report.rows import VERDICTS, Row, claims_in, fix_text, plural, row_label, verdict_counts, work_order
 
 __all__ = ["Bar", "ClaimView", "Report", "build_report", "render_html", "write_html"]
 
@@ -106,14 +106,11 @@ def _claim(row: Row) -> ClaimView:
     payer_key, payer_label = _payer(row)
     verdict = str(row["verdict"])
     detail = ""
-    if verdict == "unreadable":
-        label = f"({plural(claims_in(row), 'claim')} unread)"
+    if verdict in ("unreadable", "shared"):
         controls = [f"{name} {row.get(key)}" for name, key in _CONTROLS if row.get(key)]
         detail = ", ".join(controls)
-    else:
-        label = str(row["claim_id"])
     return ClaimView(
-        label=label,
+        label=row_label(row),
         verdict=verdict,
         source=str(row["source"]),
         payer=payer_label,
@@ -139,12 +136,15 @@ def build_report(rows: Sequence[Row], *, title: str = "claimedit findings", now:
     code_titles = {str(f["code"]): f"{f['code']} {f.get('edit', '')} ({f.get('category', '')})" for f in findings}
     payers = {_payer(row) for row in rows} - {("", "")}
     generated = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    counts = verdict_counts(rows)
     return Report(
         title=title,
         generated=generated,
         files=len({row["source"] for row in rows}),
         claims=sum(claims_in(row) for row in rows),
-        verdicts={verdict: verdict_counts(rows).get(verdict, 0) for verdict in VERDICTS},
+        verdicts={
+            verdict: counts.get(verdict, 0) for verdict in VERDICTS if verdict != "shared" or counts.get(verdict)
+        },
         by_code=_bars(Counter(str(f["code"]) for f in findings), code_titles),
         by_category=_bars(Counter(str(f.get("category") or "") for f in findings), {}),
         items=[_claim(row) for row in work_order(rows)],

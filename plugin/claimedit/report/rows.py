@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["VERDICTS", "Row", "claims_in", "fix_text", "plural", "verdict_counts", "work_order"]
+__all__ = ["VERDICTS", "Row", "claims_in", "fix_text", "plural", "row_label", "verdict_counts", "work_order"]
 
 Row = Mapping[str, Any]
-"""One replay row: a claim, or an unreadable interchange or transaction (see the README's replay contract)."""
+"""One replay row: a claim, an unreadable interchange or transaction, or the findings of a scope stated once
+(``shared``; see the README's replay contract)."""
 
-VERDICTS = ("rejected", "unreadable", "accepted_with_warnings", "accepted")
-"""Verdicts in the order people should look at them: the ones that need work first."""
+VERDICTS = ("rejected", "unreadable", "shared", "accepted_with_warnings", "accepted")
+"""Verdicts in the order people should look at them: the ones that need work first. ``shared`` rows are no
+claims: they state once the findings of an interchange, group, transaction or HL loop its claims point to."""
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -37,10 +39,23 @@ def fix_text(fix: Mapping[str, Any] | None) -> str:
 
 
 def claims_in(row: Row) -> int:
-    """Claims a row stands for: 1 for a claim, the CLM segments counted inside an unreadable piece."""
+    """Claims a row stands for: 1 for a claim, the CLM segments counted inside an unreadable piece, 0 for a
+    shared row (its claims have rows of their own)."""
     if row["verdict"] == "unreadable":
         return int(row.get("claims_inside") or 0)
+    if row["verdict"] == "shared":
+        return 0
     return 1
+
+
+def row_label(row: Row) -> str:
+    """What stands in the claim column: the claim id, or what the row is when it is not a claim."""
+    verdict = row["verdict"]
+    if verdict == "unreadable":
+        return f"({plural(claims_in(row), 'claim')} unread)"
+    if verdict == "shared":
+        return f"({row.get('scope', 'scope')} findings of {plural(int(row.get('claims_referencing') or 0), 'claim')})"
+    return str(row["claim_id"])
 
 
 def verdict_counts(rows: Iterable[Row]) -> dict[str, int]:
