@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 CASES_DIR = Path(__file__).with_name("cases")
+CORE_CODE_SET_EDITS = frozenset({"CSET001"})
+"""Cases of these edits run with the real ICD-10-CM code set (the stand-in accepts every code)."""
 DEFAULT_PAYER = {"filing_indicator": "MB", "payer_id": "00120", "name": "FICTIONAL MEDICARE CONTRACTOR"}
 _PAYER_NAMES = {"MB": "FICTIONAL MEDICARE CONTRACTOR", "MC": "FICTIONAL STATE MEDICAID", "BL": "FICTIONAL BLUE PLAN"}
 
@@ -179,6 +181,8 @@ class EditHarness:
         return claims[0]
 
     def findings(self, case: Case) -> list[Finding]:
+        if case.edit in CORE_CODE_SET_EDITS:
+            return self.full_engine().check(self.read(case))
         return self.engine(case.config).check(self.read(case))
 
 

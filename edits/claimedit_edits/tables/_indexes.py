@@ -14,6 +14,7 @@ __all__ = [
     "AddOnTable",
     "DxSiteTable",
     "DxSupportTable",
+    "EmCodeTable",
     "FeeIndicators",
     "FeeScheduleTable",
     "LateralityRule",
@@ -25,6 +26,7 @@ __all__ = [
     "MueTable",
     "PtpEdit",
     "PtpTable",
+    "RepairCodeTable",
     "build_index",
 ]
 
@@ -107,9 +109,14 @@ class PtpTable:
     pairs: Mapping[tuple[str, str], PtpEdit]
     codes: frozenset[str] = field(default=frozenset())
     """Every code in column 1 or 2: a line whose code is not here needs no pair lookup."""
+    partners: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Code -> every code it pairs with, in either column: the pair search looks up only the codes present."""
 
     def get(self, column1: str, column2: str) -> PtpEdit | None:
         return self.pairs.get((column1, column2))
+
+    def partners_of(self, code: str) -> frozenset[str]:
+        return self.partners.get(code, frozenset())
 
 
 @dataclass(frozen=True)
@@ -244,6 +251,62 @@ class ModifierTable:
         return modifier in self.modifiers
 
 
+@dataclass(frozen=True)
+class EmCodeTable:
+    """Evaluation and management codes, from the CPT E/M section's code ranges."""
+
+    edition: Edition
+    groups: Mapping[str, str]
+    """Code -> its E/M group (office-new, office-established, hospital-initial ...)."""
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.groups
+
+    def group_of(self, code: str) -> str | None:
+        return self.groups.get(code)
+
+
+@dataclass(frozen=True)
+class RepairCodeTable:
+    """Wound repair codes by type: simple, intermediate, complex."""
+
+    edition: Edition
+    types: Mapping[str, str]
+
+    def type_of(self, code: str) -> str | None:
+        return self.types.get(code)
+
+
+def _code_range(edition: Edition, first: str, last: str) -> list[str]:
+    """Every code from ``first`` to ``last`` (five-digit CPT numbers; a letter prefix must match)."""
+    if first[:1].isalpha() or last[:1].isalpha():
+        if first[:1] != last[:1]:
+            raise TableError(f"{edition.path}: range {first}-{last} mixes code prefixes")
+        prefix, low, high = first[:1], first[1:], last[1:]
+    else:
+        prefix, low, high = "", first, last
+    start, end = _int(edition, low, "first"), _int(edition, high, "last")
+    if end < start:
+        raise TableError(f"{edition.path}: range {first}-{last} runs backwards")
+    return [f"{prefix}{number:0{len(low)}d}" for number in range(start, end + 1)]
+
+
+def _ranged(edition: Edition, value_column: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for row in _rows(edition, ("first", "last", value_column), non_empty=3):
+        for code in _code_range(edition, row["first"], row["last"]):
+            found[code] = row[value_column]
+    return found
+
+
+def _em_codes(edition: Edition) -> EmCodeTable:
+    return EmCodeTable(edition, _ranged(edition, "group"))
+
+
+def _repair_codes(edition: Edition) -> RepairCodeTable:
+    return RepairCodeTable(edition, _ranged(edition, "repair_type"))
+
+
 def _mue(edition: Edition) -> MueTable:
     limits = {
         row["hcpcs_code"]: MueLimit(
@@ -271,8 +334,11 @@ def _ptp(edition: Edition) -> PtpTable:
             effective=_date_or_none(edition, row.get("effective", "")),
             deleted=None if deleted == _OPEN_END else deleted,
         )
-    codes = frozenset(code for pair in pairs for code in pair)
-    return PtpTable(edition, pairs, codes)
+    partners: dict[str, set[str]] = {}
+    for first, second in pairs:
+        partners.setdefault(first, set()).add(second)
+        partners.setdefault(second, set()).add(first)
+    return PtpTable(edition, pairs, frozenset(partners), {code: frozenset(others) for code, others in partners.items()})
 
 
 def _aoc(edition: Edition) -> AddOnTable:
@@ -351,6 +417,8 @@ _BUILDERS = {
     "dx-support": _dx_support,
     "laterality": _laterality,
     "modifiers": _modifiers,
+    "em-codes": _em_codes,
+    "repair-codes": _repair_codes,
 }
 
 
