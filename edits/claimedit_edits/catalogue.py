@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast, get_args
+from typing import Literal, get_args
 
 __all__ = [
     "CATEGORY_CATALOGUE",
@@ -71,7 +71,7 @@ def load_ledger(path: Path = LEDGER) -> dict[str, LedgerEntry]:
             code=code,
             name=str(row["name"]),
             origin=str(row["origin"]),
-            status=cast(Status, status),
+            status=status,
             since=str(row["since"]),
             family=str(row.get("family", "")),
             note=str(row.get("note", "")),
