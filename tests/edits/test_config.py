@@ -87,7 +87,21 @@ def test_select_narrows_to_the_named_family_members(harness: Any) -> None:
     policy = parse_config('select = ["modifier"]\n', harness.registry)
     selection = policy.default
     enabled = sorted(edit.spec.code for edit in harness.registry if selection.enabled(edit))
-    expected = ["MOD001", "MOD002", "MOD004", "MOD005", "MOD006", "MOD007", "MOD008"]
+    expected = [
+        "EMV001",
+        "GLB001",
+        "GLB002",
+        "GLB003",
+        "MOD001",
+        "MOD002",
+        "MOD004",
+        "MOD005",
+        "MOD006",
+        "MOD007",
+        "MOD008",
+        "MOD009",
+        "REP001",
+    ]
     assert expected == enabled
 
 
