@@ -42,6 +42,17 @@ def _codes(harness: Any, config: str | None, payer: dict[str, str]) -> list[tupl
         ('[[payer]]\nname = "x"\nignore = ["MOD002"]', r"payer\[x\]: give payer_ids or filing_indicators"),
         ('[[payer]]\nname = "x"\nfiling_indicators = ["MB"]\nignore = ["bogus"]', r"payer\[x\].ignore: unknown"),
         ("select = [", r"not valid TOML"),
+        (
+            "[options.MOD002]\nsuggested_modifier = 59",
+            r"options.MOD002.suggested_modifier: Input should be a valid string \(got 59\)",
+        ),
+        ('[options.MOD002]\nbypass_on = "both"', r"options.MOD002.bypass_on: Input should be 'either' or 'column2'"),
+        ("[options.MOD008]\nextra_modifiers = [1]", r"options.MOD008.extra_modifiers.0: Input should be a valid str"),
+        ('[options.EMV001]\ndefer_to_ptp = "yes"', r"options.EMV001.defer_to_ptp: Input should be a valid boolean"),
+        (
+            '[[payer]]\nname = "x"\nfiling_indicators = ["MB"]\n[payer.options.LES007]\ndeferred_codes = "17000"',
+            r"payer\[x\].options.LES007.deferred_codes: Input should be a valid tuple",
+        ),
     ],
 )
 def test_bad_configuration_is_a_clear_error(text: str, message: str, harness: Any) -> None:

@@ -11,11 +11,12 @@ from claimedit_edits.rules.visit._days import MINOR_GLOBAL_DAYS, em_lines, is_em
 from claimedit_edits.tables import PtpTable
 
 _SEPARATE = frozenset({"25"})
+_MAJOR_DECISION = "57"
 
 
 class MinorProcedureDayOptions(EditOptions):
     defer_to_ptp: bool = True
-    """Leave to MOD002 the E/M lines that an active NCCI PTP pair already ties to a procedure of the date."""
+    """Leave to MOD002 the E/M lines (without 25 or 57) that an active NCCI PTP pair ties to a procedure of the date."""
 
 
 @edit(
@@ -31,7 +32,8 @@ def em_on_minor_procedure_day_needs_25(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         Any E/M code (new or established patient, office or other setting: the E/M code table) on the date
-        of service of a procedure whose MPFS global period is 000 or 010, without modifier 25 on the E/M.
+        of service of a procedure whose MPFS global period is 000 or 010, without modifier 25 on the E/M
+        (57, the decision for a major surgery, does not apply to a minor procedure).
 
     Why:
         A minor procedure includes the decision to perform it and the usual pre-procedure assessment: the
@@ -50,7 +52,8 @@ def em_on_minor_procedure_day_needs_25(ctx: EditContext) -> Iterator[Hit]:
         E/M (add_modifier).
 
     Options:
-        defer_to_ptp: true (default) leaves to MOD002 the E/M lines an active PTP pair already reports.
+        defer_to_ptp: true (default) leaves to MOD002 the E/M lines without 25 or 57 that an active PTP pair
+        already reports; set it to false when the ncci family is ignored.
 
     References:
         NCCI Policy Manual chapter I (E&M services on the day of a minor procedure, new patients too) and
@@ -71,14 +74,22 @@ def em_on_minor_procedure_day_needs_25(ctx: EditContext) -> Iterator[Hit]:
         for visit in em_lines(date):
             if _SEPARATE & set(visit.modifiers):
                 continue
-            if defer and any(_paired(date.tables.ptp, visit.procedure_code, code, date.day) for code in codes):
+            decision = _MAJOR_DECISION in visit.modifiers
+            paired = any(_paired(date.tables.ptp, visit.procedure_code, code, date.day) for code in codes)
+            if defer and paired and not decision:
                 continue
+            why = (
+                "modifier 57 marks the decision for a major (090-day) surgery; a separate E/M on the day of a minor "
+                "procedure takes 25"
+                if decision
+                else "it is included in the procedure unless it was significant and separately identifiable, shown "
+                "by modifier 25"
+            )
             yield Hit(
                 line=visit.number,
                 message=(
                     f"{visit.procedure_code} on line {visit.number} is an E/M visit on the day of the minor procedure "
-                    f"{described}: it is included in the procedure unless it was significant and separately "
-                    "identifiable, shown by modifier 25."
+                    f"{described}: {why}."
                 ),
                 source=f"NCCI Policy Manual ch. I; {mpfs.edition.label}, GLOB DAYS",
                 fix=Fix(
