@@ -115,10 +115,7 @@ def lines_needing_bypass(
         if distinct(line, accepted):
             continue
         side = anatomic(line)
-        if either_code:
-            partner = sites.get(side)
-        else:
-            partner = next(iter(sites.values()), None) if not side or side in sites else None
+        partner = sites.get(side) if either_code or side else pair.column1[0]
         if partner is not None:
             needing.append((line, partner))
     return needing
