@@ -94,13 +94,15 @@ class ClaimScope:
         return self._dates
 
 
-@dataclass(frozen=True, slots=True)
 class EditContext:
-    """Everything one edit sees of one claim."""
+    """Everything one edit sees of one claim: built by the engine for every edit of every claim (kept light)."""
 
-    scope: ClaimScope
-    options: EditOptions = field(default_factory=NoOptions)
-    """This edit's options, validated at start-up (the model the edit declared, payer layers applied)."""
+    __slots__ = ("options", "scope")
+
+    def __init__(self, scope: ClaimScope, options: EditOptions | None = None) -> None:
+        self.scope = scope
+        self.options: EditOptions = options if options is not None else NoOptions()
+        """This edit's options, validated at start-up (the model the edit declared, payer layers applied)."""
 
     @property
     def claim(self) -> Claim:

@@ -85,7 +85,7 @@ class MueTable:
         return self.limits.get(code)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PtpEdit:
     column1: str
     column2: str
@@ -320,24 +320,49 @@ def _mue(edition: Edition) -> MueTable:
 
 
 def _ptp(edition: Edition) -> PtpTable:
+    """The PTP index. Full CMS tables hold over a million pairs: read with a plain csv reader, dates and
+    rationales shared between rows, edits kept in slotted objects."""
     pairs: dict[tuple[str, str], PtpEdit] = {}
-    for row in _rows(edition, ("col1", "col2", "deleted", "mod"), non_empty=4):
-        indicator = _int(edition, row["mod"], "mod")
-        if indicator == 9:
-            continue
-        deleted = _date_or_none(edition, row["deleted"])
-        pairs[(row["col1"], row["col2"])] = PtpEdit(
-            column1=row["col1"],
-            column2=row["col2"],
-            modifier_indicator=indicator,
-            rationale=row.get("rationale", ""),
-            effective=_date_or_none(edition, row.get("effective", "")),
-            deleted=None if deleted == _OPEN_END else deleted,
-        )
     partners: dict[str, set[str]] = {}
-    for first, second in pairs:
-        partners.setdefault(first, set()).add(second)
-        partners.setdefault(second, set()).add(first)
+    dates: dict[str, dt.date | None] = {"": None}
+    texts: dict[str, str] = {}
+    required = ("col1", "col2", "deleted", "mod")
+    with edition.path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [name.strip() for name in next(reader, [])]
+        missing = set(required) - set(header)
+        if missing:
+            raise TableError(f"{edition.path}: missing column(s) {sorted(missing)} for a {edition.kind} table")
+        first_at, second_at, deleted_at, mod_at = (header.index(name) for name in required)
+        rationale_at = header.index("rationale") if "rationale" in header else None
+        effective_at = header.index("effective") if "effective" in header else None
+        for number, row in enumerate(reader, start=2):
+            cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+            first, second, deleted_text, mod = cells[first_at], cells[second_at], cells[deleted_at], cells[mod_at]
+            if not (first and second and deleted_text and mod):
+                empty = [
+                    name for name, value in zip(required, (first, second, deleted_text, mod), strict=True) if not value
+                ]
+                raise TableError(f"{edition.path}:{number}: empty {', '.join(empty)}")
+            indicator = _int(edition, mod, "mod")
+            if indicator == 9:
+                continue
+            effective_text = cells[effective_at] if effective_at is not None else ""
+            for text in (deleted_text, effective_text):
+                if text not in dates:
+                    dates[text] = _date_or_none(edition, text)
+            rationale = cells[rationale_at] if rationale_at is not None else ""
+            deleted = dates[deleted_text]
+            pairs[(first, second)] = PtpEdit(
+                column1=first,
+                column2=second,
+                modifier_indicator=indicator,
+                rationale=texts.setdefault(rationale, rationale),
+                effective=dates[effective_text],
+                deleted=None if deleted == _OPEN_END else deleted,
+            )
+            partners.setdefault(first, set()).add(second)
+            partners.setdefault(second, set()).add(first)
     return PtpTable(edition, pairs, frozenset(partners), {code: frozenset(others) for code, others in partners.items()})
 
 
