@@ -135,3 +135,18 @@ def test_configured_engine_loads_the_tables_directories_relative_to_the_config(t
 def test_missing_configuration_file_is_a_clear_error(tmp_path: Path, harness: Any) -> None:
     with pytest.raises(ConfigError, match="cannot read configuration"):
         build_configured_engine(tmp_path / "absent.toml", harness.reference.icd10cm)
+
+
+def test_ignoring_the_lesion_family_keeps_the_ncci_edits_for_every_code(harness: Any) -> None:
+    text = (
+        (
+            "CLM*IGN-1*220***11:B:1*Y*A*Y*Y\nHI*ABK:L570\nLX*1\nSV1*HC:99213*120*UN*1***1\nDTP*472*D8*20250303\n"
+            "LX*2\nSV1*HC:17000*100*UN*2***1\nDTP*472*D8*20250303\n"
+        )
+        .replace("*220***", "*320***")
+        .replace("17000*100*UN*2", "17000*200*UN*2")
+    )
+    config = 'ignore = ["lesion"]\n[options.LES007]\ndeferred_codes = []\n'
+    case = cases.Case("", "ignore-lesion", text, [], {"filing_indicator": "CI", "payer_id": "99903"}, config)
+    expected = [("LES007", 2), ("MOD002", 1)]
+    assert expected == sorted((f.code, f.line) for f in harness.findings(case) if f.severity == "error")

@@ -3,6 +3,7 @@ edit (core and code families) has failing and passing cases, and docs/edits.md i
 
 from __future__ import annotations
 
+import ast
 import sys
 from collections import Counter
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import claimedit_edits.rules
 from claimedit_edits.docs import docs_are_current, render_edits_markdown
 from claimedit_edits.engine import DOC_SECTIONS, load_registry
 from claimedit_edits.model import CATEGORIES
@@ -70,3 +72,26 @@ def test_docs_name_every_edit_once_as_a_section() -> None:
     text = render_edits_markdown(REGISTRY)
     counts = [text.count(f"\n### {edit.spec.code} ") for edit in REGISTRY]
     assert [1] * len(counts) == counts
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+def test_no_family_imports_another_familys_modules() -> None:
+    rules = Path(claimedit_edits.rules.__file__).parent
+    crossing = [
+        (path.relative_to(rules).as_posix(), module)
+        for path in sorted(rules.glob("*/*.py"))
+        for module in _imported_modules(path)
+        if module.startswith("claimedit_edits.rules.") and module.split(".")[2] != path.parent.name
+    ]
+    expected: list[tuple[str, str]] = []
+    assert expected == crossing
