@@ -8,6 +8,8 @@ from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
 from claimedit_edits.rules.ncci._ptp import DISTINCT_SERVICE_MODIFIERS
 
+_SURGICAL_GLOBAL_DAYS = frozenset({"000", "010", "090", "ZZZ"})
+
 
 @edit(
     code="MOD009",
@@ -20,8 +22,9 @@ from claimedit_edits.rules.ncci._ptp import DISTINCT_SERVICE_MODIFIERS
 def modifier_on_wrong_kind_of_code(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
-        Modifier 25 on a line whose code is not an E/M code (the E/M code table), or 59, XE, XP, XS or XU on
-        an E/M line.
+        Modifier 25 on a procedure line (a code with a global surgical period in the MPFS file: 000, 010,
+        090 or ZZZ), or 59, XE, XP, XS or XU on an E/M line (the E/M code table). Codes without a global
+        period (XXX, e.g. eye examinations 92002-92014, which may carry 25) are left alone.
 
     Why:
         25 describes a significant, separately identifiable E/M service and belongs on the E/M only; 59 and
@@ -45,15 +48,18 @@ def modifier_on_wrong_kind_of_code(ctx: EditContext) -> Iterator[Hit]:
     """
     for line, tables in ctx.lines_with_tables():
         em = line.procedure_code in tables.em_codes
+        indicators = tables.mpfs.get(line.procedure_code)
+        surgical = indicators is not None and indicators.global_days in _SURGICAL_GLOBAL_DAYS and not em
         for modifier in line.modifiers:
-            if modifier == "25" and not em:
+            if modifier == "25" and surgical:
                 yield Hit(
                     line=line.number,
                     message=(
-                        f"Modifier 25 on line {line.number} is on {line.procedure_code}, which is not an E/M code: 25 "
-                        "belongs on the E/M visit billed with the procedure."
+                        f"Modifier 25 on line {line.number} is on the procedure {line.procedure_code} (global period "
+                        f"{indicators.global_days if indicators else ''}): 25 belongs on the E/M visit billed with the "
+                        "procedure."
                     ),
-                    source=f"CPT modifier 25; {tables.em_codes.edition.label}",
+                    source=f"CPT modifier 25; {tables.mpfs.edition.label}, GLOB DAYS",
                     fix=Fix(
                         action="remove_modifier",
                         line=line.number,
