@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
-from claimedit_edits.rules.lesion._indicator_modifier import indicator_modifier_hits
+from claimedit_edits.rules.fee_schedule._indicator_modifier import indicator_modifier_hits
 
 
 @edit(
     code="MOD004",
     name="bilateral-modifier-not-applicable",
-    family="lesion",
+    family="fee-schedule",
     category="modifier",
     severity="error",
     since="0.1.0",

@@ -19,7 +19,7 @@ class UnknownModifierOptions(EditOptions):
 @edit(
     code="MOD008",
     name="unknown-modifier",
-    family="lesion",
+    family="core",
     category="modifier",
     severity="warning",
     since="0.1.0",
