@@ -65,6 +65,8 @@ def repair_included_in_excision(ctx: EditContext) -> Iterator[Hit]:
     """
     accepted = frozenset(ctx.options_as(RepairOptions).bypass_modifiers)
     for date in ctx.dates:
+        if not any(date.tables.repair_codes.type_of(code) for code in date.codes):
+            continue
         reported: dict[int, tuple[ServiceLine, set[str]]] = {}
         larger = _larger_excision_on(date.lines, date.tables)
         for pair in code_pairs_on(date):
@@ -78,7 +80,7 @@ def repair_included_in_excision(ctx: EditContext) -> Iterator[Hit]:
         for repair, others in reported.values():
             repair_type = date.tables.repair_codes.type_of(repair.procedure_code) or "repair"
             why = (
-                "an excision includes simple (non-layered) repair"
+                "an excision, biopsy or destruction includes simple (non-layered) repair of its own wound"
                 if repair_type == "simple"
                 else f"a benign excision of 0.5 cm or less, a biopsy or a destruction includes even {repair_type} "
                 "repair when no larger lesion was excised"

@@ -61,6 +61,9 @@ def em_on_minor_procedure_day_needs_25(ctx: EditContext) -> Iterator[Hit]:
     """
     defer = ctx.options_as(MinorProcedureDayOptions).defer_to_ptp
     for date in ctx.dates:
+        visits = em_lines(date)
+        if not visits:
+            continue
         mpfs = date.tables.mpfs
         minor: dict[str, str] = {}
         for line in date.lines:
@@ -71,7 +74,7 @@ def em_on_minor_procedure_day_needs_25(ctx: EditContext) -> Iterator[Hit]:
             continue
         codes = sorted(minor)
         described = ", ".join(f"{code} (global {minor[code]})" for code in codes)
-        for visit in em_lines(date):
+        for visit in visits:
             if _SEPARATE & set(visit.modifiers):
                 continue
             decision = _MAJOR_DECISION in visit.modifiers

@@ -43,6 +43,8 @@ def em_in_postoperative_period_needs_24(ctx: EditContext) -> Iterator[Hit]:
         CMS Medicare Claims Processing Manual ch. 12 §40 (global surgery); NCCI Policy Manual ch. I; MPFS RVU
         file GLOB DAYS (edition by date of service); CPT modifier 24.
     """
+    if len(ctx.dates) < 2:  # the post-operative days start the day after the procedure
+        return
     periods = list(postoperative_periods(ctx))
     if not periods:
         return

@@ -47,6 +47,8 @@ def procedure_in_postoperative_period_needs_58_78_79(ctx: EditContext) -> Iterat
         CMS Medicare Claims Processing Manual ch. 12 §40; NCCI Policy Manual ch. I; MPFS RVU file GLOB DAYS;
         CPT modifiers 58, 78, 79.
     """
+    if len(ctx.dates) < 2:  # the post-operative days start the day after the procedure
+        return
     periods = list(postoperative_periods(ctx))
     if not periods:
         return
