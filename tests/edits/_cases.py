@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 CASES_DIR = Path(__file__).with_name("cases")
+CORE_CODE_SET_EDITS = frozenset({"CSET001"})
+"""Cases of these edits run with the real ICD-10-CM code set (the stand-in accepts every code)."""
 DEFAULT_PAYER = {"filing_indicator": "MB", "payer_id": "00120", "name": "FICTIONAL MEDICARE CONTRACTOR"}
 _PAYER_NAMES = {"MB": "FICTIONAL MEDICARE CONTRACTOR", "MC": "FICTIONAL STATE MEDICAID", "BL": "FICTIONAL BLUE PLAN"}
 
@@ -60,6 +62,8 @@ class Case:
     payer: dict[str, str] = field(default_factory=dict)
     config: str | None = None
     source: str = ""
+    tables: str | None = None
+    """A table directory under tests/edits/ added to the packaged tables (e.g. one with a 090-day code)."""
 
     @property
     def failing(self) -> bool:
@@ -83,6 +87,7 @@ def load_case_files(directory: Path = CASES_DIR) -> list[Case]:
                 payer=dict(entry.get("payer") or {}),
                 config=entry.get("config"),
                 source=path.name,
+                tables=entry.get("tables"),
             )
             for entry in data["cases"]
         )
@@ -179,6 +184,12 @@ class EditHarness:
         return claims[0]
 
     def findings(self, case: Case) -> list[Finding]:
+        if case.tables is not None:
+            tables = load_tables(CASES_DIR.parent / case.tables)
+            policy = self.default_policy if case.config is None else parse_config(case.config, self.registry)
+            return Engine(self.registry, Reference(icd10cm=_AnyCode(), tables=tables), policy).check(self.read(case))
+        if case.edit in CORE_CODE_SET_EDITS:
+            return self.full_engine().check(self.read(case))
         return self.engine(case.config).check(self.read(case))
 
 

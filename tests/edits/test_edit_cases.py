@@ -25,6 +25,8 @@ def test_edit_case(case: Any, harness: Any) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[cases.case_id(case) for case in CASES])
-def test_case_claim_is_balanced(case: Any, harness: Any) -> None:
+def test_case_claim_is_balanced_unless_it_tests_balancing(case: Any, harness: Any) -> None:
     claim = harness.read(case)
-    assert claim.total_charge == sum((line.charge for line in claim.service_lines), Decimal(0))
+    balanced = claim.total_charge == sum((line.charge for line in claim.service_lines), Decimal(0))
+    expected = not (case.edit == "BAL001" and case.failing)
+    assert expected == balanced

@@ -50,7 +50,7 @@ def test_fixture_outcomes_cover_every_verdict_and_category() -> None:
             line = json.loads(raw)
             verdicts.add(line["verdict"])
             categories.update(finding["category"] for finding in line["findings"])
-    assert {"accepted", "accepted_with_warnings", "rejected", "unreadable"} == verdicts
+    assert {"accepted", "accepted_with_warnings", "rejected", "unreadable", "shared"} == verdicts
     assert {
         "x12-syntax",
         "balancing",

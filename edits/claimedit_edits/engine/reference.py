@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from claimedit_edits.tables import Tables, TableSet
 
-__all__ = ["Icd10Cm", "OptionValue", "Reference", "ReferenceTablesMissingError", "SimpleIcd10Cm"]
-
-OptionValue = bool | int | str | tuple[str, ...]
-"""What an edit option may hold (lists from TOML arrive as tuples)."""
+__all__ = ["Icd10Cm", "Reference", "ReferenceTablesMissingError", "SimpleIcd10Cm"]
 
 
 class ReferenceTablesMissingError(RuntimeError):
@@ -63,13 +59,12 @@ class SimpleIcd10Cm:
 class Reference:
     """Everything an edit may consult besides the claim.
 
-    ``tables`` comes from :func:`claimedit_edits.tables.load_tables` at start-up; ``options`` holds the
-    per-edit options of the configuration layer that applies to the claim being checked.
+    ``tables`` comes from :func:`claimedit_edits.tables.load_tables` at start-up. Edits reach it through
+    their :class:`~claimedit_edits.engine.context.EditContext`.
     """
 
     icd10cm: Icd10Cm
     tables: Tables | None = None
-    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
 
     def tables_at(self, day: dt.date | None) -> TableSet:
         """The table editions for a date of service."""
@@ -79,7 +74,3 @@ class Reference:
                 "Reference(icd10cm=..., tables=claimedit_edits.tables.load_tables())"
             )
         return self.tables.at(day)
-
-    def option(self, code: str, key: str, default: OptionValue) -> OptionValue:
-        """Edit ``code``'s option ``key`` from the configuration, else ``default``."""
-        return self.options.get(code, {}).get(key, default)

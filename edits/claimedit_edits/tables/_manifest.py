@@ -24,6 +24,8 @@ KINDS = (
     "site-fit",
     "laterality",
     "modifiers",
+    "em-codes",
+    "repair-codes",
 )
 """Every table kind an edition may provide. CMS kinds first, claimedit's coding-rule tables after."""
 

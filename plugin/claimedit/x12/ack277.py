@@ -3,7 +3,7 @@
 Structure: information source (2000A, the plugin acting for the 837's receiver), information receiver
 (2000B, the submitter), billing provider (2000C) and patient (2000D) with the claim's status:
 ``TRN02`` is CLM01, ``STC01`` carries category A7 (invalid information) or A8 (relational field in
-error) with a status code per finding category (``stc_codes.toml``), up to three statuses per STC.
+error) with a status code per finding category (claimedit_edits ``categories.toml``), up to three per STC.
 A rejection that comes from a service line also gets a 2220D loop: ``SVC`` with the line's procedure,
 the line's ``STC``, and the line item control number the 837 sent in ``REF*6R``, echoed as
 ``REF*FJ`` (the qualifier X214 prescribes for the 2220D line item control number).
@@ -18,16 +18,15 @@ import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 from claimedit.results import ClaimResult
 from claimedit.x12.split import interchange_header
+from claimedit_edits.catalogue import CATEGORY_CATALOGUE as _TABLE
 from claimedit_edits.model import Claim, ClaimSegments, Finding, ServiceLine
 
 __all__ = ["StatusCode", "status_code_for", "write_277ca"]
 
 _VERSION = "005010X214"
-_TABLE = Path(__file__).with_name("stc_codes.toml")
 
 
 @dataclass(frozen=True)

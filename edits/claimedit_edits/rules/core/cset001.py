@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
 
 
 @edit(
@@ -16,7 +16,7 @@ from claimedit_edits.model import Claim, Fix
     severity="error",
     since="0.1.0",
 )
-def diagnosis_valid_and_billable(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def diagnosis_valid_and_billable(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A diagnosis in the HI segment is not in ICD-10-CM, or is a category or subcategory header that is
@@ -44,8 +44,8 @@ def diagnosis_valid_and_billable(claim: Claim, reference: Reference) -> Iterator
         ICD-10-CM Official Guidelines for Coding and Reporting, section I.A.2 (codes reported to the highest
         number of characters available); ICD-10-CM tabular list, edition in the finding.
     """
-    icd = reference.icd10cm
-    for diagnosis in claim.diagnoses:
+    icd = ctx.icd10cm
+    for diagnosis in ctx.claim.diagnoses:
         if diagnosis.qualifier not in ("ABK", "ABF"):
             yield Hit(
                 message=(

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from claimedit_edits.engine import Hit, Reference
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._view import view_of
+from claimedit_edits.engine import EditContext, Hit
+from claimedit_edits.model import Fix
 from claimedit_edits.tables import FeeIndicators
 
 __all__ = ["indicator_modifier_hits"]
 
 
 def indicator_modifier_hits(
-    claim: Claim,
-    reference: Reference,
+    ctx: EditContext,
     *,
     modifiers: tuple[str, ...],
     indicator: Callable[[FeeIndicators], str],
@@ -22,7 +20,7 @@ def indicator_modifier_hits(
     refused: str,
     meaning: str,
 ) -> Iterator[Hit]:
-    for line, tables in view_of(claim, reference).lines_with_tables():
+    for line, tables in ctx.lines_with_tables():
         present = [modifier for modifier in modifiers if modifier in line.modifiers]
         if not present:
             continue

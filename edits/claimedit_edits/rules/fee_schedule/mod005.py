@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim
-from claimedit_edits.rules.lesion._indicator_modifier import indicator_modifier_hits
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.rules.fee_schedule._indicator_modifier import indicator_modifier_hits
 
 
 @edit(
     code="MOD005",
     name="multiple-procedure-modifier-not-applicable",
-    family="lesion",
+    family="fee-schedule",
     category="modifier",
     severity="error",
     since="0.1.0",
 )
-def multiple_procedure_modifier_not_applicable(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def multiple_procedure_modifier_not_applicable(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         Modifier 51 (multiple procedures) on a code whose MPFS multiple procedure indicator is 0: the add-on
@@ -44,8 +43,7 @@ def multiple_procedure_modifier_not_applicable(claim: Claim, reference: Referenc
         guidelines (exempt from modifier 51).
     """
     yield from indicator_modifier_hits(
-        claim,
-        reference,
+        ctx,
         modifiers=("51",),
         indicator=lambda fees: fees.multiple_procedure,
         indicator_name="multiple procedure indicator",

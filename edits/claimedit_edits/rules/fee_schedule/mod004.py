@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim
-from claimedit_edits.rules.lesion._indicator_modifier import indicator_modifier_hits
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.rules.fee_schedule._indicator_modifier import indicator_modifier_hits
 
 
 @edit(
     code="MOD004",
     name="bilateral-modifier-not-applicable",
-    family="lesion",
+    family="fee-schedule",
     category="modifier",
     severity="error",
     since="0.1.0",
 )
-def bilateral_modifier_not_applicable(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def bilateral_modifier_not_applicable(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         Modifier 50 (bilateral procedure) on a code whose MPFS bilateral surgery indicator is 0: every
@@ -44,8 +43,7 @@ def bilateral_modifier_not_applicable(claim: Claim, reference: Reference) -> Ite
         CMS Medicare Physician Fee Schedule RVU file, bilateral surgery indicator (edition by date of service).
     """
     yield from indicator_modifier_hits(
-        claim,
-        reference,
+        ctx,
         modifiers=("50",),
         indicator=lambda fees: fees.bilateral,
         indicator_name="bilateral surgery indicator",

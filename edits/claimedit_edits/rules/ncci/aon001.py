@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._view import view_of
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
 
 _TYPE_ONLY_LISTED = 1
 _TYPE_SOME_LISTED = 3
@@ -15,12 +14,12 @@ _TYPE_SOME_LISTED = 3
 @edit(
     code="AON001",
     name="add-on-without-primary",
-    family="lesion",
+    family="ncci",
     category="add-on",
     severity="error",
     since="0.1.0",
 )
-def add_on_without_primary(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def add_on_without_primary(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A line whose code is an add-on code in the NCCI add-on code table, while none of its listed primary
@@ -48,7 +47,7 @@ def add_on_without_primary(claim: Claim, reference: Reference) -> Iterator[Hit]:
     References:
         CMS NCCI add-on code edit table (edition by date of service).
     """
-    for date in view_of(claim, reference):
+    for date in ctx.dates:
         codes = date.codes
         aoc = date.tables.aoc
         for line in date.lines:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._counting import CPT_COUNTING_LIMITS
-from claimedit_edits.rules.lesion._view import line_list, units, view_of
+from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, line_list, units
+from claimedit_edits.model import Fix
 
 _MAI_TEXT = {
     1: "per claim line (MAI 1)",
@@ -16,15 +14,21 @@ _MAI_TEXT = {
 }
 
 
+class MueOptions(EditOptions):
+    deferred_codes: tuple[str, ...] = ("17000", "17003", "17004", "17110", "17111")
+    """Codes whose units a counting edit checks with its own fix (LES001-LES004, CPT limits <= the MUE)."""
+
+
 @edit(
     code="LES007",
     name="mue-units-exceeded",
-    family="lesion",
+    family="ncci",
     category="lesion-units",
     severity="error",
     since="0.1.0",
+    options=MueOptions,
 )
-def mue_units_exceeded(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def mue_units_exceeded(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         Units of any code in the MUE table above its MUE value: on one line when the adjudication indicator
@@ -33,7 +37,8 @@ def mue_units_exceeded(claim: Claim, reference: Reference) -> Iterator[Hit]:
     Why:
         Payers deny units above the MUE: the whole line for MAI 1, the excess of the day for MAI 2/3 (MAI 3
         may be appealed with records). Codes with a CPT counting rule of their own (17000, 17003, 17004,
-        17110, 17111: LES001-LES004) are reported here only when the MUE is lower than that rule.
+        17110, 17111: LES001-LES004, whose limits are at or under the MUE) are left to those edits (option
+        ``deferred_codes``).
 
     Failing example:
         SV1*HC:11403*400*UN*2 and SV1*HC:11403*200*UN*1 on one date: 3 units against an MUE of 2 (MAI 3).
@@ -45,18 +50,20 @@ def mue_units_exceeded(claim: Claim, reference: Reference) -> Iterator[Hit]:
         Reduce the units to the MUE value (change_units), or remove the line when nothing is left.
 
     Options:
-        None.
+        deferred_codes: codes not checked here (default the five destruction counting codes); set it to []
+        when the lesion family is ignored.
 
     References:
         CMS NCCI Practitioner Services MUE table (edition by date of service).
     """
-    for date in view_of(claim, reference):
+    deferred = frozenset(ctx.options_as(MueOptions).deferred_codes)
+    for date in ctx.dates:
         mue = date.tables.mue
         source = mue.edition.label
         totals: dict[str, int] = {}
         for line in date.lines:
             limit = mue.get(line.procedure_code)
-            if limit is None or CPT_COUNTING_LIMITS.get(line.procedure_code, limit.units + 1) <= limit.units:
+            if limit is None or line.procedure_code in deferred:
                 continue
             if limit.per_date_of_service:
                 totals[line.procedure_code] = totals.get(line.procedure_code, 0) + units(line)

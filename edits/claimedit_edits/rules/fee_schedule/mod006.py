@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim
-from claimedit_edits.rules.lesion._indicator_modifier import indicator_modifier_hits
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.rules.fee_schedule._indicator_modifier import indicator_modifier_hits
 
 
 @edit(
     code="MOD006",
     name="professional-technical-modifier-not-applicable",
-    family="lesion",
+    family="fee-schedule",
     category="modifier",
     severity="error",
     since="0.1.0",
 )
-def professional_technical_modifier_not_applicable(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def professional_technical_modifier_not_applicable(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         Modifier 26 (professional component) or TC (technical component) on a code whose MPFS PC/TC indicator
@@ -43,8 +42,7 @@ def professional_technical_modifier_not_applicable(claim: Claim, reference: Refe
         CMS Medicare Physician Fee Schedule RVU file, PC/TC indicator (edition by date of service).
     """
     yield from indicator_modifier_hits(
-        claim,
-        reference,
+        ctx,
         modifiers=("26", "TC"),
         indicator=lambda fees: fees.pctc,
         indicator_name="PC/TC indicator",

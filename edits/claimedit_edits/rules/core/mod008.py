@@ -5,23 +5,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._view import view_of
+from claimedit_edits.engine import EditContext, EditOptions, Hit, edit
+from claimedit_edits.model import Fix
 
 _WELL_FORMED = re.compile(r"^[0-9A-Z]{2}$")
+
+
+class UnknownModifierOptions(EditOptions):
+    extra_modifiers: tuple[str, ...] = ()
+    """Modifiers this payer or practice uses that the modifier table does not list."""
 
 
 @edit(
     code="MOD008",
     name="unknown-modifier",
-    family="lesion",
+    family="core",
     category="modifier",
     severity="warning",
     since="0.1.0",
-    options=("extra_modifiers",),
+    options=UnknownModifierOptions,
 )
-def unknown_modifier(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def unknown_modifier(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A well-formed two-character modifier (SV101-3 to SV101-6) that is not in the modifier table of
@@ -47,9 +51,8 @@ def unknown_modifier(claim: Claim, reference: Reference) -> Iterator[Hit]:
     References:
         CPT Appendix A (modifiers); CMS HCPCS Level II modifier list; claimedit modifier table.
     """
-    extra = reference.option("MOD008", "extra_modifiers", ())
-    accepted = frozenset(extra) if isinstance(extra, tuple) else frozenset({str(extra)})
-    for line, tables in view_of(claim, reference).lines_with_tables():
+    accepted = frozenset(ctx.options_as(UnknownModifierOptions).extra_modifiers)
+    for line, tables in ctx.lines_with_tables():
         for modifier in line.modifiers:
             if not _WELL_FORMED.match(modifier) or modifier in tables.modifiers or modifier in accepted:
                 continue
