@@ -7,7 +7,7 @@ shipped store was compiled from the sources as they are now (their sha256 is in 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.resources
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +30,13 @@ SOURCES = Path(__file__).with_name("sources")
 
 
 def _icd10cm_code_list() -> str:
-    """simple-icd-10-cm's code list (CMS data): read as a file, the package itself is never imported."""
-    return (
-        importlib.resources.files("simple_icd_10_cm")
-        .joinpath("data", "code-list-April-2026.txt")
-        .read_text(encoding="utf-8")
-    )
+    """simple-icd-10-cm's code list (CMS data): read as a file; the package is never imported (it parses its XML
+    at import)."""
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("simple-icd-10-cm is not installed: it ships the ICD-10-CM source of the packaged edition")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return (folder / "data" / "code-list-April-2026.txt").read_text(encoding="utf-8")
 
 
 def _source(name: str) -> Callable[[], str]:
