@@ -27,6 +27,7 @@ __all__ = [
     "modifiers_from_csv",
     "modifiers_from_hcpcs",
     "pos_from_csv",
+    "scope_from_csv",
     "sha256_text",
     "taxonomy_from_nucc",
     "write_edition",
@@ -338,4 +339,15 @@ def pos_from_csv(text: str) -> list[CodeEntry]:
         entries.append(
             CodeEntry(code, label=row["pos_name"], effective_from=_yyyymmdd(row.get("effective_date", ""), where))
         )
+    return entries
+
+
+def scope_from_csv(text: str) -> list[CodeEntry]:
+    """A claimedit scope rule table: family (``*`` for every family), key (a code or code prefix), applies (yes/no),
+    note. Stored as code ``family|key`` with label ``yes|note``."""
+    entries = []
+    for row in _csv_rows(text, ("family", "key", "applies", "note")):
+        if row["applies"] not in ("yes", "no") or not row["family"] or not row["key"]:
+            raise CodeSetImportError(f"line {row['__line__']}: family, key and applies (yes/no) are required")
+        entries.append(CodeEntry(f"{row['family']}|{row['key']}", label=f"{row['applies']}|{row['note']}"))
     return entries

@@ -18,6 +18,7 @@ from claimedit_edits.codesets._compile import (
     icd10cm_from_code_list,
     modifiers_from_csv,
     pos_from_csv,
+    scope_from_csv,
     sha256_text,
     taxonomy_from_nucc,
     write_edition,
@@ -100,6 +101,25 @@ PACKAGED: tuple[PackagedEdition, ...] = (
         None,
         _source("place_of_service.csv"),
         pos_from_csv,
+    ),
+    PackagedEdition(
+        "taxonomy-scope",
+        "2026.1",
+        "claimedit rule table: NUCC taxonomies that perform the skin lesion procedures (sources/taxonomy_scope.csv)",
+        dt.date(2015, 10, 1),
+        None,
+        _source("taxonomy_scope.csv"),
+        scope_from_csv,
+    ),
+    PackagedEdition(
+        "pos-scope",
+        "2026.1",
+        "claimedit rule table: places of service where the skin lesion procedures are performed "
+        "(sources/pos_scope.csv)",
+        dt.date(2015, 10, 1),
+        None,
+        _source("pos_scope.csv"),
+        scope_from_csv,
     ),
 )
 

@@ -31,8 +31,10 @@ DEFAULT_STORE = Path(__file__).with_name(STORE_NAME)
 """The packaged editions, compiled from ``sources/`` and simple-icd-10-cm's code list (``python -m
 claimedit_edits.codesets build``)."""
 
-CODESET_KINDS = ("icd10cm", "icd9cm", "modifiers", "taxonomy", "pos")
-"""ICD-10-CM and ICD-9-CM diagnoses, CPT/HCPCS modifiers, NUCC provider taxonomy, CMS place of service."""
+CODESET_KINDS = ("icd10cm", "icd9cm", "modifiers", "taxonomy", "pos", "taxonomy-scope", "pos-scope")
+"""ICD-10-CM and ICD-9-CM diagnoses, CPT/HCPCS modifiers, NUCC provider taxonomy, CMS place of service, and two
+claimedit rule tables keyed ``family|prefix``: which taxonomies perform, and which places of service suit, a code
+family's procedures (label ``yes|note`` or ``no|note``)."""
 
 
 class CodeSetError(ValueError):
