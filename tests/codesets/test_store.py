@@ -25,7 +25,7 @@ def test_the_shipped_store_was_compiled_from_the_sources_as_they_are_now() -> No
 def test_every_edition_names_its_source_and_counts_its_codes() -> None:
     expected = {
         "icd10cm": 98186,
-        "icd9cm": 14567,
+        "icd9cm": 17553,
         "modifiers": 426,
         "taxonomy": 883,
         "pos": 52,

@@ -207,7 +207,9 @@ _ICD9_CODE = re.compile(r"^([0-9]{3,5}|V[0-9]{2,4}|E[0-9]{3,4})$")
 
 
 def icd9cm_from_list(text: str) -> list[CodeEntry]:
-    """One dotless ICD-9-CM diagnosis code a line (``#`` lines are comments); every code billable (CMS v32)."""
+    """One dotless ICD-9-CM diagnosis code a line (``#`` lines are comments); every listed code is billable (the
+    CMS v32 file lists billable codes only). Categories and subcategories (173, 1733) are derived as headers: the
+    prefixes of a billable code from the category length on (three characters, four for E codes)."""
     entries = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -216,7 +218,13 @@ def icd9cm_from_list(text: str) -> list[CodeEntry]:
         if not _ICD9_CODE.match(line):
             raise CodeSetImportError(f"line {number}: {line!r} is not an ICD-9-CM diagnosis code")
         entries.append(CodeEntry(line))
-    return entries
+    billable = {entry.code for entry in entries}
+    headers = {
+        entry.code[:length]
+        for entry in entries
+        for length in range(4 if entry.code.startswith("E") else 3, len(entry.code))
+    }
+    return entries + [CodeEntry(code, billable=False) for code in sorted(headers - billable)]
 
 
 # ---- CSV helpers ----------------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def diagnosis_valid_and_billable(ctx: EditContext) -> Iterator[Hit]:
                     f"Diagnosis {diagnosis.position} ({dotted}) is a category header, not a billable "
                     f"code: report one of the more specific codes below it ({shown})."
                 ),
-                source=f"ICD-10-CM Official Guidelines I.A.2; {codes.edition}",
+                source=f"{name} Official Guidelines for Coding and Reporting (highest specificity); {codes.edition}",
                 fix=Fix(
                     action="replace_diagnosis",
                     current=dotted,
