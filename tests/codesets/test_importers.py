@@ -127,3 +127,21 @@ def test_cli_import_icd10cm_of_a_wrong_file_fails_naming_the_line(
     )
     expected = (1, True)
     assert expected == (status, "line 1" in capsys.readouterr().err)
+
+
+def test_a_configured_tables_directory_brings_its_code_sets_to_the_engine(tmp_path: Path) -> None:
+    from claimedit_edits.config import build_configured_engine  # noqa: PLC0415
+
+    import_codeset(
+        "icd10cm",
+        OFFICIAL / "icd10cm_order_2025_excerpt.txt",
+        out_dir=tmp_path,
+        edition="FY2025",
+        effective_from=FY2025,
+    )
+    config = tmp_path / "edits.toml"
+    config.write_text(f'tables = ["{tmp_path.as_posix()}"]\n', encoding="utf-8")
+    engine = build_configured_engine(config, open_codesets().at("icd10cm", None))
+    assert engine.reference.codesets is not None
+    expected = "FY2025"
+    assert expected == engine.reference.codesets.at("icd10cm", dt.date(2025, 1, 2)).info.edition

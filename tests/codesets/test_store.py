@@ -37,6 +37,7 @@ def test_every_edition_names_its_source_and_counts_its_codes() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # simple-icd-10-cm reads its data with open_text
 def test_compiled_icd10cm_billable_flags_agree_with_simple_icd_10_cm_on_every_code() -> None:
     import simple_icd_10_cm as icd  # noqa: PLC0415  (the reference reading, 3 s to load)
 
