@@ -122,7 +122,7 @@ def _add_codeset_importers(commands: argparse._SubParsersAction[argparse.Argumen
 
 
 def _import_codeset(args: argparse.Namespace) -> int:
-    from claimedit_edits.codesets import CodeSetImportError  # noqa: PLC0415
+    from claimedit_edits.codesets._compile import CodeSetImportError  # noqa: PLC0415
     from claimedit_edits.codesets._importers import import_codeset  # noqa: PLC0415
 
     if not args.file.is_file():

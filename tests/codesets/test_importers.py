@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from claimedit.cli import main
-from claimedit_edits.codesets import CodeSetImportError, open_codesets
-from claimedit_edits.codesets._compile import icd10cm_from_cms, modifiers_from_hcpcs
+from claimedit_edits.codesets import open_codesets
+from claimedit_edits.codesets._compile import CodeSetImportError, icd10cm_from_cms, modifiers_from_hcpcs
 from claimedit_edits.codesets._importers import import_codeset
 
 OFFICIAL = Path(__file__).with_name("official")

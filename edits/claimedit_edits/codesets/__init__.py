@@ -1,7 +1,7 @@
 """Code sets by date of service (ICD-10-CM, ICD-9-CM, modifiers, NUCC taxonomy, place of service), compiled once
-into read-only SQLite stores with their manifest, opened at start-up in milliseconds."""
+into read-only SQLite stores with their manifest, opened at start-up in milliseconds. The writers and importers
+(``_compile``, ``_importers``) are imported only by ``claimedit tables import-*`` and the build."""
 
-from claimedit_edits.codesets._compile import CodeSetImportError, CompiledEdition, write_edition
 from claimedit_edits.codesets._store import (
     CODESET_KINDS,
     DEFAULT_STORE,
@@ -22,9 +22,6 @@ __all__ = [
     "CodeSet",
     "CodeSetEdition",
     "CodeSetError",
-    "CodeSetImportError",
     "CodeSets",
-    "CompiledEdition",
     "open_codesets",
-    "write_edition",
 ]
