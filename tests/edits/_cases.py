@@ -31,8 +31,9 @@ from typing import Any
 import yaml
 
 from claimedit.x12.reader import read_claims
+from claimedit_edits.codesets import open_codesets
 from claimedit_edits.config import ConfigPolicy, load_config, parse_config
-from claimedit_edits.engine import Engine, Reference, Registry, SimpleIcd10Cm, load_registry
+from claimedit_edits.engine import Engine, Reference, Registry, load_registry
 from claimedit_edits.model import Claim, Finding
 from claimedit_edits.tables import Tables, load_tables
 
@@ -173,7 +174,8 @@ class EditHarness:
         """Every edit with the real ICD-10-CM code set (the core code-set edits included)."""
         engine = self._engines.get("<full>")
         if engine is None:
-            reference = Reference(icd10cm=SimpleIcd10Cm(), tables=self.tables)
+            codesets = open_codesets()
+            reference = Reference(icd10cm=codesets.at("icd10cm", None), tables=self.tables, codesets=codesets)
             engine = self._engines["<full>"] = Engine(self.registry, reference, self.default_policy)
         return engine
 

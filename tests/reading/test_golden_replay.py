@@ -60,4 +60,5 @@ def test_fixture_outcomes_cover_every_verdict_and_category() -> None:
         "size-tier",
         "modifier",
         "diagnosis",
+        "claim-data",
     } <= categories

@@ -17,6 +17,7 @@ from claimedit_edits.engine.options import EditOptions, NoOptions
 from claimedit_edits.model import Claim, ServiceLine
 
 if TYPE_CHECKING:
+    from claimedit_edits.codesets import CodeSets
     from claimedit_edits.engine.reference import Icd10Cm, Reference
     from claimedit_edits.tables import TableSet
 
@@ -119,6 +120,11 @@ class EditContext:
     @property
     def icd10cm(self) -> Icd10Cm:
         return self.scope.reference.icd10cm
+
+    @property
+    def codesets(self) -> CodeSets:
+        """Dated code sets: ``ctx.codesets.at("icd10cm", day)`` is the ICD-10-CM edition for a date of service."""
+        return self.scope.reference.code_sets()
 
     def tables_at(self, day: dt.date | None) -> TableSet:
         """The table editions for any date (e.g. a post-operative window reaching past the claim's dates)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from claimedit_edits.codesets import CodeSets
     from claimedit_edits.tables import Tables, TableSet
 
 __all__ = ["Icd10Cm", "Reference", "ReferenceTablesMissingError", "SimpleIcd10Cm"]
@@ -65,6 +66,9 @@ class Reference:
 
     icd10cm: Icd10Cm
     tables: Tables | None = None
+    codesets: CodeSets | None = None
+    """Dated code sets (ICD-10-CM, ICD-9-CM, modifiers, taxonomy, POS): ``claimedit_edits.codesets.open_codesets()``.
+    When None, the packaged store is opened on first use (an SQLite open: milliseconds, nothing parsed)."""
 
     def tables_at(self, day: dt.date | None) -> TableSet:
         """The table editions for a date of service."""
@@ -74,3 +78,12 @@ class Reference:
                 "Reference(icd10cm=..., tables=claimedit_edits.tables.load_tables())"
             )
         return self.tables.at(day)
+
+    def code_sets(self) -> CodeSets:
+        """The dated code sets: the injected ones, or the packaged store opened once."""
+        if self.codesets is None:
+            from claimedit_edits.codesets import open_codesets  # noqa: PLC0415  (opened on first use, not at import)
+
+            object.__setattr__(self, "codesets", open_codesets())
+        assert self.codesets is not None
+        return self.codesets

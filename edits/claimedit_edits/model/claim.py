@@ -164,6 +164,8 @@ class ServiceLine(_Frozen):
     control_number: str = ""
     """REF*6R line item control number."""
     rendering_provider: Provider | None = None
+    prior_authorization: str = ""
+    """2400 REF*G1: the line's prior authorization number."""
 
 
 class ClaimSegments(_Frozen):
@@ -209,6 +211,16 @@ class Claim(_Frozen):
     patient: Person | None = None
     """None when the subscriber is the patient (no 2000C loop)."""
     service_lines: tuple[ServiceLine, ...] = ()
+    referring_provider: Provider | None = None
+    """2310A NM1*DN (or P3 primary care provider)."""
+    service_facility: Provider | None = None
+    """2310C NM1*77 service facility location."""
+    payer_claim_control_number: str = ""
+    """2300 REF*F8: the payer's control number of the claim a replacement (7) or void (8) refers to."""
+    prior_authorization: str = ""
+    """2300 REF*G1: prior authorization number."""
+    received_date: dt.date | None = None
+    """2300 DTP*050: the date the claim was received (sent by a clearinghouse or a payer's intake)."""
     envelope: Envelope
     location: ClaimLocation
     segments: ClaimSegments = Field(default=ClaimSegments(), repr=False)

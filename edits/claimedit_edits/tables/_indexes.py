@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
+from claimedit_edits.tables._compiled import (
+    FeeIndicatorRows,
+    MueLimits,
+    PtpPairs,
+    PtpPartners,
+    compiled_rows,
+    open_compiled,
+)
 from claimedit_edits.tables._manifest import Edition, TableError
 
 __all__ = [
@@ -34,10 +44,13 @@ _OPEN_END = dt.date(9999, 12, 31)
 
 
 def _rows(edition: Edition, required: tuple[str, ...], non_empty: int = 2) -> Iterator[dict[str, str]]:
-    """The rows of a table file; the first ``non_empty`` required columns must hold a value."""
+    """The rows of a table file (from its compiled SQLite twin, else the CSV); the first ``non_empty`` required
+    columns must hold a value."""
+    connection = open_compiled(edition)
     with edition.path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = set(required) - set(reader.fieldnames or ())
+        reader: Iterator[dict[str, str]] = compiled_rows(connection) if connection else csv.DictReader(handle)
+        names = _columns(connection) if connection else (cast(csv.DictReader[str], reader).fieldnames or ())
+        missing = set(required) - set(names)
         if missing:
             raise TableError(f"{edition.path}: missing column(s) {sorted(missing)} for a {edition.kind} table")
         for number, row in enumerate(reader, start=2):
@@ -46,6 +59,10 @@ def _rows(edition: Edition, required: tuple[str, ...], non_empty: int = 2) -> It
             if empty:
                 raise TableError(f"{edition.path}:{number}: empty {', '.join(empty)}")
             yield clean
+
+
+def _columns(connection: sqlite3.Connection) -> list[str]:
+    return [str(column[1]) for column in connection.execute("PRAGMA table_info(rows)")]
 
 
 def _int(edition: Edition, value: str, column: str) -> int:
@@ -308,6 +325,10 @@ def _repair_codes(edition: Edition) -> RepairCodeTable:
 
 
 def _mue(edition: Edition) -> MueTable:
+    connection = open_compiled(edition)
+    if connection is not None and {"hcpcs_code", "mue_units", "mue_mai", "mue_rationale"} <= set(_columns(connection)):
+        # looked up on demand: the official table holds every code, most never billed by a practice
+        return MueTable(edition, cast(Mapping[str, MueLimit], MueLimits(connection, MueLimit)))
     limits = {
         row["hcpcs_code"]: MueLimit(
             units=_int(edition, row["mue_units"], "mue_units"),
@@ -320,8 +341,19 @@ def _mue(edition: Edition) -> MueTable:
 
 
 def _ptp(edition: Edition) -> PtpTable:
-    """The PTP index. Full CMS tables hold over a million pairs: read with a plain csv reader, dates and
-    rationales shared between rows, edits kept in slotted objects."""
+    """The PTP index: from the compiled SQLite twin when there is one (partners and pairs looked up when a
+    claim bills them), else read from the CSV with a plain csv reader, dates and rationales shared between
+    rows, edits kept in slotted objects (full CMS tables hold over a million pairs)."""
+    connection = open_compiled(edition)
+    if connection is not None and {"col1", "col2", "deleted", "mod", "rationale"} <= set(_columns(connection)):
+        # a million pairs stay in SQLite: each code's partners and each pair are looked up when a claim bills them
+        lookup = PtpPartners(connection)
+        return PtpTable(
+            edition,
+            cast(Mapping[tuple[str, str], PtpEdit], PtpPairs(connection, PtpEdit)),
+            lookup.codes(),
+            lookup,
+        )
     pairs: dict[tuple[str, str], PtpEdit] = {}
     partners: dict[str, set[str]] = {}
     dates: dict[str, dt.date | None] = {"": None}
@@ -375,6 +407,10 @@ def _aoc(edition: Edition) -> AddOnTable:
 
 
 def _mpfs(edition: Edition) -> FeeScheduleTable:
+    connection = open_compiled(edition)
+    wanted = {"hcpcs", "mod", "status_code", "pctc_ind", "glob_days", "mult_proc", "bilat_surg"}
+    if connection is not None and wanted <= set(_columns(connection)):
+        return FeeScheduleTable(edition, cast(Mapping[str, FeeIndicators], FeeIndicatorRows(connection, FeeIndicators)))
     indicators: dict[str, FeeIndicators] = {}
     for row in _rows(edition, ("hcpcs", "mod", "pctc_ind", "glob_days", "mult_proc", "bilat_surg"), non_empty=1):
         if row["mod"]:

@@ -58,7 +58,8 @@ class Edition:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:  # streamed: a full-size PTP file is tens of megabytes
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def read_manifest(directory: Path) -> list[Edition]:

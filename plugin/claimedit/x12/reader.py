@@ -646,7 +646,7 @@ class _TransactionParser:
             **fields,
         )
 
-    def _claim(  # noqa: PLR0912  (one branch per segment kind of the 2300 loop reads best as one walk)
+    def _claim(  # noqa: PLR0912, PLR0915  (one branch per segment kind of the 2300 loop reads best as one walk)
         self, segments: list[Segment], hierarchy: _Hierarchy, env_fields: dict[str, str]
     ) -> Claim:
         clm = segments[0]
@@ -659,6 +659,9 @@ class _TransactionParser:
         notes: list[str] = []
         claim_date: dt.date | None = None
         rendering: Provider | None = None
+        parties: dict[str, Provider] = {}
+        references: dict[str, str] = {}
+        received: dt.date | None = None
         lines: list[_Line] = []
         current: _Line | None = None
         in_other_payer = False
@@ -683,10 +686,16 @@ class _TransactionParser:
                 notes.append(segment.get(2))
             elif tag == "DTP" and segment.get(1) == "472":
                 claim_date = _date_range(segment.get(2), segment.get(3))[0]
+            elif tag == "DTP" and segment.get(1) == "050":
+                received = _date_range(segment.get(2), segment.get(3))[0]
+            elif tag == "REF" and segment.get(1) in ("F8", "G1"):
+                references.setdefault(segment.get(1), segment.get(2))
             elif tag == "NM1":
                 nm1_owner = segment.get(1)
                 if nm1_owner == "82":
                     rendering = _provider_from_nm1(segment)
+                elif nm1_owner in ("DN", "P3", "77"):
+                    parties.setdefault("77" if nm1_owner == "77" else "DN", _provider_from_nm1(segment))
             elif tag == "PRV" and nm1_owner == "82" and rendering is not None:
                 rendering = trusted_update(rendering, taxonomy=segment.get(3))
         codes = {diagnosis.position: diagnosis.code for diagnosis in diagnoses}
@@ -711,6 +720,11 @@ class _TransactionParser:
             diagnoses=tuple(diagnoses),
             billing_provider=hierarchy.billing(),
             rendering_provider=rendering,
+            referring_provider=parties.get("DN"),
+            service_facility=parties.get("77"),
+            payer_claim_control_number=references.get("F8", ""),
+            prior_authorization=references.get("G1", ""),
+            received_date=received,
             payer=hierarchy.payer_model(),
             subscriber=hierarchy.subscriber_model(),
             patient=hierarchy.patient_model(),
@@ -783,6 +797,7 @@ class _TransactionParser:
             notes=tuple(line.notes),
             control_number=line.control,
             rendering_provider=line.rendering,
+            prior_authorization=line.authorization,
         )
 
 
@@ -793,7 +808,7 @@ _PAD = [""] * 24
 class _Line:
     """One 2400 loop while it is being read."""
 
-    __slots__ = ("control", "dates", "lx", "nm1_owner", "notes", "number", "rendering", "sv1")
+    __slots__ = ("authorization", "control", "dates", "lx", "nm1_owner", "notes", "number", "rendering", "sv1")
 
     def __init__(self, number: int, lx: Segment) -> None:
         self.number = number
@@ -802,6 +817,7 @@ class _Line:
         self.dates: tuple[dt.date | None, dt.date | None] = (None, None)
         self.notes: list[str] = []
         self.control = ""
+        self.authorization = ""
         self.nm1_owner = ""
         self.rendering: Provider | None = None
 
@@ -818,6 +834,8 @@ class _Line:
         elif tag == "REF":
             if segment.get(1) == "6R":
                 self.control = segment.get(2)
+            elif segment.get(1) == "G1":
+                self.authorization = segment.get(2)
         elif tag == "NM1":
             self.nm1_owner = segment.get(1)
             if self.nm1_owner == "82":

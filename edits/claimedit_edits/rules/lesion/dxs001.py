@@ -49,6 +49,8 @@ def diagnosis_supports_family(ctx: EditContext) -> Iterator[Hit]:
         ICD-10-CM tabular (neoplasm and skin chapters); CPT excision and destruction family definitions;
         claimedit diagnosis support table (edition by date of service).
     """
+    if any(diagnosis.qualifier in ("BK", "BF") for diagnosis in ctx.claim.diagnoses):
+        return  # the support table is ICD-10-CM: ICD-9-CM claims (dates before 2015-10-01) are not checked here
     for line, tables in ctx.lines_with_tables():
         lesion = tables.lesion_codes.get(line.procedure_code)
         if lesion is None or not line.diagnosis_codes:
