@@ -242,7 +242,13 @@ def golden_path(expect_dir: Path, path: Path) -> Path | None:
 def replay_lines_for(gathered: Any, source: str) -> list[dict[str, Any]]:
     """The file replay's JSON lines rebuilt from one input's outputs (same objects, same order)."""
     from claimedit.replay_output import result_lines  # noqa: PLC0415
-    from claimedit.results import ClaimResult, InputResult, TransactionLocation, UnreadableResult  # noqa: PLC0415
+    from claimedit.results import (  # noqa: PLC0415
+        ClaimResult,
+        InputResult,
+        SharedFindings,
+        TransactionLocation,
+        UnreadableResult,
+    )
     from claimedit_edits.model import Claim, ClaimLocation, Envelope, Payer  # noqa: PLC0415
 
     claims = []
@@ -272,7 +278,20 @@ def replay_lines_for(gathered: Any, source: str) -> list[dict[str, Any]]:
             source, headers.interchange_control, headers.group_control, headers.transaction_control
         )
         unreadable.append(UnreadableResult(location, headers.claims_inside, tuple(headers.finding_list())))
-    return result_lines(InputResult(source, tuple(claims), tuple(unreadable)))
+    scopes = {scope.scope_index: scope for ack in gathered.acks for scope in ack.scope_findings}
+    shared = [
+        SharedFindings(
+            scope.scope,
+            TransactionLocation(
+                source, scope.interchange_control, scope.group_control or "", scope.transaction_control or ""
+            ),
+            scope.location,
+            tuple(scope.findings),
+            scope.claims_referencing,
+        )
+        for scope in (scopes[index] for index in sorted(scopes))
+    ]
+    return result_lines(InputResult(source, tuple(claims), tuple(unreadable), shared=tuple(shared)))
 
 
 async def _replay(

@@ -254,8 +254,8 @@ class _Shared:
             "SYN011",
             f"{total} findings concern this {_SCOPE_WORDS[self.scope]}: the first {SHARED_ON_EACH_CLAIM} of each "
             f"kind are repeated here, and all of them are stated once for the whole {self.scope} (in the replay, "
-            f'the row with scope "{self.scope}"; from the service, the scope_findings of the group.acknowledged event); '
-            f"{len(omitted)} are not repeated here.",
+            f'the row with scope "{self.scope}"; from the service, the scope_findings of the group.acknowledged '
+            f"event); {len(omitted)} are not repeated here.",
             location=self.where,
             severity=severity,
         )

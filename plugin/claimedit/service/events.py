@@ -142,6 +142,7 @@ class ScopeFindings(_Model):
     then carry the first 20 of each kind and a SYN011 finding pointing here.
     """
 
+    scope_index: int = Field(description="0-based position of the scope among the input's scopes stated once")
     scope: Literal["interchange", "group", "transaction", "loop"]
     location: str = Field(description="where the scope stands: interchange / group / transaction / segment")
     interchange_control: str = Field(description="ISA13")

@@ -210,9 +210,10 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
     return out
 
 
-def _scope_findings(shared: SharedFindings) -> ScopeFindings:
+def _scope_findings(shared: SharedFindings, index: int) -> ScopeFindings:
     location = shared.location
     return ScopeFindings(
+        scope_index=index,
         scope=shared.scope,
         location=shared.where,
         interchange_control=location.interchange_control,
@@ -231,7 +232,7 @@ def _scopes_by_ack(result: InputResult) -> dict[int, list[ScopeFindings]]:
         first_of_interchange.setdefault(ack.interchange_control, position)
         by_group.setdefault((ack.interchange_control, ack.group_control), position)
     placed: dict[int, list[ScopeFindings]] = {}
-    for shared in result.shared:
+    for index, shared in enumerate(result.shared):
         location = shared.location
         at = (
             first_of_interchange.get(location.interchange_control)
@@ -239,7 +240,7 @@ def _scopes_by_ack(result: InputResult) -> dict[int, list[ScopeFindings]]:
             else by_group.get((location.interchange_control, location.group_control))
         )
         if at is not None:
-            placed.setdefault(at, []).append(_scope_findings(shared))
+            placed.setdefault(at, []).append(_scope_findings(shared, index))
     return placed
 
 
