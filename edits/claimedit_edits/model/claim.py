@@ -194,6 +194,8 @@ class Claim(_Frozen):
     place_of_service: str = ""
     facility_code_qualifier: str = ""
     frequency_code: str = ""
+    payer_claim_control_number: str = ""
+    """REF*F8 of a replacement (7) or void (8): the payer's control number of the original claim."""
     provider_signature: str = ""
     assignment: str = ""
     benefits_assignment: str = ""

@@ -27,6 +27,7 @@ Category = Literal[
     "size-tier",
     "modifier",
     "diagnosis",
+    "duplicate",
     "internal",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)

@@ -541,6 +541,7 @@ class _TransactionParser:
         current: _Line | None = None
         in_other_payer = False
         nm1_owner = ""
+        original_reference = ""
         for segment in segments[1:]:
             tag = segment.tag
             if tag == "LX":
@@ -561,6 +562,8 @@ class _TransactionParser:
                 notes.append(segment.get(2))
             elif tag == "DTP" and segment.get(1) == "472":
                 claim_date = _date_range(segment.get(2), segment.get(3))[0]
+            elif tag == "REF" and segment.get(1) == "F8":
+                original_reference = segment.get(2)
             elif tag == "NM1":
                 nm1_owner = segment.get(1)
                 if nm1_owner == "82":
@@ -580,6 +583,7 @@ class _TransactionParser:
             place_of_service=facility[0],
             facility_code_qualifier=facility[1],
             frequency_code=facility[2],
+            payer_claim_control_number=original_reference,
             provider_signature=c[6],
             assignment=c[7],
             benefits_assignment=c[8],

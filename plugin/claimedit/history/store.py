@@ -1,0 +1,400 @@
+"""The claim history in SQL (SQLAlchemy 2 Core): SQLite embedded, PostgreSQL for services at scale.
+
+One transaction per claim: :meth:`HistoryStore.recall` locks the patient (an advisory lock on the patient
+key with PostgreSQL, ``BEGIN IMMEDIATE`` with SQLite), reads the patient's earlier claims, lets the edits
+run, and records the claim with its verdict before it commits. Two consumers editing claims of one
+patient at the same moment therefore see each other: the second waits for the first's commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from claimedit.history.patient_key import MIN_SECRET_BYTES, patient_key
+from claimedit.history.tables import claims, lines
+from claimedit_edits.engine import PriorClaim, PriorLine
+from claimedit_edits.model import Claim, Verdict
+from claimedit_edits.rules.common.providers import line_npi
+
+__all__ = [
+    "DEFAULT_RETENTION_DAYS",
+    "HistoryError",
+    "HistorySchemaError",
+    "HistoryStats",
+    "HistoryStore",
+    "normalize_url",
+    "redact",
+]
+
+DEFAULT_RETENTION_DAYS = 400
+RECALL_DAYS_BEFORE = 90
+"""How far before a claim's first date of service its recall reaches: the longest global period."""
+_REPLACES = frozenset({"7", "8"})
+_VOID = "8"
+_MIGRATIONS = "claimedit.history:migrations"
+
+
+class HistoryError(RuntimeError):
+    """The history store cannot be used as configured (bad URL, secret, database not answering)."""
+
+
+class HistorySchemaError(HistoryError):
+    """The database schema is behind (or ahead of) this claimedit: the message names the command to run."""
+
+
+def normalize_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` use psycopg 3; other URLs are kept as given."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def redact(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@dataclass(frozen=True)
+class HistoryStats:
+    """Counts only: nothing here identifies a patient."""
+
+    claims: int
+    lines: int
+    patients: int
+    by_verdict: dict[str, int]
+    oldest_seen: dt.datetime | None
+    newest_seen: dt.datetime | None
+    schema: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "claims": self.claims,
+            "lines": self.lines,
+            "patients": self.patients,
+            "by_verdict": dict(sorted(self.by_verdict.items())),
+            "oldest_seen": self.oldest_seen.isoformat() if self.oldest_seen else None,
+            "newest_seen": self.newest_seen.isoformat() if self.newest_seen else None,
+            "schema": self.schema,
+        }
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class HistoryStore:
+    """The history port on a SQL database."""
+
+    def __init__(self, engine: Engine, secret: bytes, clock: Callable[[], dt.datetime] = _utcnow) -> None:
+        if len(secret) < MIN_SECRET_BYTES:
+            msg = f"the claim history secret must be at least {MIN_SECRET_BYTES} bytes"
+            raise HistoryError(msg)
+        self.engine = engine
+        self._secret = secret
+        self._clock = clock
+        self._postgres = engine.dialect.name == "postgresql"
+
+    @classmethod
+    def open(
+        cls, url: str, secret: bytes, *, clock: Callable[[], dt.datetime] = _utcnow, check: bool = True
+    ) -> HistoryStore:
+        """Connect to ``url``; with ``check``, fail unless the schema is at this claimedit's migration head."""
+        url = normalize_url(url)
+        try:
+            parsed = make_url(url)
+        except Exception as exc:
+            msg = f"{url!r} is not a database URL (sqlite:///path or postgresql://user@host/db)"
+            raise HistoryError(msg) from exc
+        if parsed.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"))
+        elif parsed.get_backend_name() == "postgresql":
+            engine = create_engine(url, pool_pre_ping=True)
+        else:
+            msg = f"claim history supports sqlite:// and postgresql:// URLs, not {parsed.get_backend_name()}://"
+            raise HistoryError(msg)
+        store = cls(engine, secret, clock)
+        if check:
+            store.check_schema()
+        return store
+
+    @classmethod
+    def in_memory(cls, secret: bytes, *, clock: Callable[[], dt.datetime] = _utcnow) -> HistoryStore:
+        """A SQLite database living as long as the process (a replay's own history), migrated."""
+        store = cls.open("sqlite://", secret, clock=clock, check=False)
+        store.migrate()
+        return store
+
+    # -- schema -------------------------------------------------------------------------------------
+
+    def _alembic(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", _MIGRATIONS)
+        return config
+
+    def head(self) -> str | None:
+        return ScriptDirectory.from_config(self._alembic()).get_current_head()
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def migrate(self) -> tuple[str | None, str | None]:
+        """Upgrade the schema to the head revision; returns (before, after)."""
+        before = self._revision_or_error()
+        config = self._alembic()
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+        return before, self.revision()
+
+    def _revision_or_error(self) -> str | None:
+        try:
+            return self.revision()
+        except Exception as exc:
+            msg = f"the claim history database {redact(str(self.engine.url))} did not answer: {type(exc).__name__}"
+            raise HistoryError(msg) from exc
+
+    def check_schema(self) -> None:
+        current, head = self._revision_or_error(), self.head()
+        if current != head:
+            where = redact(str(self.engine.url))
+            msg = (
+                f"the claim history at {where} has schema {current or 'none'}, this claimedit needs {head}: "
+                f"run `claimedit history migrate --history {where}`"
+            )
+            raise HistorySchemaError(msg)
+
+    # -- the port -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def recall(self, claim: Claim, idempotency_key: str) -> Iterator[Recall]:
+        """The patient's earlier claims, with the patient locked until the claim is recorded and committed."""
+        key = patient_key(claim, self._secret)
+        with self.engine.begin() as conn:
+            if self._postgres:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _lock_id(key)})
+            yield Recall(conn, claim, key, idempotency_key, self._clock)
+
+    # -- maintenance --------------------------------------------------------------------------------
+
+    def purge(self, older_than_days: int = DEFAULT_RETENTION_DAYS) -> int:
+        """Delete the claims seen more than ``older_than_days`` ago (and their lines); returns the claims deleted."""
+        cutoff = self._clock() - dt.timedelta(days=older_than_days)
+        old = select(claims.c.id).where(claims.c.seen_at < cutoff)
+        with self.engine.begin() as conn:
+            conn.execute(delete(lines).where(lines.c.claim_row.in_(old)))
+            return conn.execute(delete(claims).where(claims.c.seen_at < cutoff)).rowcount
+
+    def stats(self) -> HistoryStats:
+        with self.engine.connect() as conn:
+            count, patients, oldest, newest = conn.execute(
+                select(
+                    func.count(),
+                    func.count(claims.c.patient_key.distinct()),
+                    func.min(claims.c.seen_at),
+                    func.max(claims.c.seen_at),
+                )
+            ).one()
+            line_count = conn.execute(select(func.count()).select_from(lines)).scalar_one()
+            verdicts = conn.execute(select(claims.c.verdict, func.count()).group_by(claims.c.verdict)).all()
+        return HistoryStats(
+            claims=count,
+            lines=line_count,
+            patients=patients,
+            by_verdict={str(verdict): int(n) for verdict, n in verdicts},
+            oldest_seen=oldest,
+            newest_seen=newest,
+            schema=self.revision(),
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class Recall:
+    """One claim's view of its patient's history, inside the claim's transaction."""
+
+    def __init__(
+        self, conn: Connection, claim: Claim, key: str, idempotency_key: str, clock: Callable[[], dt.datetime]
+    ) -> None:
+        self._conn = conn
+        self._claim = claim
+        self._key = key
+        self._idempotency_key = idempotency_key
+        self._clock = clock
+        self._recorded: int | None = conn.execute(
+            select(claims.c.id).where(claims.c.idempotency_key == idempotency_key)
+        ).scalar_one_or_none()
+        self._replaced = _replaced_ids(claim)
+        self._priors: list[PriorClaim] | None = None
+
+    @property
+    def redelivered(self) -> bool:
+        """The claim was recorded already under its idempotency key (a redelivery of the same input)."""
+        return self._recorded is not None
+
+    def claims_between(self, first: dt.date, last: dt.date) -> Sequence[PriorClaim]:
+        found: list[PriorClaim] = []
+        for prior in self._load():
+            kept = tuple(line for line in prior.lines if first <= line.day <= last)
+            if kept:
+                found.append(prior if len(kept) == len(prior.lines) else _with_lines(prior, kept))
+        return found
+
+    def _load(self) -> list[PriorClaim]:
+        if self._priors is not None:
+            return self._priors
+        days = [day for day in (self._claim.line_date(line) for line in self._claim.service_lines) if day]
+        self._priors = []
+        if not days:
+            return self._priors
+        query = (
+            select(
+                claims.c.id,
+                claims.c.claim_id,
+                claims.c.seen_at,
+                claims.c.billing_npi,
+                lines.c.number,
+                lines.c.day,
+                lines.c.code,
+                lines.c.modifiers,
+                lines.c.units,
+                lines.c.rendering_npi,
+            )
+            .join(claims, lines.c.claim_row == claims.c.id)
+            .where(
+                lines.c.patient_key == self._key,
+                lines.c.day.between(min(days) - dt.timedelta(days=RECALL_DAYS_BEFORE), max(days)),
+                claims.c.verdict != "rejected",
+                claims.c.idempotency_key != self._idempotency_key,
+            )
+            .order_by(claims.c.id, lines.c.number)
+        )
+        if self._recorded is not None:  # a redelivery sees what its first delivery saw, nothing recorded since
+            query = query.where(claims.c.id < self._recorded)
+        if self._replaced:
+            query = query.where(claims.c.claim_id.not_in(self._replaced))
+        grouped: dict[int, tuple[Any, list[PriorLine]]] = {}
+        for row in self._conn.execute(query):
+            entry = grouped.setdefault(row.id, (row, []))
+            entry[1].append(
+                PriorLine(row.number, row.day, row.code, _split(row.modifiers), row.units, row.rendering_npi)
+            )
+        self._priors = [
+            PriorClaim(row.claim_id, _aware(row.seen_at), row.billing_npi, tuple(prior_lines))
+            for row, prior_lines in grouped.values()
+        ]
+        return self._priors
+
+    def record(self, verdict: Verdict) -> None:
+        """Keep the claim once per idempotency key; an accepted replacement or void removes the original."""
+        if self._recorded is not None:
+            return
+        claim = self._claim
+        if self._replaced and verdict != "rejected":
+            originals = select(claims.c.id).where(
+                claims.c.patient_key == self._key,
+                claims.c.claim_id.in_(self._replaced),
+                claims.c.idempotency_key != self._idempotency_key,
+            )
+            ids = list(self._conn.execute(originals).scalars())
+            if ids:
+                self._conn.execute(delete(lines).where(lines.c.claim_row.in_(ids)))
+                self._conn.execute(delete(claims).where(claims.c.id.in_(ids)))
+        days = [day for day in (claim.line_date(line) for line in claim.service_lines) if day]
+        row_id = self._conn.execute(
+            insert(claims).returning(claims.c.id),
+            {
+                "idempotency_key": _fit(self._idempotency_key, 200),
+                "patient_key": self._key,
+                "billing_npi": _fit(claim.billing_provider.npi, 15),
+                "claim_id": _fit(claim.claim_id, 38),
+                "frequency_code": _fit(claim.frequency_code, 2),
+                "original_reference": _fit(claim.payer_claim_control_number, 50),
+                "verdict": verdict,
+                "seen_at": self._clock(),
+                "first_day": min(days) if days else None,
+                "last_day": max(days) if days else None,
+            },
+        ).scalar_one()
+        self._recorded = row_id
+        if claim.frequency_code == _VOID:
+            return
+        rows = [
+            {
+                "claim_row": row_id,
+                "number": line.number,
+                "patient_key": self._key,
+                "day": day,
+                "code": _fit(line.procedure_code, 10),
+                "modifiers": _fit(":".join(line.modifiers), 20),
+                "units": math.ceil(line.units),
+                "rendering_npi": _fit(line_npi(claim, line), 15),
+                "diagnosis_codes": _fit(",".join(line.diagnosis_codes), 100),
+            }
+            for line in claim.service_lines
+            if (day := claim.line_date(line)) is not None
+        ]
+        unique = list({row["number"]: row for row in rows}.values())  # a repeated LX number is kept once
+        if unique:
+            self._conn.execute(insert(lines), unique)
+
+
+def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
+    if in_memory:
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        if not in_memory:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # writers serialize: a patient's claims see each other
+
+    return engine
+
+
+def _lock_id(key: str) -> int:
+    """A signed 64-bit advisory lock id from the patient key."""
+    return int.from_bytes(bytes.fromhex(key[:16]), "big", signed=True)
+
+
+def _replaced_ids(claim: Claim) -> tuple[str, ...]:
+    if claim.frequency_code not in _REPLACES:
+        return ()
+    return tuple(sorted({value for value in (claim.claim_id, claim.payer_claim_control_number) if value}))
+
+
+def _split(modifiers: str) -> tuple[str, ...]:
+    return tuple(modifiers.split(":")) if modifiers else ()
+
+
+def _fit(value: str, size: int) -> str:
+    return value[:size]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _with_lines(prior: PriorClaim, kept: tuple[PriorLine, ...]) -> PriorClaim:
+    return PriorClaim(prior.claim_id, prior.seen_at, prior.billing_npi, kept)
