@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from claimedit.cli_history import add_history_options, replay_history
 from claimedit.observability import configure_logging
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables")
+_SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables", "claimedit.cli_history")
 """Modules that add their own subcommands with ``add_subparsers(subparsers)``."""
 
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--expect", type=Path, default=None, metavar="DIR", help="with --broker: golden files to compare"
     )
+    add_history_options(replay, "a history for this run only (the files replayed together see each other)")
     replay.set_defaults(handler=_replay)
     for name in _SUBCOMMAND_MODULES:
         module: Any = importlib.import_module(name)
@@ -82,7 +84,14 @@ def _replay(args: argparse.Namespace) -> int:
 
     # stdout carries the replay lines only: every log line goes to stderr, PHI-guarded.
     configure_logging(level="WARNING", stream=sys.stderr)
-    pipeline = Pipeline.start(config_path=args.config, validate=not args.no_validate)
+    from claimedit.history.store import HistoryError  # noqa: PLC0415
+
+    try:
+        history = replay_history(args.history, disabled=args.no_history)
+    except HistoryError as exc:
+        print(f"claimedit replay: {exc}", file=sys.stderr)
+        return 2
+    pipeline = Pipeline.start(config_path=args.config, validate=not args.no_validate, history=history)
     progress = progress_stream()
     all_read = True
     table_lines: list[dict[str, Any]] = []

@@ -8,12 +8,15 @@ CPU; everything expensive (pyx12 maps, reference tables, the edit registry) is l
 from __future__ import annotations
 
 import gc
+import hashlib
+import uuid
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
 from claimedit._gc import gc_paused
+from claimedit.history.port import HistoryPort
 from claimedit.results import ClaimResult, GroupAck, InputResult, TransactionLocation, UnreadableResult
 from claimedit.x12.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR, rejecting_group_ack
 from claimedit.x12.interchanges import count_clm_segments
@@ -22,7 +25,7 @@ from claimedit.x12.syntax import syntax_finding
 from claimedit.x12.tokens import Segment
 from claimedit.x12.validation import Pyx12Validator, SyntaxError837, ValidationReport
 from claimedit_edits.engine import Engine
-from claimedit_edits.model import Claim, Finding
+from claimedit_edits.model import Claim, Finding, verdict_for
 from claimedit_edits.setup import build_engine
 
 __all__ = ["Pipeline"]
@@ -31,18 +34,43 @@ __all__ = ["Pipeline"]
 class Pipeline:
     """Reader + pyx12 validation + edit engine, ready to process inputs."""
 
-    def __init__(self, engine: Engine | None, validator: Pyx12Validator | None) -> None:
+    def __init__(
+        self,
+        engine: Engine | None,
+        validator: Pyx12Validator | None,
+        history: HistoryPort | None = None,
+        *,
+        history_keys_by_content: bool = False,
+    ) -> None:
         self.engine = engine
         self.validator = validator
+        self.history = history
+        """The patient's earlier claims: recalled before a claim's edits, the claim recorded after its verdict."""
+        self.history_keys_by_content = history_keys_by_content
+        """True (the service): a claim's idempotency key comes from the input's content, so a redelivery is
+        recognised; False (replay): every call is a new submission, so a file replayed twice is a duplicate."""
 
     @classmethod
-    def start(cls, *, config_path: Path | None = None, validate: bool = True, edits: bool = True) -> Pipeline:
+    def start(
+        cls,
+        *,
+        config_path: Path | None = None,
+        validate: bool = True,
+        edits: bool = True,
+        history: HistoryPort | None = None,
+        history_keys_by_content: bool = False,
+    ) -> Pipeline:
         """Load everything once: pyx12 maps (when validating), reference tables and the edit registry.
 
         The loaded reference data lives as long as the process: it is moved out of the cyclic garbage
         collector's view (``gc.freeze``) so that collections after each input do not walk it again.
         """
-        pipeline = cls(build_engine(config_path) if edits else None, Pyx12Validator() if validate else None)
+        pipeline = cls(
+            build_engine(config_path) if edits else None,
+            Pyx12Validator() if validate else None,
+            history,
+            history_keys_by_content=history_keys_by_content,
+        )
         gc.collect()
         gc.freeze()
         return pipeline
@@ -57,6 +85,7 @@ class Pipeline:
         unreadable: list[UnreadableResult] = []
         acks: list[GroupAck] = []
         seen = 0
+        input_key = self._input_key(data)
         for read in read_input(data, source):
             in_chunk = _clm_segments_in(read)
             seen += in_chunk
@@ -80,13 +109,29 @@ class Pipeline:
                 for number, claim in enumerate(tx.claims):
                     findings = [*read.findings, *tx.findings, *syntax.for_claim(tx, number)]
                     if self.engine is not None:
-                        findings.extend(self.engine.check(claim))
+                        findings.extend(self._edit(claim, findings, f"{_claim_key(claim, len(claims))}:{input_key}"))
                     claims.append(ClaimResult(claim, tuple(findings)))
             stray = in_chunk - accounted
             if stray > 0:
                 location = TransactionLocation(source, read.isa_control, segment_index=read.chunk.first_segment_index)
                 unreadable.append(UnreadableResult(location, stray, tuple(read.findings), raw=read.chunk.text))
         return InputResult(source, tuple(claims), tuple(unreadable), tuple(acks), seen)
+
+    def _input_key(self, data: bytes | str) -> str:
+        if not self.history_keys_by_content:
+            return uuid.uuid4().hex
+        raw = data.encode() if isinstance(data, str) else data
+        return hashlib.sha256(raw).hexdigest()[:16]
+
+    def _edit(self, claim: Claim, findings: list[Finding], key: str) -> list[Finding]:
+        """The edits of one claim; with a history, against the patient's earlier claims, then recorded."""
+        assert self.engine is not None
+        if self.history is None:
+            return self.engine.check(claim)
+        with self.history.recall(claim, key) as recall:
+            edits = self.engine.check(claim, recall)
+            recall.record(verdict_for([*findings, *edits]))
+        return edits
 
     def _validate(self, read: InterchangeRead) -> ValidationReport:
         if self.validator is None or not read.supported_groups:
@@ -97,6 +142,12 @@ class Pipeline:
             if any(finding.code == "SYN004" for finding in tx.findings)
         )
         return self.validator.validate(_text_for_pyx12(read), rejected)
+
+
+def _claim_key(claim: Claim, index: int) -> str:
+    """The claim's place in its input, as the service's per-claim idempotency key names it."""
+    env = claim.envelope
+    return f"{env.isa_control}:{env.gs_control}:{env.st_control}:{claim.claim_id}:{index}"
 
 
 def _rejecting_group_acks(read: InterchangeRead, *, supported: bool, reason: str) -> list[GroupAck]:
