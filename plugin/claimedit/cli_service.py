@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from claimedit.cli_history import add_history_options
+
 __all__ = ["add_subparsers", "broker_replay", "golden_path", "replay_lines_for"]
 
 DEFAULT_REPLAY_TIMEOUT = 120.0
@@ -33,6 +35,7 @@ def add_subparsers(subparsers: Any) -> None:
     )
     serve.add_argument("--health-port", type=int, default=None, help="port of GET /health and /metrics (0: off)")
     serve.add_argument("--log-format", choices=("auto", "json", "console"), default=None)
+    add_history_options(serve, "history.sqlite3 in the data folder (CLAIMEDIT_HISTORY_URL, CLAIMEDIT_DATA_DIR)")
     serve.set_defaults(handler=_serve)
     docs = subparsers.add_parser("service-docs", help="write the AsyncAPI document and event JSON Schemas")
     docs.add_argument("--out", type=Path, default=Path("docs"), help="folder to write into (default: docs)")
@@ -44,9 +47,22 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings(
-            args.settings, broker_url=args.broker, health_port=args.health_port, log_format=args.log_format
+            args.settings,
+            broker_url=args.broker,
+            health_port=args.health_port,
+            log_format=args.log_format,
+            history_url=args.history,
+            history_enabled=False if args.no_history else None,
         )
     except SettingsError as exc:
+        print(f"claimedit serve: {exc}", file=sys.stderr)
+        return 2
+    from claimedit.history.store import HistoryError  # noqa: PLC0415
+    from claimedit.service.app import service_history  # noqa: PLC0415
+
+    try:
+        service_history(settings)  # a schema behind stops here, in one line naming `claimedit history migrate`
+    except HistoryError as exc:
         print(f"claimedit serve: {exc}", file=sys.stderr)
         return 2
     service = create_service(settings, configure_logs=True)

@@ -146,15 +146,26 @@ class ClaimeditService:
 
 async def start_pool(settings: ServiceSettings) -> ProcessPoolExecutor:
     """``settings.workers`` spawned processes, each with its pipeline loaded before the first message."""
+    history = await asyncio.to_thread(service_history, settings)
     pool = ProcessPoolExecutor(
         settings.workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=start_worker,
-        initargs=(settings.edits_config, settings.validate_x12),
+        initargs=(settings.edits_config, settings.validate_x12, history),
     )
     loop = asyncio.get_running_loop()
     await asyncio.gather(*(loop.run_in_executor(pool, worker_ready) for _ in range(settings.workers)))
     return pool
+
+
+def service_history(settings: ServiceSettings) -> Any:
+    """The resolved claim history (``ServiceHistory``) the pipelines open, or None with history disabled."""
+    if not settings.history_enabled:
+        return None
+    from claimedit.history.service import resolve_service_history  # noqa: PLC0415  (SQLAlchemy only when used)
+
+    secret = settings.history_secret.get_secret_value() if settings.history_secret is not None else None
+    return resolve_service_history(settings.history_url, secret, settings.data_dir)
 
 
 async def _raw_body(message: StreamMessage[Any]) -> bytes:
@@ -187,8 +198,13 @@ def create_service(
         elif service.processor is None:
             from claimedit.pipeline import Pipeline  # noqa: PLC0415  (maps and tables load here, not at import)
 
+            history = await asyncio.to_thread(service_history, settings)
             pipeline = await asyncio.to_thread(
-                Pipeline.start, config_path=settings.edits_config, validate=settings.validate_x12
+                Pipeline.start,
+                config_path=settings.edits_config,
+                validate=settings.validate_x12,
+                history=history.open() if history is not None else None,
+                history_keys_by_content=True,
             )
             service.processor = pipeline.process
         await parts.broker.connect()

@@ -64,7 +64,7 @@ def process_input(processor: Processor, body: bytes, meta: InputMeta, now: dt.da
 _worker_pipeline: Any = None
 
 
-def start_worker(config_path: Path | None, validate: bool) -> None:
+def start_worker(config_path: Path | None, validate: bool, history: Any = None) -> None:
     """ProcessPoolExecutor initializer: the parent handles signals; the pipeline loads once per worker."""
     global _worker_pipeline  # noqa: PLW0603  (one pipeline per worker process, by design)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -73,7 +73,10 @@ def start_worker(config_path: Path | None, validate: bool) -> None:
     from claimedit.pipeline import Pipeline  # noqa: PLC0415
 
     configure_logging(level="WARNING", fmt="json")
-    _worker_pipeline = Pipeline.start(config_path=config_path, validate=validate)
+    store = history.open() if history is not None else None  # a claimedit.history.service.ServiceHistory
+    _worker_pipeline = Pipeline.start(
+        config_path=config_path, validate=validate, history=store, history_keys_by_content=True
+    )
 
 
 def worker_ready() -> bool:
