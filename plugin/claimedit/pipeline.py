@@ -12,11 +12,12 @@ import hashlib
 import uuid
 from bisect import bisect_right
 from collections import defaultdict
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
 from claimedit._gc import gc_paused
-from claimedit.history.port import HistoryPort
+from claimedit.history.port import HistoryBatch, HistoryPort
 from claimedit.results import ClaimResult, GroupAck, InputResult, TransactionLocation, UnreadableResult
 from claimedit.x12.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR, rejecting_group_ack
 from claimedit.x12.interchanges import count_clm_segments
@@ -106,11 +107,13 @@ class Pipeline:
                         UnreadableResult(tx.location, tx.clm_segments, tuple(tx.findings + read.findings), raw=tx.raw)
                     )
                     continue
-                for number, claim in enumerate(tx.claims):
-                    findings = [*read.findings, *tx.findings, *syntax.for_claim(tx, number)]
-                    if self.engine is not None:
-                        findings.extend(self._edit(claim, findings, f"{_claim_key(claim, len(claims))}:{input_key}"))
-                    claims.append(ClaimResult(claim, tuple(findings)))
+                keys = [f"{_claim_key(claim, len(claims) + n)}:{input_key}" for n, claim in enumerate(tx.claims)]
+                with self._history_batch(tx.claims, keys) as history:
+                    for number, claim in enumerate(tx.claims):
+                        findings = [*read.findings, *tx.findings, *syntax.for_claim(tx, number)]
+                        if self.engine is not None:
+                            findings.extend(self._edit(claim, findings, history, number))
+                        claims.append(ClaimResult(claim, tuple(findings)))
             stray = in_chunk - accounted
             if stray > 0:
                 location = TransactionLocation(source, read.isa_control, segment_index=read.chunk.first_segment_index)
@@ -123,14 +126,20 @@ class Pipeline:
         raw = data.encode() if isinstance(data, str) else data
         return hashlib.sha256(raw).hexdigest()[:16]
 
-    def _edit(self, claim: Claim, findings: list[Finding], key: str) -> list[Finding]:
+    def _history_batch(self, claims: list[Claim], keys: list[str]) -> AbstractContextManager[HistoryBatch | None]:
+        """One history transaction per transaction set: its patients locked, recorded claims written at exit."""
+        if self.history is None or self.engine is None or not claims:
+            return nullcontext()
+        return self.history.batch(list(zip(claims, keys, strict=True)))
+
+    def _edit(self, claim: Claim, findings: list[Finding], history: HistoryBatch | None, number: int) -> list[Finding]:
         """The edits of one claim; with a history, against the patient's earlier claims, then recorded."""
         assert self.engine is not None
-        if self.history is None:
+        if history is None:
             return self.engine.check(claim)
-        with self.history.recall(claim, key) as recall:
-            edits = self.engine.check(claim, recall)
-            recall.record(verdict_for([*findings, *edits]))
+        recall = history.recall(number)
+        edits = self.engine.check(claim, recall)
+        recall.record(verdict_for([*findings, *edits]))
         return edits
 
     def _validate(self, read: InterchangeRead) -> ValidationReport:

@@ -5,13 +5,14 @@ No database here: the pipeline imports this module only, the store implements it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
 from claimedit_edits.engine import ClaimHistory
 from claimedit_edits.model import Claim, Verdict
 
-__all__ = ["ClaimRecall", "HistoryPort"]
+__all__ = ["ClaimRecall", "HistoryBatch", "HistoryPort"]
 
 
 class ClaimRecall(ClaimHistory, Protocol):
@@ -22,7 +23,14 @@ class ClaimRecall(ClaimHistory, Protocol):
         ...
 
 
+class HistoryBatch(Protocol):
+    def recall(self, index: int) -> ClaimRecall:
+        """The history of the batch's claim number ``index`` (it sees the batch's claims recorded before it)."""
+        ...
+
+
 class HistoryPort(Protocol):
-    def recall(self, claim: Claim, idempotency_key: str) -> AbstractContextManager[ClaimRecall]:
-        """Open the patient's history for ``claim``: claims of the same patient are serialized until exit."""
+    def batch(self, items: Sequence[tuple[Claim, str]]) -> AbstractContextManager[HistoryBatch]:
+        """Open the history of the patients of ``items`` (claim, idempotency key), locked until exit, when the
+        recorded claims are written in one transaction."""
         ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ RECALL_DAYS_BEFORE = 90
 _REPLACES = frozenset({"7", "8"})
 _VOID = "8"
 _MIGRATIONS = "claimedit.history:migrations"
+_BATCH_ROWS = 2**62
+"""Row numbers of claims recorded in a batch before they are written: above every database id."""
 
 
 class HistoryError(RuntimeError):
@@ -180,22 +183,40 @@ class HistoryStore:
     # -- the port -----------------------------------------------------------------------------------
 
     @contextmanager
-    def recall(self, claim: Claim, idempotency_key: str) -> Iterator[Recall]:
-        """The patient's earlier claims, with the patient locked until the claim is recorded and committed."""
-        key = patient_key(claim, self._secret)
+    def batch(self, items: Sequence[tuple[Claim, str]]) -> Iterator[Batch]:
+        """The earlier claims of every patient of ``items`` (claim, idempotency key), in one transaction.
+
+        The patients are locked first (advisory locks in key order with PostgreSQL, so two consumers never
+        deadlock; ``BEGIN IMMEDIATE`` with SQLite), their history read in one query, each claim recorded
+        as its verdict comes, and everything written and committed at exit: a claim of the batch sees the
+        claims before it in the batch as well as every committed one.
+        """
+        keys = [patient_key(claim, self._secret) for claim, _ in items]
         with self.engine.begin() as conn:
-            if self._postgres:
-                conn.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _lock_id(key)})
-            yield Recall(conn, claim, key, idempotency_key, self._clock)
+            if self._postgres and keys:
+                locks = sorted({_lock_id(key) for key in keys})
+                conn.execute(
+                    text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:locks AS bigint[])) AS k"),
+                    {"locks": locks},
+                )
+            batch = Batch(conn, items, keys, self._clock)
+            yield batch
+            batch.flush()
+
+    @contextmanager
+    def recall(self, claim: Claim, idempotency_key: str) -> Iterator[ClaimRecall]:
+        """One claim's history (a batch of one)."""
+        with self.batch([(claim, idempotency_key)]) as batch:
+            yield batch.recall(0)
 
     # -- maintenance --------------------------------------------------------------------------------
 
     def purge(self, older_than_days: int = DEFAULT_RETENTION_DAYS) -> int:
         """Delete the claims seen more than ``older_than_days`` ago (and their lines); returns the claims deleted."""
         cutoff = self._clock() - dt.timedelta(days=older_than_days)
-        old = select(claims.c.id).where(claims.c.seen_at < cutoff)
+        old = select(claims.c.uid).where(claims.c.seen_at < cutoff)
         with self.engine.begin() as conn:
-            conn.execute(delete(lines).where(lines.c.claim_row.in_(old)))
+            conn.execute(delete(lines).where(lines.c.claim_uid.in_(old)))
             return conn.execute(delete(claims).where(claims.c.seen_at < cutoff)).rowcount
 
     def stats(self) -> HistoryStats:
@@ -224,133 +245,230 @@ class HistoryStore:
         self.engine.dispose()
 
 
-class Recall:
-    """One claim's view of its patient's history, inside the claim's transaction."""
+@dataclass
+class _Kept:
+    """A claim of the history as the batch sees it (loaded, or recorded in this batch)."""
+
+    row: int
+    idempotency_key: str
+    patient: str
+    prior: PriorClaim
+
+
+@dataclass
+class _Pending:
+    row: int
+    values: dict[str, Any]
+    lines: list[dict[str, Any]]
+
+
+class Batch:
+    """The history of the patients of a batch of claims, inside the batch's transaction."""
 
     def __init__(
-        self, conn: Connection, claim: Claim, key: str, idempotency_key: str, clock: Callable[[], dt.datetime]
+        self,
+        conn: Connection,
+        items: Sequence[tuple[Claim, str]],
+        keys: Sequence[str],
+        clock: Callable[[], dt.datetime],
     ) -> None:
         self._conn = conn
-        self._claim = claim
-        self._key = key
-        self._idempotency_key = idempotency_key
+        self._items = items
+        self._keys = keys
         self._clock = clock
-        self._recorded: int | None = conn.execute(
-            select(claims.c.id).where(claims.c.idempotency_key == idempotency_key)
-        ).scalar_one_or_none()
+        self._recorded: dict[str, int] = {}
+        self._kept: dict[str, list[_Kept]] = {}
+        self._pending: list[_Pending] = []
+        self._deleted: set[int] = set()
+        self._next_row = _BATCH_ROWS
+        self._load()
+
+    def _load(self) -> None:
+        idempotency = sorted({key for _, key in self._items})
+        for chunk in _chunks(idempotency):
+            query = select(claims.c.idempotency_key, claims.c.id).where(claims.c.idempotency_key.in_(chunk))
+            self._recorded.update({str(key): int(row) for key, row in self._conn.execute(query)})
+        days = [day for claim, _ in self._items for day in _days(claim)]
+        if not days:
+            return
+        since = min(days) - dt.timedelta(days=RECALL_DAYS_BEFORE)
+        grouped: dict[int, tuple[Any, list[PriorLine]]] = {}
+        for chunk in _chunks(sorted(set(self._keys))):
+            query = (
+                select(
+                    claims.c.id,
+                    claims.c.idempotency_key,
+                    claims.c.patient_key,
+                    claims.c.claim_id,
+                    claims.c.seen_at,
+                    claims.c.billing_npi,
+                    lines.c.number,
+                    lines.c.day,
+                    lines.c.code,
+                    lines.c.modifiers,
+                    lines.c.units,
+                    lines.c.rendering_npi,
+                )
+                .join(claims, lines.c.claim_uid == claims.c.uid)
+                .where(lines.c.patient_key.in_(chunk), lines.c.day >= since, claims.c.verdict != "rejected")
+                .order_by(claims.c.id, lines.c.number)
+            )
+            for row in self._conn.execute(query):
+                entry = grouped.setdefault(row.id, (row, []))
+                entry[1].append(
+                    PriorLine(row.number, row.day, row.code, _split(row.modifiers), row.units, row.rendering_npi)
+                )
+        for row, prior_lines in grouped.values():
+            prior = PriorClaim(row.claim_id, _aware(row.seen_at), row.billing_npi, tuple(prior_lines))
+            self._kept.setdefault(row.patient_key, []).append(
+                _Kept(row.id, row.idempotency_key, row.patient_key, prior)
+            )
+            self._next_row = max(self._next_row, row.id)
+        self._next_row = max([self._next_row, *self._recorded.values()])
+
+    def recall(self, index: int) -> ClaimRecall:
+        claim, key = self._items[index]
+        return ClaimRecall(self, claim, self._keys[index], key)
+
+    def _priors(self, patient: str, idempotency_key: str, replaced: tuple[str, ...]) -> list[PriorClaim]:
+        recorded = self._recorded.get(idempotency_key)
+        return [
+            kept.prior
+            for kept in self._kept.get(patient, [])
+            if kept.idempotency_key != idempotency_key
+            and (recorded is None or kept.row < recorded)  # a redelivery sees what its first delivery saw
+            and kept.prior.claim_id not in replaced
+            and kept.row not in self._deleted
+        ]
+
+    def _record(self, claim: Claim, patient: str, idempotency_key: str, verdict: Verdict) -> None:
+        if idempotency_key in self._recorded:
+            return
+        replaced = _replaced_ids(claim)
+        if replaced and verdict != "rejected":
+            self._replace(patient, idempotency_key, replaced)
+        days = _days(claim)
+        self._next_row += 1
+        row = self._next_row
+        self._recorded[idempotency_key] = row
+        seen_at = self._clock()
+        uid = uuid.uuid4().hex
+        values = {
+            "uid": uid,
+            "idempotency_key": _fit(idempotency_key, 200),
+            "patient_key": patient,
+            "billing_npi": _fit(claim.billing_provider.npi, 15),
+            "claim_id": _fit(claim.claim_id, 38),
+            "frequency_code": _fit(claim.frequency_code, 2),
+            "original_reference": _fit(claim.payer_claim_control_number, 50),
+            "verdict": verdict,
+            "seen_at": seen_at,
+            "first_day": min(days) if days else None,
+            "last_day": max(days) if days else None,
+        }
+        rows = [] if claim.frequency_code == _VOID else _line_rows(claim, patient, uid)
+        self._pending.append(_Pending(row, values, rows))
+        if verdict != "rejected" and rows:
+            prior_lines = tuple(
+                PriorLine(r["number"], r["day"], r["code"], _split(r["modifiers"]), r["units"], r["rendering_npi"])
+                for r in rows
+            )
+            prior = PriorClaim(str(values["claim_id"]), _aware(seen_at), str(values["billing_npi"]), prior_lines)
+            self._kept.setdefault(patient, []).append(_Kept(row, idempotency_key, patient, prior))
+
+    def _replace(self, patient: str, idempotency_key: str, replaced: tuple[str, ...]) -> None:
+        """Remove the originals a replacement or void names, whether committed or recorded in this batch."""
+        originals = select(claims.c.id, claims.c.uid).where(
+            claims.c.patient_key == patient,
+            claims.c.claim_id.in_(replaced),
+            claims.c.idempotency_key != idempotency_key,
+        )
+        found = self._conn.execute(originals).all()
+        ids = [int(row.id) for row in found]
+        if found:
+            self._conn.execute(delete(lines).where(lines.c.claim_uid.in_([row.uid for row in found])))
+            self._conn.execute(delete(claims).where(claims.c.id.in_(ids)))
+        pending = [
+            p.row for p in self._pending if p.values["patient_key"] == patient and p.values["claim_id"] in replaced
+        ]
+        self._pending = [p for p in self._pending if p.row not in pending]
+        self._deleted.update(ids)
+        self._deleted.update(pending)
+
+    def flush(self) -> None:
+        """Write the claims recorded in this batch (the transaction commits after)."""
+        if not self._pending:
+            return
+        self._conn.execute(insert(claims), [pending.values for pending in self._pending])
+        rows = [line for pending in self._pending for line in pending.lines]
+        if rows:
+            self._conn.execute(insert(lines), rows)
+        self._pending = []
+
+
+class ClaimRecall:
+    """One claim's view of its patient's history: the port's ``ClaimHistory`` plus ``record``."""
+
+    def __init__(self, batch: Batch, claim: Claim, patient: str, idempotency_key: str) -> None:
+        self._batch = batch
+        self._claim = claim
+        self._patient = patient
+        self._idempotency_key = idempotency_key
         self._replaced = _replaced_ids(claim)
         self._priors: list[PriorClaim] | None = None
+        self._between: dict[tuple[dt.date, dt.date], list[PriorClaim]] = {}
+        """The edits of one claim ask for the same windows (its dates, and 90 days before): answered once."""
 
     @property
     def redelivered(self) -> bool:
         """The claim was recorded already under its idempotency key (a redelivery of the same input)."""
-        return self._recorded is not None
+        return self._idempotency_key in self._batch._recorded
 
     def claims_between(self, first: dt.date, last: dt.date) -> Sequence[PriorClaim]:
+        cached = self._between.get((first, last))
+        if cached is not None:
+            return cached
+        if self._priors is None:
+            self._priors = self._batch._priors(self._patient, self._idempotency_key, self._replaced)
         found: list[PriorClaim] = []
-        for prior in self._load():
+        for prior in self._priors:
             kept = tuple(line for line in prior.lines if first <= line.day <= last)
             if kept:
                 found.append(prior if len(kept) == len(prior.lines) else _with_lines(prior, kept))
+        self._between[first, last] = found
         return found
-
-    def _load(self) -> list[PriorClaim]:
-        if self._priors is not None:
-            return self._priors
-        days = [day for day in (self._claim.line_date(line) for line in self._claim.service_lines) if day]
-        self._priors = []
-        if not days:
-            return self._priors
-        query = (
-            select(
-                claims.c.id,
-                claims.c.claim_id,
-                claims.c.seen_at,
-                claims.c.billing_npi,
-                lines.c.number,
-                lines.c.day,
-                lines.c.code,
-                lines.c.modifiers,
-                lines.c.units,
-                lines.c.rendering_npi,
-            )
-            .join(claims, lines.c.claim_row == claims.c.id)
-            .where(
-                lines.c.patient_key == self._key,
-                lines.c.day.between(min(days) - dt.timedelta(days=RECALL_DAYS_BEFORE), max(days)),
-                claims.c.verdict != "rejected",
-                claims.c.idempotency_key != self._idempotency_key,
-            )
-            .order_by(claims.c.id, lines.c.number)
-        )
-        if self._recorded is not None:  # a redelivery sees what its first delivery saw, nothing recorded since
-            query = query.where(claims.c.id < self._recorded)
-        if self._replaced:
-            query = query.where(claims.c.claim_id.not_in(self._replaced))
-        grouped: dict[int, tuple[Any, list[PriorLine]]] = {}
-        for row in self._conn.execute(query):
-            entry = grouped.setdefault(row.id, (row, []))
-            entry[1].append(
-                PriorLine(row.number, row.day, row.code, _split(row.modifiers), row.units, row.rendering_npi)
-            )
-        self._priors = [
-            PriorClaim(row.claim_id, _aware(row.seen_at), row.billing_npi, tuple(prior_lines))
-            for row, prior_lines in grouped.values()
-        ]
-        return self._priors
 
     def record(self, verdict: Verdict) -> None:
         """Keep the claim once per idempotency key; an accepted replacement or void removes the original."""
-        if self._recorded is not None:
-            return
-        claim = self._claim
-        if self._replaced and verdict != "rejected":
-            originals = select(claims.c.id).where(
-                claims.c.patient_key == self._key,
-                claims.c.claim_id.in_(self._replaced),
-                claims.c.idempotency_key != self._idempotency_key,
-            )
-            ids = list(self._conn.execute(originals).scalars())
-            if ids:
-                self._conn.execute(delete(lines).where(lines.c.claim_row.in_(ids)))
-                self._conn.execute(delete(claims).where(claims.c.id.in_(ids)))
-        days = [day for day in (claim.line_date(line) for line in claim.service_lines) if day]
-        row_id = self._conn.execute(
-            insert(claims).returning(claims.c.id),
-            {
-                "idempotency_key": _fit(self._idempotency_key, 200),
-                "patient_key": self._key,
-                "billing_npi": _fit(claim.billing_provider.npi, 15),
-                "claim_id": _fit(claim.claim_id, 38),
-                "frequency_code": _fit(claim.frequency_code, 2),
-                "original_reference": _fit(claim.payer_claim_control_number, 50),
-                "verdict": verdict,
-                "seen_at": self._clock(),
-                "first_day": min(days) if days else None,
-                "last_day": max(days) if days else None,
-            },
-        ).scalar_one()
-        self._recorded = row_id
-        if claim.frequency_code == _VOID:
-            return
-        rows = [
-            {
-                "claim_row": row_id,
-                "number": line.number,
-                "patient_key": self._key,
-                "day": day,
-                "code": _fit(line.procedure_code, 10),
-                "modifiers": _fit(":".join(line.modifiers), 20),
-                "units": math.ceil(line.units),
-                "rendering_npi": _fit(line_npi(claim, line), 15),
-                "diagnosis_codes": _fit(",".join(line.diagnosis_codes), 100),
-            }
-            for line in claim.service_lines
-            if (day := claim.line_date(line)) is not None
-        ]
-        unique = list({row["number"]: row for row in rows}.values())  # a repeated LX number is kept once
-        if unique:
-            self._conn.execute(insert(lines), unique)
+        self._batch._record(self._claim, self._patient, self._idempotency_key, verdict)
+
+
+def _days(claim: Claim) -> list[dt.date]:
+    return [day for day in (claim.line_date(line) for line in claim.service_lines) if day is not None]
+
+
+def _line_rows(claim: Claim, patient: str, uid: str) -> list[dict[str, Any]]:
+    rows = {
+        line.number: {
+            "claim_uid": uid,
+            "number": line.number,
+            "patient_key": patient,
+            "day": day,
+            "code": _fit(line.procedure_code, 10),
+            "modifiers": _fit(":".join(line.modifiers), 20),
+            "units": math.ceil(line.units),
+            "rendering_npi": _fit(line_npi(claim, line), 15),
+            "diagnosis_codes": _fit(",".join(line.diagnosis_codes), 100),
+        }
+        for line in claim.service_lines
+        if (day := claim.line_date(line)) is not None
+    }
+    return list(rows.values())  # a repeated LX number is kept once
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:

@@ -27,6 +27,7 @@ claims = Table(
     "history_claim",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("uid", String(32), nullable=False, unique=True),
     Column("idempotency_key", String(200), nullable=False, unique=True),
     Column("patient_key", String(64), nullable=False),
     Column("billing_npi", String(15), nullable=False),
@@ -44,13 +45,7 @@ claims = Table(
 lines = Table(
     "history_line",
     metadata,
-    Column(
-        "claim_row",
-        BigInteger().with_variant(Integer, "sqlite"),
-        ForeignKey("history_claim.id", ondelete="CASCADE"),
-        nullable=False,
-        primary_key=True,
-    ),
+    Column("claim_uid", String(32), ForeignKey("history_claim.uid", ondelete="CASCADE"), primary_key=True),
     Column("number", Integer, nullable=False, primary_key=True),
     Column("patient_key", String(64), nullable=False),
     Column("day", Date, nullable=False),

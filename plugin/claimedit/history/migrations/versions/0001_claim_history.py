@@ -17,6 +17,7 @@ def upgrade() -> None:
     op.create_table(
         "history_claim",
         sa.Column("id", _ID, primary_key=True, autoincrement=True),
+        sa.Column("uid", sa.String(32), nullable=False, unique=True),
         sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
         sa.Column("patient_key", sa.String(64), nullable=False),
         sa.Column("billing_npi", sa.String(15), nullable=False),
@@ -32,9 +33,7 @@ def upgrade() -> None:
     op.create_index("ix_history_claim_seen_at", "history_claim", ["seen_at"])
     op.create_table(
         "history_line",
-        sa.Column(
-            "claim_row", _ID, sa.ForeignKey("history_claim.id", ondelete="CASCADE"), nullable=False, primary_key=True
-        ),
+        sa.Column("claim_uid", sa.String(32), sa.ForeignKey("history_claim.uid", ondelete="CASCADE"), primary_key=True),
         sa.Column("number", sa.Integer, nullable=False, primary_key=True),
         sa.Column("patient_key", sa.String(64), nullable=False),
         sa.Column("day", sa.Date, nullable=False),
