@@ -399,10 +399,14 @@ class Batch:
         """Write the claims recorded in this batch (the transaction commits after)."""
         if not self._pending:
             return
-        self._conn.execute(insert(claims), [pending.values for pending in self._pending])
         rows = [line for pending in self._pending for line in pending.lines]
-        if rows:
-            self._conn.execute(insert(lines), rows)
+        if self._conn.dialect.name == "postgresql":
+            _copy(self._conn, claims.name, [pending.values for pending in self._pending])
+            _copy(self._conn, lines.name, rows)
+        else:
+            self._conn.execute(insert(claims), [pending.values for pending in self._pending])
+            if rows:
+                self._conn.execute(insert(lines), rows)
         self._pending = []
 
 
@@ -441,6 +445,17 @@ class ClaimRecall:
     def record(self, verdict: Verdict) -> None:
         """Keep the claim once per idempotency key; an accepted replacement or void removes the original."""
         self._batch._record(self._claim, self._patient, self._idempotency_key, verdict)
+
+
+def _copy(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL COPY FROM STDIN in the connection's transaction: several times faster than executemany."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    driver: Any = conn.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def _days(claim: Claim) -> list[dt.date]:
