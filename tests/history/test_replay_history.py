@@ -6,7 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-from claimedit_history_claims import interchange, visit
+from claimedit_history_claims import (
+    BIRTH_DATE,
+    CITY,
+    MEMBER_ID,
+    PATIENT_FIRST,
+    PATIENT_NAME,
+    STREET,
+    interchange,
+    visit,
+)
 
 from claimedit.cli import main
 
@@ -102,3 +111,14 @@ def test_history_stats_and_purge_print_counts_only(
     purged = capsys.readouterr().out.strip()
     expected = ({"claims": 2, "lines": 2, "patients": 1}, "purged 0 claims seen more than 400 days ago")
     assert expected == ({key: stats[key] for key in ("claims", "lines", "patients")}, purged)
+
+
+def test_history_findings_name_the_earlier_claim_and_no_patient_identifier(
+    capsys: pytest.CaptureFixture[str], visit_file: Path
+) -> None:
+    main(["replay", str(visit_file), "--no-validate"])
+    out = capsys.readouterr().out
+    messages = [f["message"] for line in out.splitlines() for f in json.loads(line)["findings"]]
+    phi = [PATIENT_NAME, PATIENT_FIRST, MEMBER_ID, BIRTH_DATE, "1950-01-01", STREET, CITY]
+    leaked = [value for value in phi if value in out.upper()]
+    assert (1, True, []) == (len(messages), "claim EXC-1 (seen " in messages[0], leaked)

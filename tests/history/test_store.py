@@ -129,3 +129,23 @@ def test_migrate_twice_keeps_the_head(history_url: str) -> None:
     first, second = store.migrate(), store.migrate()
     store.close()
     assert ((None, "0001"), ("0001", "0001")) == (first, second)
+
+
+def test_a_claim_sees_the_claims_recorded_before_it_in_its_batch(store: HistoryStore) -> None:
+    first, second = claim(visit("FIRST")), claim(visit("SECOND"))
+    with store.batch([(first, "k1"), (second, "k2")]) as batch:
+        batch.recall(0).record("accepted")
+        recall = batch.recall(1)
+        seen = [prior.claim_id for prior in recall.claims_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31))]
+        recall.record("accepted")
+    assert (["FIRST"], (2, 2)) == (seen, _count(store))
+
+
+def test_a_replacement_in_the_same_batch_removes_the_original_recorded_in_it(store: HistoryStore) -> None:
+    original, replacement = claim(visit("ORIG")), claim(visit("ORIG", frequency="7", original="ORIG"))
+    with store.batch([(original, "k1"), (replacement, "k2")]) as batch:
+        batch.recall(0).record("accepted")
+        batch.recall(1).record("accepted")
+    with store.engine.connect() as conn:
+        kept = conn.execute(select(claims.c.frequency_code)).scalars().all()
+    assert ["7"] == kept

@@ -11,7 +11,7 @@ from claimedit.x12.reader import read_claims
 from claimedit_edits.model import Claim
 
 PATIENT_NAME = "TESTPATIENT"
-PATIENT_FIRST = "HISTORY"
+PATIENT_FIRST = "QUENTINA"
 MEMBER_ID = "TESTMBR7001"
 BIRTH_DATE = "19500101"
 STREET = "1 FICTION LANE"
