@@ -103,6 +103,8 @@ def test_select_narrows_to_the_named_family_members(harness: Any) -> None:
         "GLB001",
         "GLB002",
         "GLB003",
+        "HST003",
+        "HST004",
         "MOD001",
         "MOD002",
         "MOD004",
