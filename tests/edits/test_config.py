@@ -105,6 +105,7 @@ def test_select_narrows_to_the_named_family_members(harness: Any) -> None:
         "GLB003",
         "HST003",
         "HST004",
+        "HST007",
         "MOD001",
         "MOD002",
         "MOD004",

@@ -29,13 +29,19 @@ def harness() -> Any:
 
 
 def test_every_history_edit_has_cases_with_earlier_claims() -> None:
-    expected = {"HST001", "HST002", "HST003", "HST004", "HST005", "HST006"}
+    expected = {"HST001", "HST002", "HST003", "HST004", "HST005", "HST006", "HST007"}
     assert expected == {case.edit for case in HISTORY_CASES}
 
 
 @pytest.mark.parametrize("case", HISTORY_CASES, ids=[cases.case_id(case) for case in HISTORY_CASES])
 def test_history_case(case: Any, harness: Any, store: HistoryStore) -> None:
     engine = harness.engine(case.config)
+    if case.tables is not None:  # e.g. tables_090, with a 090-day code
+        tables = cases.load_tables(cases.CASES_DIR.parent / case.tables)
+        policy = harness.default_policy if case.config is None else cases.parse_config(case.config, harness.registry)
+        engine = cases.Engine(
+            harness.registry, cases.Reference(icd10cm=harness.reference.icd10cm, tables=tables), policy
+        )
     for number, earlier in enumerate(case.history):
         claim = harness.read(cases.Case(case.edit, case.name, earlier["claim"], [], dict(earlier.get("payer") or {})))
         with store.recall(claim, f"{case.name}:earlier:{number}") as recall:
