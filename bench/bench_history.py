@@ -30,6 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from claimedit._gc import gc_paused
 from claimedit.history.store import HistoryStore
 from claimedit.x12.reader import read_claims
 from claimedit_edits.engine import Engine
@@ -47,6 +48,13 @@ def run(
     """Seconds to edit every claim, seconds of that inside the edits, and the history codes drawn. With a store,
     as the pipeline does it: one history batch (one transaction) per transaction set, recall before each claim's
     edits, record after."""
+    with gc_paused():  # as Pipeline.process does
+        return _run(engine, claims, store, run_key)
+
+
+def _run(
+    engine: Engine, claims: list[Claim], store: HistoryStore | None, run_key: str
+) -> tuple[float, float, Counter[str]]:
     codes: Counter[str] = Counter()
     in_edits = 0.0
     clock = time.perf_counter

@@ -253,6 +253,13 @@ class _Kept:
     idempotency_key: str
     patient: str
     prior: PriorClaim
+    first: dt.date = dt.date.min
+    last: dt.date = dt.date.max
+
+    def __post_init__(self) -> None:
+        days = [line.day for line in self.prior.lines]
+        if days:
+            self.first, self.last = min(days), max(days)
 
 
 @dataclass
@@ -330,10 +337,10 @@ class Batch:
         claim, key = self._items[index]
         return ClaimRecall(self, claim, self._keys[index], key)
 
-    def _priors(self, patient: str, idempotency_key: str, replaced: tuple[str, ...]) -> list[PriorClaim]:
+    def _priors(self, patient: str, idempotency_key: str, replaced: tuple[str, ...]) -> list[_Kept]:
         recorded = self._recorded.get(idempotency_key)
         return [
-            kept.prior
+            kept
             for kept in self._kept.get(patient, [])
             if kept.idempotency_key != idempotency_key
             and (recorded is None or kept.row < recorded)  # a redelivery sees what its first delivery saw
@@ -419,7 +426,7 @@ class ClaimRecall:
         self._patient = patient
         self._idempotency_key = idempotency_key
         self._replaced = _replaced_ids(claim)
-        self._priors: list[PriorClaim] | None = None
+        self._priors: list[_Kept] | None = None
         self._between: dict[tuple[dt.date, dt.date], list[PriorClaim]] = {}
         """The edits of one claim ask for the same windows (its dates, and 90 days before): answered once."""
 
@@ -435,7 +442,10 @@ class ClaimRecall:
         if self._priors is None:
             self._priors = self._batch._priors(self._patient, self._idempotency_key, self._replaced)
         found: list[PriorClaim] = []
-        for prior in self._priors:
+        for candidate in self._priors:
+            if candidate.last < first or candidate.first > last:
+                continue
+            prior = candidate.prior
             kept = tuple(line for line in prior.lines if first <= line.day <= last)
             if kept:
                 found.append(prior if len(kept) == len(prior.lines) else _with_lines(prior, kept))
