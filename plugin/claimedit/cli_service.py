@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from claimedit.cli_errors import CliError, ExitStatus, startup_error
+from claimedit.cli_history import add_history_options
 
 __all__ = ["add_subparsers", "broker_addresses", "broker_replay", "golden_path", "preflight", "replay_lines_for"]
 
@@ -56,6 +57,7 @@ def add_subparsers(subparsers: Any) -> None:
     )
     serve.add_argument("--health-port", type=int, default=None, help="port of GET /health and /metrics (0: off)")
     serve.add_argument("--log-format", choices=("auto", "json", "console"), default=None)
+    add_history_options(serve, "history.sqlite3 in the data folder (CLAIMEDIT_HISTORY_URL, CLAIMEDIT_DATA_DIR)")
     serve.set_defaults(handler=_serve)
     docs = subparsers.add_parser("service-docs", help="write the AsyncAPI document and event JSON Schemas")
     docs.add_argument("--out", type=Path, default=Path("docs"), help="folder to write into (default: docs)")
@@ -203,12 +205,23 @@ def preflight(settings: Any, *, timeout: float = CONNECT_TIMEOUT) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from claimedit.history.store import HistoryError  # noqa: PLC0415
     from claimedit.service import create_service  # noqa: PLC0415
+    from claimedit.service.app import service_history  # noqa: PLC0415
     from claimedit.service.settings import redact_url  # noqa: PLC0415
 
     settings = _load_settings(
-        args.settings, broker_url=args.broker, health_port=args.health_port, log_format=args.log_format
+        args.settings,
+        broker_url=args.broker,
+        health_port=args.health_port,
+        log_format=args.log_format,
+        history_url=args.history,
+        history_enabled=False if args.no_history else None,
     )
+    try:
+        service_history(settings)  # a schema behind stops here, in one line naming `claimedit history migrate`
+    except HistoryError as exc:
+        raise CliError(ExitStatus.USAGE, str(exc)) from exc
     preflight(settings)
     service = create_service(settings, configure_logs=True)
     try:

@@ -65,6 +65,9 @@ class Case:
     source: str = ""
     tables: str | None = None
     """A table directory under tests/edits/ added to the packaged tables (e.g. one with a 090-day code)."""
+    history: list[dict[str, Any]] = field(default_factory=list)
+    """Earlier claims (``claim``, optional ``payer``, ``verdict``) recorded before this one: cases of the history
+    family, run by tests/history/test_history_cases.py on SQLite and PostgreSQL."""
 
     @property
     def failing(self) -> bool:
@@ -89,6 +92,7 @@ def load_case_files(directory: Path = CASES_DIR) -> list[Case]:
                 config=entry.get("config"),
                 source=path.name,
                 tables=entry.get("tables"),
+                history=list(entry.get("history") or []),
             )
             for entry in data["cases"]
         )

@@ -1,6 +1,7 @@
 """The edit engine: registry, reference data, the per-claim context, selection and the runner."""
 
-from claimedit_edits.engine.context import ClaimHistory, ClaimScope, DateOfService, EditContext, line_list, units
+from claimedit_edits.engine.context import ClaimScope, DateOfService, EditContext, line_list, units
+from claimedit_edits.engine.history import ClaimHistory, PriorClaim, PriorLine
 from claimedit_edits.engine.options import EditOptions, NoOptions
 from claimedit_edits.engine.reference import Icd10Cm, Reference, SimpleIcd10Cm
 from claimedit_edits.engine.registry import Registry, load_registry
@@ -19,6 +20,8 @@ __all__ = [
     "Hit",
     "Icd10Cm",
     "NoOptions",
+    "PriorClaim",
+    "PriorLine",
     "Reference",
     "RegisteredEdit",
     "Registry",

@@ -11,8 +11,9 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from claimedit_edits.engine.history import ClaimHistory
 from claimedit_edits.engine.options import EditOptions, NoOptions
 from claimedit_edits.model import Claim, ServiceLine
 
@@ -62,13 +63,6 @@ class DateOfService:
 
     def units_of(self, *codes: str) -> int:
         return sum(units(line) for line in self.lines if line.procedure_code in codes)
-
-
-class ClaimHistory(Protocol):
-    """The patient's earlier claims (claim-history issue): the slot exists, nothing fills it yet."""
-
-    def claims_between(self, first: dt.date, last: dt.date) -> Iterable[Claim]:
-        """Earlier claims of the same patient and provider with a date of service in ``[first, last]``."""
 
 
 class ClaimScope:

@@ -28,6 +28,7 @@ Category = Literal[
     "modifier",
     "diagnosis",
     "claim-data",
+    "duplicate",
     "internal",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)

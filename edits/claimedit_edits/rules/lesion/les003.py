@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit, line_list
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.lesion._counting import (
+from claimedit_edits.rules.common.destruction_counting import (
     ADDITIONAL_LESIONS,
     CPT_DESTRUCTION_SOURCE,
     FIFTEEN_LESIONS,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.lesion._counting import ADDITIONAL_LESIONS, FIFTEEN_OR_MORE, FIRST_LESION
+from claimedit_edits.rules.common.destruction_counting import ADDITIONAL_LESIONS, FIFTEEN_OR_MORE, FIRST_LESION
 
 
 @edit(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, EditOptions, Hit, edit
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.visit._days import MINOR_GLOBAL_DAYS, em_lines, is_em
+from claimedit_edits.rules.common.global_periods import MINOR_GLOBAL_DAYS, em_lines, is_em
 from claimedit_edits.tables import PtpTable
 
 _SEPARATE = frozenset({"25"})

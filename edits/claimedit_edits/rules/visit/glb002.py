@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.visit._days import is_em, postoperative_periods
+from claimedit_edits.rules.common.global_periods import is_em, postoperative_periods
 
 _IN_GLOBAL = frozenset({"58", "78", "79"})
 

@@ -1,4 +1,4 @@
-"""CPT counting rules of the premalignant (17000/17003/17004) and benign (17110/17111) destruction codes."""
+"""CPT counting rules of the destruction codes 17000/17003/17004 and 17110/17111 (lesion and history families)."""
 
 from __future__ import annotations
 

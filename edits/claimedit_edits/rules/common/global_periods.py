@@ -1,4 +1,4 @@
-"""Global surgical periods of a claim's procedures, from the MPFS global days of each date of service."""
+"""Global surgical periods from the MPFS global days of each date of service (visit and history families)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,24 @@ from dataclasses import dataclass
 from claimedit_edits.engine import DateOfService, EditContext
 from claimedit_edits.model import ServiceLine
 
-__all__ = ["MINOR_GLOBAL_DAYS", "PostOperative", "em_lines", "is_em", "modifier_text", "postoperative_periods"]
+__all__ = [
+    "MINOR_GLOBAL_DAYS",
+    "PostOperative",
+    "em_lines",
+    "is_em",
+    "modifier_text",
+    "postoperative_days",
+    "postoperative_periods",
+]
 
 MINOR_GLOBAL_DAYS = frozenset({"000", "010"})
 """MPFS GLOB DAYS of a minor procedure: 0 or 10 post-operative days (090 is a major procedure)."""
 _POSTOP_DAYS = {"010": 10, "090": 90}
+
+
+def postoperative_days(global_days: str) -> int | None:
+    """10 or 90 for an MPFS GLOB DAYS of 010 or 090; None for any other value (000, XXX, YYY, ZZZ ...)."""
+    return _POSTOP_DAYS.get(global_days)
 
 
 def is_em(line: ServiceLine, date: DateOfService) -> bool:
