@@ -14,12 +14,8 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,9 +23,12 @@ from sqlalchemy.pool import StaticPool
 
 from claimedit.history.patient_key import MIN_SECRET_BYTES, patient_key
 from claimedit.history.port import HistoryUnavailableError
-from claimedit.history.tables import claims, lines
+from claimedit.history.tables import claims, lines, metadata
 from claimedit_edits.engine import PriorClaim, PriorLine
 from claimedit_edits.model import Claim, Verdict
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 from claimedit_edits.rules.common.providers import line_npi
 
 __all__ = [
@@ -137,27 +136,40 @@ class HistoryStore:
 
     @classmethod
     def in_memory(cls, secret: bytes, *, clock: Callable[[], dt.datetime] = _utcnow) -> HistoryStore:
-        """A SQLite database living as long as the process (a replay's own history), migrated."""
+        """A SQLite database living as long as the process (a replay's own history).
+
+        Its tables are created from the same table definitions the migrations are checked against
+        (tests/history), not by running Alembic: a throwaway database has no schema to upgrade, and a
+        one-claim replay should not pay Alembic's import.
+        """
         store = cls.open("sqlite://", secret, clock=clock, check=False)
-        store.migrate()
+        metadata.create_all(store.engine)
         return store
 
     # -- schema -------------------------------------------------------------------------------------
 
     def _alembic(self) -> Config:
+        from alembic.config import Config  # noqa: PLC0415  (Alembic only for migrate and the schema check)
+
         config = Config()
         config.set_main_option("script_location", _MIGRATIONS)
         return config
 
     def head(self) -> str | None:
+        from alembic.script import ScriptDirectory  # noqa: PLC0415
+
         return ScriptDirectory.from_config(self._alembic()).get_current_head()
 
     def revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
+
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
     def migrate(self) -> tuple[str | None, str | None]:
         """Upgrade the schema to the head revision; returns (before, after)."""
+        from alembic import command  # noqa: PLC0415
+
         before = self._revision_or_error()
         config = self._alembic()
         with self.engine.begin() as conn:
