@@ -14,15 +14,13 @@ The 277CA holds PHI (the patient's name and member id in 2100D): event payload o
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 
 from claimedit.results import ClaimResult
 from claimedit.x12.parsed import ClaimSegments
 from claimedit.x12.split import interchange_header
-from claimedit_edits.catalogue import CATEGORY_CATALOGUE as _TABLE
+from claimedit_edits.catalogue import category_catalogue
 from claimedit_edits.model import Claim, Finding, ServiceLine
 
 __all__ = ["StatusCode", "status_code_for", "write_277ca"]
@@ -36,19 +34,11 @@ class StatusCode:
     status: str
 
 
-@cache
-def _table() -> dict[str, dict[str, str]]:
-    data = tomllib.loads(_TABLE.read_text(encoding="utf-8"))
-    table: dict[str, dict[str, str]] = dict(data["categories"])
-    table[""] = data["default"]
-    return table
-
-
 def status_code_for(finding: Finding) -> StatusCode:
-    """The STC category and status code for a rejection finding (line or claim level)."""
-    table = _table()
-    row = table.get(finding.category, table[""])
-    return StatusCode(row["category"], row["line_status" if finding.line is not None else "claim_status"])
+    """The STC category and status code for a rejection finding (line or claim level), from the catalogue."""
+    catalogue = category_catalogue()
+    row = catalogue.categories.get(finding.category, catalogue.default)
+    return StatusCode(row.stc_category, row.line_status if finding.line is not None else row.claim_status)
 
 
 def _amount(value: Decimal) -> str:
