@@ -34,6 +34,7 @@ from claimedit.results import (
 )
 from claimedit.x12.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR, rejecting_group_ack
 from claimedit.x12.interchanges import count_clm_segments
+from claimedit.x12.parsed import ParsedClaim
 from claimedit.x12.reader import A1, InterchangeRead, TransactionRead, describe, read_input
 from claimedit.x12.syntax import internal_finding, syntax_finding
 from claimedit.x12.tokens import Segment, decode
@@ -187,7 +188,7 @@ class Pipeline:
             inside = (*tx.findings, *interchange.part(0), *interchange.reference())
             out.unreadable.append(UnreadableResult(location, tx.clm_segments, inside, raw=tx.raw))
             return
-        if not tx.claims:  # no claim to carry what is wrong with the transaction: a row of its own
+        if not tx.parsed:  # no claim to carry what is wrong with the transaction: a row of its own
             if own := [*tx.findings, *syntax.for_transaction(tx)]:
                 around = (*interchange.part(0), *interchange.part(1), *group.part(0))
                 out.unreadable.append(UnreadableResult(location, 0, (*around, *own), raw=tx.raw))
@@ -201,7 +202,8 @@ class Pipeline:
         }
         keys = [f"{_claim_key(claim, len(out.claims) + n)}:{out.input_key}" for n, claim in enumerate(tx.claims)]
         with self._history_batch(tx.claims, keys) as history:
-            for number, claim in enumerate(tx.claims):
+            for number, parsed in enumerate(tx.parsed):
+                claim = parsed.claim
                 above = [interchange, group, transaction]
                 above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
                 try:
@@ -220,7 +222,7 @@ class Pipeline:
                 except Exception as exc:  # noqa: BLE001  (this claim is reported with the failure; the others go on)
                     where_claim = f"{where} / segment {claim.location.clm_segment_index} of the transaction (CLM)"
                     findings = [internal_finding("checking the claim", exc, location=where_claim)]
-                out.claims.append(ClaimResult(claim, tuple(findings)))
+                out.claims.append(ClaimResult(claim, tuple(findings), parsed.segments))
         for shared in (transaction, *loops.values()):
             shared.publish(out)
 
@@ -542,19 +544,20 @@ class _SyntaxIndex:
         location = tx.location
         errors = self.by_transaction.get((location.group_control, location.transaction_control))
         if not errors:
-            return _SortedErrors([[] for _ in tx.claims], [], {})
-        return _sort_to_claims(tx.claims, errors)
+            return _SortedErrors([[] for _ in tx.parsed], [], {})
+        return _sort_to_claims(tx.parsed, errors)
 
 
-def _sort_to_claims(claims: list[Claim], errors: list[SyntaxError837]) -> _SortedErrors:
+def _sort_to_claims(parsed: list[ParsedClaim], errors: list[SyntaxError837]) -> _SortedErrors:
     """Each error to the claim, the HL loop or the transaction it concerns, in O(errors x log claims).
 
     An error inside a claim's 2300/2400 segments concerns that claim; one in an HL loop's own segments
     (billing provider, subscriber, patient) concerns the claims below that loop; anything else (ST, BHT,
     1000A/B, SE, or no position) concerns every claim of the transaction.
     """
+    claims = [item.claim for item in parsed]
     starts = [claim.location.clm_segment_index for claim in claims]
-    ends = [start + len(claim.segments.claim) for start, claim in zip(starts, claims, strict=True)]
+    ends = [start + len(item.segments.claim) for start, item in zip(starts, parsed, strict=True)]
     loops = sorted({loop for claim in claims for loop in claim.location.loop_ranges})
     loop_starts = [loop[0] for loop in loops]
     sorted_errors = _SortedErrors([[] for _ in claims], [], {})

@@ -165,7 +165,7 @@ def _claim_key(item: ClaimResult, index: int, meta: InputMeta) -> str:
 
 def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> list[Outgoing]:
     key = _claim_key(item, index, meta)
-    split = split_claim(item.claim, control_number_for(key, "837"))
+    split = split_claim(item.claim, item.segments, control_number_for(key, "837"))
     verdict = item.verdict
     if verdict == "unreadable":  # pragma: no cover  (a ClaimResult is never unreadable)
         msg = "a read claim cannot be unreadable"
