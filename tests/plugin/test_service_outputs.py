@@ -196,7 +196,7 @@ async def test_worker_processes_yield_the_same_events_as_a_thread(pipeline: Pipe
 
     async with in_memory_service("rabbit", pipeline.process, inline) as running:
         await running.send(body, {"x-correlation-id": "same"})
-    pool = await start_pool(load_settings(workers=1))
+    pool = await start_pool(load_settings(workers=1, history_enabled=False))  # as the inline pipeline: no history
     try:
         async with in_memory_service("rabbit", None, pooled, pool=pool) as running:
             await running.send(body, {"x-correlation-id": "same"})
@@ -218,7 +218,7 @@ async def test_a_dead_pipeline_worker_is_replaced_and_the_input_run_again_withou
     from claimedit.service.app import start_pool  # noqa: PLC0415
     from claimedit.service.settings import load_settings  # noqa: PLC0415
 
-    pool = await start_pool(load_settings(workers=1))
+    pool = await start_pool(load_settings(workers=1, history_enabled=False))  # the history is not what this is about
     body = x12gen.interchange(x12gen.synthetic_claims(1)).encode()
     collected = Collected()
     killed = pool.pids
