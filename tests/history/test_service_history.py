@@ -55,12 +55,8 @@ async def test_a_broker_redelivery_flags_no_claim_and_a_resubmission_flags_every
         await running.send(body, {"x-delivery-count": "1"})
         await running.send(resubmitted)
 
-    expected = [
-        ("S-1", []),
-        ("S-2", []),
-        ("S-1", []),
-        ("S-2", []),
-        ("S-1", ["HST001"]),
-        ("S-2", ["HST001"]),
-    ]
-    assert expected == _codes(collected)
+    delivered_twice = [("S-1", []), ("S-1", []), ("S-2", []), ("S-2", [])]
+    resubmission = [("S-1", ["HST001"]), ("S-2", ["HST001"])]
+    actual = _codes(collected)
+    # one input's events are published concurrently: their order within the input is not fixed
+    assert (delivered_twice, resubmission) == (sorted(actual[:4]), sorted(actual[4:]))
