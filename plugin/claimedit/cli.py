@@ -15,7 +15,6 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,10 +31,23 @@ FORMATS = ("jsonl", "table", "html")
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415  (only --version needs it)
+
     try:
         return version("claimedit")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for (package metadata is slow to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        print(f"claimedit {_version()}")  # on stdout, as argparse's own version action prints
+        parser.exit()
 
 
 def _seconds(value: str) -> float:
@@ -56,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit statuses: 0 done; 1 a file could not be read or outputs are missing; 2 bad usage or "
         "configuration; 3 broker unreachable; 4 health port in use; 130 interrupted.",
     )
-    parser.add_argument("--version", action="version", version=f"claimedit {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     replay = subparsers.add_parser(
         "replay",
@@ -166,7 +178,7 @@ def _output(path: Path | None) -> Iterator[TextIO]:
 
 
 def _start_pipeline(args: argparse.Namespace) -> Any:
-    from claimedit.history.store import HistoryError  # noqa: PLC0415
+    from claimedit.history.port import HistoryError  # noqa: PLC0415
     from claimedit.pipeline import Pipeline  # noqa: PLC0415  (start-up cost only for commands that need it)
 
     try:

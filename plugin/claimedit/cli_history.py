@@ -81,10 +81,17 @@ def replay_history(url: str | None, *, disabled: bool) -> Any:
     if disabled:
         return None
     if url is None:
-        from claimedit.history.store import HistoryStore  # noqa: PLC0415
+        from claimedit.history.run import RunHistory  # noqa: PLC0415
 
-        return HistoryStore.in_memory(secrets.token_bytes(32))
+        secret = secrets.token_bytes(32)
+        return RunHistory(lambda: _in_memory(secret))
     return open_history(url)
+
+
+def _in_memory(secret: bytes) -> Any:
+    from claimedit.history.store import HistoryStore  # noqa: PLC0415  (SQLAlchemy only once a claim needs it)
+
+    return HistoryStore.in_memory(secret)
 
 
 def _migrate(args: argparse.Namespace) -> int:

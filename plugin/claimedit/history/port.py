@@ -12,7 +12,11 @@ from typing import Protocol
 from claimedit_edits.engine import ClaimHistory
 from claimedit_edits.model import Claim, Verdict
 
-__all__ = ["ClaimRecall", "HistoryBatch", "HistoryPort", "HistoryUnavailableError"]
+__all__ = ["ClaimRecall", "HistoryBatch", "HistoryError", "HistoryPort", "HistoryUnavailableError"]
+
+
+class HistoryError(RuntimeError):
+    """The history store cannot be used as configured (bad URL, secret, database not answering)."""
 
 
 class HistoryUnavailableError(RuntimeError):

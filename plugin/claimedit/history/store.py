@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from claimedit.history.patient_key import MIN_SECRET_BYTES, patient_key
-from claimedit.history.port import HistoryUnavailableError
+from claimedit.history.port import HistoryError, HistoryUnavailableError
 from claimedit.history.tables import claims, lines, metadata
 from claimedit_edits.engine import PriorClaim, PriorLine
 from claimedit_edits.model import Claim, Verdict
@@ -49,10 +49,6 @@ _VOID = "8"
 _MIGRATIONS = "claimedit.history:migrations"
 _BATCH_ROWS = 2**62
 """Row numbers of claims recorded in a batch before they are written: above every database id."""
-
-
-class HistoryError(RuntimeError):
-    """The history store cannot be used as configured (bad URL, secret, database not answering)."""
 
 
 class HistorySchemaError(HistoryError):
