@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from claimedit_edits.engine import DateOfService, EditContext
 from claimedit_edits.model import ServiceLine
 
 __all__ = [
+    "IN_GLOBAL_MODIFIERS",
     "MINOR_GLOBAL_DAYS",
     "PostOperative",
     "em_lines",
@@ -17,11 +19,23 @@ __all__ = [
     "modifier_text",
     "postoperative_days",
     "postoperative_periods",
+    "procedures_within",
+    "visits_within",
 ]
 
 MINOR_GLOBAL_DAYS = frozenset({"000", "010"})
 """MPFS GLOB DAYS of a minor procedure: 0 or 10 post-operative days (090 is a major procedure)."""
 _POSTOP_DAYS = {"010": 10, "090": 90}
+_SURGICAL_DAYS = frozenset({"000", "010", "090"})
+IN_GLOBAL_MODIFIERS = frozenset({"58", "78", "79"})
+"""A procedure inside another's global period: staged (58), related return (78), unrelated (79)."""
+
+
+class Covering(Protocol):
+    def covers(self, day: dt.date | None) -> bool: ...
+
+
+_P = TypeVar("_P", bound=Covering)
 
 
 def postoperative_days(global_days: str) -> int | None:
@@ -68,3 +82,33 @@ def postoperative_periods(ctx: EditContext) -> Iterator[PostOperative]:
             days = _POSTOP_DAYS.get(indicators.global_days) if indicators is not None else None
             if days is not None:
                 yield PostOperative(line, date.day, days, f"{date.tables.mpfs.edition.label}, GLOB DAYS")
+
+
+def _first_covering(periods: Sequence[_P], day: dt.date | None) -> _P | None:
+    return next((period for period in periods if period.covers(day)), None)
+
+
+def visits_within(ctx: EditContext, periods: Sequence[_P]) -> Iterator[tuple[DateOfService, ServiceLine, _P]]:
+    """E/M lines without 24 on a date one of ``periods`` covers, each with the first period covering it."""
+    for date in ctx.dates:
+        for visit in em_lines(date):
+            if "24" in visit.modifiers:
+                continue
+            period = _first_covering(periods, date.day)
+            if period is not None:
+                yield date, visit, period
+
+
+def procedures_within(ctx: EditContext, periods: Sequence[_P]) -> Iterator[tuple[DateOfService, ServiceLine, _P]]:
+    """Procedures with a global period of their own, without 58/78/79, on a date one of ``periods`` covers."""
+    for date in ctx.dates:
+        mpfs = date.tables.mpfs
+        for line in date.lines:
+            indicators = mpfs.get(line.procedure_code)
+            if indicators is None or indicators.global_days not in _SURGICAL_DAYS or is_em(line, date):
+                continue
+            if IN_GLOBAL_MODIFIERS & set(line.modifiers):
+                continue
+            period = _first_covering(periods, date.day)
+            if period is not None:
+                yield date, line, period

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.common.global_periods import em_lines
+from claimedit_edits.rules.common.global_periods import visits_within
 from claimedit_edits.rules.history._periods import earlier_periods
 
 
@@ -49,25 +49,19 @@ def em_in_earlier_claims_postoperative_period_needs_24(ctx: EditContext) -> Iter
     periods = list(earlier_periods(ctx))
     if not periods:
         return
-    for date in ctx.dates:
-        for visit in em_lines(date):
-            if "24" in visit.modifiers:
-                continue
-            period = next((p for p in periods if p.covers(date.day)), None)
-            if period is None:
-                continue
-            yield Hit(
+    for date, visit, period in visits_within(ctx, periods):
+        yield Hit(
+            line=visit.number,
+            message=(
+                f"{visit.procedure_code} on line {visit.number} ({date.label}) falls within the global period of "
+                f"{period.named}: a visit then is part of the surgical package unless it is for an unrelated "
+                "problem, shown by modifier 24."
+            ),
+            source=f"CMS global surgery rules; {period.source}",
+            fix=Fix(
+                action="add_modifier",
                 line=visit.number,
-                message=(
-                    f"{visit.procedure_code} on line {visit.number} ({date.label}) falls within the global period of "
-                    f"{period.named}: a visit then is part of the surgical package unless it is for an unrelated "
-                    "problem, shown by modifier 24."
-                ),
-                source=f"CMS global surgery rules; {period.source}",
-                fix=Fix(
-                    action="add_modifier",
-                    line=visit.number,
-                    suggested="24",
-                    detail=f"Add 24 to line {visit.number} if the visit was for an unrelated problem; else remove it.",
-                ),
-            )
+                suggested="24",
+                detail=f"Add 24 to line {visit.number} if the visit was for an unrelated problem; else remove it.",
+            ),
+        )

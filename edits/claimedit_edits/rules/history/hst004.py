@@ -6,11 +6,8 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.common.global_periods import is_em
+from claimedit_edits.rules.common.global_periods import procedures_within
 from claimedit_edits.rules.history._periods import earlier_periods
-
-_IN_GLOBAL = frozenset({"58", "78", "79"})
-_SURGICAL = frozenset({"000", "010", "090"})
 
 
 @edit(
@@ -52,28 +49,18 @@ def procedure_in_earlier_claims_postoperative_period_needs_58_78_79(ctx: EditCon
     periods = list(earlier_periods(ctx))
     if not periods:
         return
-    for date in ctx.dates:
-        mpfs = date.tables.mpfs
-        for line in date.lines:
-            indicators = mpfs.get(line.procedure_code)
-            if indicators is None or indicators.global_days not in _SURGICAL or is_em(line, date):
-                continue
-            if _IN_GLOBAL & set(line.modifiers):
-                continue
-            period = next((p for p in periods if p.covers(date.day)), None)
-            if period is None:
-                continue
-            yield Hit(
+    for date, line, period in procedures_within(ctx, periods):
+        yield Hit(
+            line=line.number,
+            message=(
+                f"{line.procedure_code} on line {line.number} ({date.label}) falls within the global period of "
+                f"{period.named}: a procedure then needs 58 (staged), 78 (related return) or 79 (unrelated)."
+            ),
+            source=f"CMS global surgery rules; {period.source}",
+            fix=Fix(
+                action="add_modifier",
                 line=line.number,
-                message=(
-                    f"{line.procedure_code} on line {line.number} ({date.label}) falls within the global period of "
-                    f"{period.named}: a procedure then needs 58 (staged), 78 (related return) or 79 (unrelated)."
-                ),
-                source=f"CMS global surgery rules; {period.source}",
-                fix=Fix(
-                    action="add_modifier",
-                    line=line.number,
-                    suggested="79",
-                    detail=f"Add 58, 78 or 79 to line {line.number}, whichever describes it.",
-                ),
-            )
+                suggested="79",
+                detail=f"Add 58, 78 or 79 to line {line.number}, whichever describes it.",
+            ),
+        )
