@@ -31,7 +31,14 @@ def add_subparsers(subparsers: Any) -> None:
     serve.add_argument(
         "--settings", type=Path, default=None, metavar="TOML", help="settings file (else CLAIMEDIT_SETTINGS_FILE)"
     )
-    serve.add_argument("--health-port", type=int, default=None, help="port of GET /health and /metrics (0: off)")
+    serve.add_argument("--health-port", type=int, default=None, help=argparse.SUPPRESS)  # old name of --http-port
+    serve.add_argument(
+        "--http-host", default=None, help="address of the HTTP API, health and metrics (default 127.0.0.1)"
+    )
+    serve.add_argument("--http-port", type=int, default=None, help="port of the HTTP API (default 8080; 0: off)")
+    serve.add_argument(
+        "--http-only", action="store_true", default=None, help="serve POST /v1/validate without any broker"
+    )
     serve.add_argument("--log-format", choices=("auto", "json", "console"), default=None)
     serve.set_defaults(handler=_serve)
     docs = subparsers.add_parser("service-docs", help="write the AsyncAPI document and event JSON Schemas")
@@ -44,7 +51,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings(
-            args.settings, broker_url=args.broker, health_port=args.health_port, log_format=args.log_format
+            args.settings,
+            broker_url=args.broker,
+            http_host=args.http_host,
+            http_port=args.http_port if args.http_port is not None else args.health_port,
+            http_only=args.http_only,
+            log_format=args.log_format,
         )
     except SettingsError as exc:
         print(f"claimedit serve: {exc}", file=sys.stderr)

@@ -200,7 +200,7 @@ async def test_health_answers_and_shutdown_is_prompt_while_an_input_burns_cpu(am
     try:
         async with OutputWatcher(settings) as watcher:
             for _ in range(100):
-                if service.health is not None and service.app.broker.running:
+                if service.http is not None and service.app.broker.running:
                     break
                 await asyncio.sleep(0.1)
             await watcher.send(burning)
