@@ -19,7 +19,7 @@ from claimedit.observability import configure_logging
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables")
+_SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables", "claimedit.dlq")
 """Modules that add their own subcommands with ``add_subparsers(subparsers)``."""
 
 
