@@ -41,7 +41,8 @@ async def test_not_ready_while_the_broker_is_not_connected(pipeline: Pipeline) -
         ready = await client.get("/health/ready")
         live = await client.get("/health/live")
 
-    assert (503, {"pipeline": True, "broker": False}, 200) == (ready.status_code, ready.json()["checks"], live.status_code)
+    checks = ready.json()["checks"]
+    assert (503, {"pipeline": True, "broker": False}, 200) == (ready.status_code, checks, live.status_code)
 
 
 async def test_metrics_count_claims_by_verdict_findings_by_code_and_http_requests(pipeline: Pipeline) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from http_support import http_service
+from hypothesis import HealthCheck, given, settings
 
 from claimedit.pipeline import Pipeline
 
@@ -34,6 +34,4 @@ def test_every_operation_answers_within_its_documented_schema_and_never_500(pipe
 
         check()
 
-    assert sorted({"POST /v1/validate", "GET /health/live", "GET /health/ready", "GET /metrics"}) == sorted(
-        set(called)
-    )
+    assert sorted({"POST /v1/validate", "GET /health/live", "GET /health/ready", "GET /metrics"}) == sorted(set(called))

@@ -116,19 +116,20 @@ async def test_an_element_over_max_element_length_is_413_with_a_999_rejecting_it
 
 
 @pytest.mark.parametrize(
-    ("method", "url", "headers", "body", "status", "kind"),
+    ("request_", "status", "kind"),
     [
-        ("GET", "/v1/validate", {}, b"", 405, "method-not-allowed"),
-        ("POST", "/v1/validate", X12, b"", 400, "empty-body"),
-        ("POST", "/v1/validate?format=xml", X12, b"ISA", 400, "bad-query"),
-        ("POST", "/v1/validate", {"content-type": "application/json"}, b"{}", 415, "unsupported-media-type"),
-        ("GET", "/nowhere", {}, b"", 404, "not-found"),
+        (("GET", "/v1/validate", {}, b""), 405, "method-not-allowed"),
+        (("POST", "/v1/validate", X12, b""), 400, "empty-body"),
+        (("POST", "/v1/validate?format=xml", X12, b"ISA"), 400, "bad-query"),
+        (("POST", "/v1/validate", {"content-type": "application/json"}, b"{}"), 415, "unsupported-media-type"),
+        (("GET", "/nowhere", {}, b""), 404, "not-found"),
     ],
     ids=["get", "empty", "bad-format", "json-body", "unknown-path"],
 )
 async def test_errors_are_problem_documents(
-    client: httpx.AsyncClient, method: str, url: str, headers: dict[str, str], body: bytes, status: int, kind: str
+    client: httpx.AsyncClient, request_: tuple[str, str, dict[str, str], bytes], status: int, kind: str
 ) -> None:
+    method, url, headers, body = request_
     response = await client.request(method, url, content=body, headers=headers)
 
     problem = Problem.model_validate(response.json())
