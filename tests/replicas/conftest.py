@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from claimedit.pipeline import Pipeline
+
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(1, str(Path(__file__).parents[1] / "plugin"))
 
@@ -53,6 +55,11 @@ def nats_url() -> str:
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     return _url("redis")
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    return Pipeline.start()
 
 
 @pytest.fixture

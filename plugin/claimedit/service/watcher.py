@@ -174,8 +174,12 @@ class OutputWatcher:
             )
         elif kind == "redis":
             await self._broker.publish(body, stream=name, headers=headers, correlation_id=correlation_id)
-        else:
-            await self._broker.publish(body, topic=name, headers=headers, correlation_id=correlation_id)
+        else:  # keyed by submitter: one submitter's interchanges in one partition, in order
+            from claimedit.service.partitioning import submitter_key  # noqa: PLC0415
+
+            await self._broker.publish(
+                body, topic=name, key=submitter_key(body), headers=headers, correlation_id=correlation_id
+            )
         return correlation_id
 
     async def wait(self, correlation_ids: Iterable[str], timeout: float) -> list[str]:
