@@ -180,6 +180,9 @@ class ServiceSettings(BaseSettings):
                 if old in data:
                     value = data.pop(old)
                     data.setdefault(new, value)
+                environment = os.environ.get(f"CLAIMEDIT_{old.upper()}")
+                if environment is not None:
+                    data.setdefault(new, environment)
         return data
 
     @property
