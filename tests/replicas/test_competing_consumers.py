@@ -11,20 +11,24 @@ input to a survivor) carries the same idempotency key each time; exactly one dis
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import x12gen
 from harness import remove_resources, unique_names
 from replicas_support import settings_env, start_services, stop_services
 
-from claimedit.service.settings import load_settings
+from claimedit.service.settings import ServiceSettings, load_settings
 from claimedit.service.watcher import OutputWatcher
 
 pytestmark = [pytest.mark.anyio, pytest.mark.broker, pytest.mark.slow]
+Output = tuple[str, str, str, int]
+"""(output, idempotency key, correlation id, claim index or -1) of one message as it came out."""
 
 CLAIMS = int(os.environ.get("CLAIMEDIT_REPLICA_CLAIMS", "1000"))
 PER_INTERCHANGE = 10
@@ -55,28 +59,69 @@ async def test_competing_consumers_lose_no_claim_when_one_is_killed_midway(
                 assert time.monotonic() < deadline, "the services did not start processing"
                 await asyncio.sleep(0.05)
             services[0].kill()  # parent SIGKILLed mid-stream; its worker dies with it
-            missing = await watcher.wait(sent, timeout=240)
-            received = list(watcher.received)
-            by_correlation = dict(watcher.by_correlation)
+            if kind == "redis":  # read the output streams themselves: they keep every message
+                outputs = await _redis_outputs(settings, CLAIMS, interchanges)
+            else:
+                missing = await watcher.wait(sent, timeout=240)
+                assert [] == list(missing)
+                outputs = [
+                    (output, key, event.correlation_id, getattr(event, "claim_index", -1))
+                    for output, key, event in _watched(watcher)
+                ]
     finally:
         stop_services(services)
         await remove_resources(settings)
 
-    claims_seen = {(cid, event.claim_index) for cid in sent for event in by_correlation[cid].annotated}
-    annotated = Counter(key for output, key in received if output == "annotated")
-    acks = Counter(key for output, key in received if output == "acks")
-    annotated_events = [event for cid in sent for event in by_correlation[cid].annotated]
-    keys_by_claim = {(e.correlation_id, e.claim_index): set() for e in annotated_events}
-    for event in annotated_events:
-        keys_by_claim[(event.correlation_id, event.claim_index)].add(event.idempotency_key)
+    annotated = Counter(key for output, key, _, _ in outputs if output == "annotated")
+    acks = Counter(key for output, key, _, _ in outputs if output == "acks")
+    claims_seen = {(cid, index) for output, _, cid, index in outputs if output == "annotated"}
+    keys_by_claim: dict[tuple[str, int], set[str]] = {}
+    for output, key, cid, index in outputs:
+        if output == "annotated":
+            keys_by_claim.setdefault((cid, index), set()).add(key)
     print(  # the figures of this run, for the report (pytest -s)
         f"{kind} x{processes}: {CLAIMS} claims, annotated messages {sum(annotated.values())} "
         f"(duplicates {sum(annotated.values()) - len(annotated)}), 999 messages {sum(acks.values())} "
         f"(duplicates {sum(acks.values()) - len(acks)})"
     )
-    assert [] == list(missing)
+    assert set(sent) == {cid for cid, _ in claims_seen}
     assert CLAIMS == len(claims_seen)  # no claim lost
     assert CLAIMS == len(annotated)  # one key per claim: every duplicate repeats a key already seen
     assert {1} == {len(keys) for keys in keys_by_claim.values()}  # and the same claim always gets that key
     assert interchanges == len(acks)  # one distinct 999 per group, however often it was published
     assert services[0].killed
+
+
+def _watched(watcher: OutputWatcher) -> list[tuple[str, str, Any]]:
+    """Every annotated event and 999 the watcher saw, duplicates included."""
+    seen: list[tuple[str, str, Any]] = []
+    for gathered in watcher.by_correlation.values():
+        seen += [("annotated", event.idempotency_key, event) for event in gathered.annotated]
+        seen += [("acks", event.idempotency_key, event) for event in gathered.acks]
+    return seen
+
+
+async def _redis_outputs(settings: ServiceSettings, claims: int, groups: int) -> list[Output]:
+    """The annotated and 999 streams read from their start, once every claim and group is in them."""
+    import redis.asyncio  # noqa: PLC0415
+    from faststream.redis.parser.binary import BinaryMessageFormatV1  # noqa: PLC0415
+
+    client = redis.asyncio.from_url(settings.broker_url)
+    deadline = time.monotonic() + 240
+    try:
+        while True:
+            outputs: list[Output] = []
+            for output, stream in (("annotated", settings.annotated), ("acks", settings.acks)):
+                for _, fields in await client.xrange(stream):
+                    body, _ = BinaryMessageFormatV1.parse(fields[b"__data__"])
+                    event = json.loads(body)
+                    outputs.append(
+                        (output, event["idempotency_key"], event["correlation_id"], event.get("claim_index", -1))
+                    )
+            claims_in = {(cid, index) for output, _, cid, index in outputs if output == "annotated"}
+            groups_in = {key for output, key, _, _ in outputs if output == "acks"}
+            if (len(claims_in) >= claims and len(groups_in) >= groups) or time.monotonic() > deadline:
+                return outputs
+            await asyncio.sleep(1.0)
+    finally:
+        await client.aclose()
