@@ -1,8 +1,9 @@
 """deploy/k8s, overlay by overlay, against the Kubernetes and KEDA schemas and against claimedit itself.
 
-What is checked, without a cluster (neither kubeconform nor kustomize installs from PyPI/npm/Debian):
-- each overlay's resources are gathered the way ``kustomize build`` does for plain ``resources:`` lists
-  (the overlays use nothing else; a test fails if a kustomization uses another field);
+What is checked, without a cluster (kubeconform does not install from PyPI, npm or Debian):
+- each overlay is built with ``kubectl kustomize`` (kubectl from Debian, installed by .ci/run), and
+  without kubectl resolved the way kustomize does for plain ``resources:`` lists (the overlays use
+  nothing else; a test fails if a kustomization uses another field, and one compares both builds);
 - Deployment, Service, PodDisruptionBudget, ConfigMap, Secret: strict schema validation with
   ``kubernetes-validate`` (the Kubernetes 1.37 OpenAPI schemas it ships: unknown fields are errors);
 - ScaledObject and TriggerAuthentication: ``jsonschema`` against the ``openAPIV3Schema`` of KEDA's
@@ -14,6 +15,8 @@ What is checked, without a cluster (neither kubeconform nor kustomize installs f
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,21 @@ KUBERNETES_VERSION = "1.37.0"
 _KNOWN_FIELDS = {"apiVersion", "kind", "resources", "labels"}
 
 
+def _kustomize(folder: Path) -> list[dict[str, Any]] | None:
+    """``kubectl kustomize`` of ``folder`` (kubectl from Debian's package, installed by .ci/run), else None."""
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        return None
+    built = subprocess.run([kubectl, "kustomize", str(folder)], capture_output=True, text=True, check=True)
+    return [doc for doc in yaml.safe_load_all(built.stdout) if doc]
+
+
 def _build(folder: Path) -> list[dict[str, Any]]:
+    """The objects of a kustomization: kustomize's own build when kubectl is there, else :func:`_resolve`."""
+    return _kustomize(folder) or _resolve(folder)
+
+
+def _resolve(folder: Path) -> list[dict[str, Any]]:
     kustomization = yaml.safe_load((folder / "kustomization.yaml").read_text())
     assert set(kustomization) <= _KNOWN_FIELDS, (
         f"{folder}: fields this check does not apply: {set(kustomization) - _KNOWN_FIELDS}"
@@ -42,7 +59,7 @@ def _build(folder: Path) -> list[dict[str, Any]]:
     for entry in kustomization["resources"]:
         path = (folder / entry).resolve()
         if path.is_dir():
-            documents += _build(path)
+            documents += _resolve(path)
         else:
             documents += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
     labels = {}
@@ -89,6 +106,18 @@ def test_every_resource_is_valid_against_its_kubernetes_or_keda_schema(overlay: 
     assert {"ConfigMap", "Secret", "Deployment", "Service", "PodDisruptionBudget", "ScaledObject"} <= {
         document["kind"] for document in documents
     }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_kustomize_builds_the_objects_the_check_resolves(overlay: str) -> None:
+    built = _kustomize(K8S / "overlays" / overlay)
+    if built is None:
+        pytest.skip("kubectl is not installed (.ci/run installs Debian's package): resolved without kustomize")
+
+    def names(documents: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        return sorted((document["kind"], document["metadata"]["name"]) for document in documents)
+
+    assert names(_resolve(K8S / "overlays" / overlay)) == names(built)
 
 
 def test_the_three_brokers_have_an_overlay() -> None:
