@@ -1,20 +1,25 @@
 """The ``claimedit`` command: replay files (or a broker), serve, manage reference tables, render docs.
 
 argparse, because it is in the standard library and gives the exit status 2 on bad usage that the
-replay contract promises.
+replay contract promises. Known failures (a path that does not exist, a bad configuration, an
+unreachable broker, a port in use) print one line on stderr and exit with a documented status
+(:class:`claimedit.cli_errors.ExitStatus`); only a defect prints a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from claimedit.cli_errors import CliError, ExitStatus, startup_error
 from claimedit.observability import configure_logging
 
 __all__ = ["build_parser", "main"]
@@ -22,22 +27,53 @@ __all__ = ["build_parser", "main"]
 _SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables", "claimedit.dlq")
 """Modules that add their own subcommands with ``add_subparsers(subparsers)``."""
 
+FORMATS = ("jsonl", "table", "html")
+
+
+def _version() -> str:
+    try:
+        return version("claimedit")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        msg = f"{value!r} is not a positive number of seconds"
+        raise argparse.ArgumentTypeError(msg)
+    return seconds
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimedit",
         description="Claim edits for X12 837P (005010X222A1) professional claims.",
+        epilog="Exit statuses: 0 done; 1 a file could not be read or outputs are missing; 2 bad usage or "
+        "configuration; 3 broker unreachable; 4 health port in use; 130 interrupted.",
     )
+    parser.add_argument("--version", action="version", version=f"claimedit {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     replay = subparsers.add_parser(
         "replay",
         help="read 837P files and folders and print one result per claim",
         description="Read files and folders (recursively) and print one JSON line per claim and per unreadable "
-        "interchange or transaction. Exit status 0 when every file was read, whatever the verdicts; "
-        "1 when a file could not be read; 2 for bad usage.",
+        "interchange or transaction. Inside folders, files that do not start with an ISA segment, hidden "
+        "files, links leading out of the folder and special files are skipped and listed on stderr. Exit "
+        "status 0 when every file was read, whatever the verdicts; 1 when a file could not be read or a "
+        "path does not exist (the others are still replayed); 2 for bad usage or configuration; 3 when "
+        "the broker is unreachable.",
     )
     replay.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    replay.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    replay.add_argument(
+        "--format", choices=FORMATS, default="jsonl", help="jsonl (default), table for people, html report"
+    )
+    replay.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="write there instead of stdout (e.g. report.html)"
+    )
     replay.add_argument("--config", type=Path, default=None, help="edits configuration (TOML)")
     replay.add_argument(
         "--no-validate", action="store_true", help="skip pyx12 implementation-guide validation (faster, no 999)"
@@ -45,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--broker", default=None, metavar="URL", help="replay through a running claimedit service")
     replay.add_argument(
         "--expect", type=Path, default=None, metavar="DIR", help="with --broker: golden files to compare"
+    )
+    replay.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="with --broker: how long to wait for every output (default 120)",
     )
     replay.set_defaults(handler=_replay)
     for name in _SUBCOMMAND_MODULES:
@@ -58,51 +101,156 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.handler(args)
+    except CliError as exc:
+        print(f"claimedit {args.command}: {exc.message}", file=sys.stderr)
+        return int(exc.status)
+    except KeyboardInterrupt:
+        print(f"claimedit {args.command}: interrupted", file=sys.stderr)
+        return int(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
         # The reader of our output went away (``| head``): not an error of ours; keep Python quiet on exit.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 0
+        return int(ExitStatus.OK)
     return status
 
 
+def _say(message: str) -> None:
+    print(f"claimedit replay: {message}", file=sys.stderr)
+
+
 def _replay(args: argparse.Namespace) -> int:
-    missing = [str(path) for path in args.paths if not path.exists()]
-    if missing:
-        print(f"claimedit replay: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    present = [path for path in args.paths if os.path.lexists(path)]
+    if not present:
+        for path in args.paths:
+            _say(f"no such file or folder: {path} (check the path)")
+        return int(ExitStatus.USAGE)
     if args.broker is not None:
+        if args.format == "html":
+            raise CliError(ExitStatus.USAGE, "--format html is for file replays (leave out --broker)")
         service: Any = importlib.import_module("claimedit.cli_service")
-        status: int = service.broker_replay(args.paths, args.broker, args.expect, output_format=args.format)
+        with _output(args.out) as out, contextlib.redirect_stdout(out):
+            status: int = service.broker_replay(
+                args.paths,
+                args.broker,
+                args.expect,
+                output_format=args.format,
+                timeout=args.timeout or service.DEFAULT_REPLAY_TIMEOUT,
+            )
         return status
     if args.expect is not None:
-        print("claimedit replay: --expect needs --broker (file replays are compared by the tests)", file=sys.stderr)
-        return 2
-    from claimedit.pipeline import Pipeline  # noqa: PLC0415  (start-up cost only for commands that need it)
-    from claimedit.replay import progress_stream, replay_files, write_jsonl, write_table  # noqa: PLC0415
-
+        raise CliError(ExitStatus.USAGE, "--expect needs --broker (file replays are compared by the tests)")
+    if args.timeout is not None:
+        raise CliError(ExitStatus.USAGE, "--timeout needs --broker (a file replay waits for nothing)")
     # stdout carries the replay lines only: every log line goes to stderr, PHI-guarded.
     configure_logging(level="WARNING", stream=sys.stderr)
-    pipeline = Pipeline.start(config_path=args.config, validate=not args.no_validate)
+    pipeline = _start_pipeline(args)  # before --out is opened: a bad configuration leaves no empty file behind
+    with _output(args.out) as out:
+        return _replay_files(args, pipeline, out)
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or the file ``--out`` names (a file that cannot be written is bad usage, said in one line)."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        out = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        message = f"cannot write {path}: {exc.strerror or exc} (choose another --out)"
+        raise CliError(ExitStatus.USAGE, message) from exc
+    with out:
+        yield out
+
+
+def _start_pipeline(args: argparse.Namespace) -> Any:
+    from claimedit.pipeline import Pipeline  # noqa: PLC0415  (start-up cost only for commands that need it)
+
+    try:
+        return Pipeline.start(config_path=args.config, validate=not args.no_validate)
+    except Exception as exc:
+        error = startup_error(exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def _replay_files(args: argparse.Namespace, pipeline: Any, out: TextIO) -> int:
+    from claimedit.replay import Skipped, progress_stream, replay_file, scan, write_jsonl  # noqa: PLC0415
+    from claimedit.report.rows import plural  # noqa: PLC0415
+
     progress = progress_stream()
     all_read = True
-    table_lines: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
+    skipped: Counter[str] = Counter()
+    files = 0
     verdicts: Counter[str] = Counter()
-    for count, (path, lines, readable) in enumerate(replay_files(pipeline, args.paths), start=1):
+    for found in scan(args.paths):
+        if isinstance(found, Skipped):
+            skipped[found.kind] += 1
+            all_read &= not (found.named or found.kind == "unreadable")  # a file it could not even look into
+            if progress is not None:  # clear the progress line the skip line would otherwise run into
+                print("\r\x1b[K", end="", file=progress)
+            _say(_skip_line(found))
+            continue
+        files += 1
+        lines, readable = replay_file(pipeline, found)
         all_read &= readable
         verdicts.update(line["verdict"] for line in lines)
         if args.format == "jsonl":
-            write_jsonl(lines, sys.stdout)
-            sys.stdout.flush()
+            write_jsonl(lines, out)
+            out.flush()
         else:
-            table_lines.extend(lines)
+            kept.extend(lines)
         if progress is not None:
             summary = " ".join(f"{verdict}={n}" for verdict, n in sorted(verdicts.items()))
-            print(f"\r{count} files, {summary} ({path.name})", end="", file=progress, flush=True)
+            print(f"\r\x1b[K{plural(files, 'file')}, {summary} ({found.name})", end="", file=progress, flush=True)
     if progress is not None:
         print(file=progress)
     if args.format == "table":
-        write_table(table_lines, sys.stdout)
-    return 0 if all_read else 1
+        from claimedit.replay_table import write_table  # noqa: PLC0415
+
+        write_table(kept, out)
+    elif args.format == "html":
+        from claimedit.report import write_html  # noqa: PLC0415
+
+        write_html(kept, out, title=f"claimedit findings: {', '.join(str(path) for path in args.paths)}")
+    _say(_files_summary(files, skipped, verdicts))
+    return int(ExitStatus.OK if all_read else ExitStatus.INCOMPLETE)
+
+
+_SKIP_WORDS = {
+    "not-x12": "not X12",
+    "hidden": "hidden",
+    "outside": "linked out of the folder",
+    "dangling": "dangling link",
+    "special": "not a regular file",
+    "linked-folder": "linked folder",
+    "unreadable": "unreadable",
+}
+
+
+def _skip_line(skipped: Any) -> str:
+    if skipped.kind == "missing":
+        return f"no such file or folder: {skipped.path} (check the path; the other paths are replayed)"
+    return f"skipped {skipped.path}: {skipped.reason}"
+
+
+def _files_summary(files: int, skipped: Counter[str], verdicts: Counter[str]) -> str:
+    """``3 files read, 2 paths skipped (1 hidden, 1 not X12), 1 not found; 5 results: 2 rejected, 3 accepted``."""
+    from claimedit.report.rows import VERDICTS, plural  # noqa: PLC0415
+
+    text = f"{plural(files, 'file')} read"
+    missing = skipped.pop("missing", 0)
+    if skipped:
+        kinds = ", ".join(f"{count} {_SKIP_WORDS.get(kind, kind)}" for kind, count in sorted(skipped.items()))
+        text += f", {plural(sum(skipped.values()), 'path')} skipped ({kinds})"
+    if missing:
+        text += f", {missing} not found"
+    if verdicts:
+        counts = ", ".join(f"{verdicts[verdict]} {verdict}" for verdict in VERDICTS if verdicts[verdict])
+        text += f"; {plural(verdicts.total(), 'result')}: {counts}"
+    return text
 
 
 if __name__ == "__main__":

@@ -4,10 +4,21 @@ transactions and the 999 acknowledgments. The replay CLI and the broker service 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from claimedit_edits.model import Claim, Finding, Verdict, verdict_for
 
-__all__ = ["ClaimResult", "GroupAck", "InputResult", "TransactionLocation", "UnreadableResult"]
+__all__ = [
+    "ClaimResult",
+    "GroupAck",
+    "InputResult",
+    "Scope",
+    "SharedFindings",
+    "TransactionLocation",
+    "UnreadableResult",
+]
+
+Scope = Literal["interchange", "group", "transaction", "loop"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,28 @@ class UnreadableResult:
 
 
 @dataclass(frozen=True)
+class SharedFindings:
+    """Every finding of one interchange, group, transaction or HL loop, stated once.
+
+    Made only when more of them concern the claims below than each claim carries (``SHARED_ON_EACH_CLAIM``
+    per kind in :mod:`claimedit.pipeline`): those claims then carry the first ones and a SYN011 finding
+    pointing here, so that a thousand stray segments cost a thousand findings, not a thousand per claim.
+    """
+
+    scope: Scope
+    location: TransactionLocation
+    where: str
+    """The scope in words (file / interchange / group / transaction / segment), as syntax findings say it."""
+    findings: tuple[Finding, ...]
+    claims: int
+    """Claims (and unreadable transactions) below the scope that point to these findings."""
+
+    @property
+    def verdict(self) -> Verdict:
+        return verdict_for(self.findings)
+
+
+@dataclass(frozen=True)
 class GroupAck:
     """The 999 implementation acknowledgment for one functional group."""
 
@@ -72,6 +105,8 @@ class InputResult:
     unreadable: tuple[UnreadableResult, ...] = ()
     acks: tuple[GroupAck, ...] = ()
     clm_segments_seen: int = 0
+    shared: tuple[SharedFindings, ...] = ()
+    """Findings stated once for a scope whose claims carry only the first of them (see SharedFindings)."""
 
     @property
     def claims_accounted(self) -> int:

@@ -48,8 +48,15 @@ def test_split_is_deterministic_for_a_control_number(claims: list[Claim]) -> Non
     assert split_claim(claims[0], 5).x12 == split_claim(claims[0], 5).x12
 
 
-def test_claim_without_raw_segments_cannot_be_split(claims: list[Claim]) -> None:
-    bare = claims[0].model_copy(update={"segments": claims[0].segments.model_copy(update={"claim": ()})})
+def test_claim_without_its_subscriber_loop_is_split_with_the_loops_it_has(claims: list[Claim]) -> None:
+    bare = claims[0].model_copy(update={"segments": claims[0].segments.model_copy(update={"subscriber": ()})})
 
-    with pytest.raises(SplitError, match="without its raw segments"):
-        split_claim(bare, 1)
+    segments = split_claim(bare, 1).x12.split("~")
+
+    assert ["HL*1**20*0"] == [s for s in segments if s.startswith("HL*")]
+    assert [claims[0].claim_id] == [s.split("*")[1] for s in segments if s.startswith("CLM*")]
+
+
+def test_a_control_number_beyond_isa13_is_refused(claims: list[Claim]) -> None:
+    with pytest.raises(SplitError, match="does not fit ISA13"):
+        split_claim(claims[0], 1_000_000_000)

@@ -24,6 +24,7 @@ from claimedit.service.events import (
 from claimedit.service.headers import bounded, capped, key_for
 from claimedit.x12.ack277 import write_277ca
 from claimedit.x12.split import split_claim
+from claimedit.x12.tokens import Decoded, decode_input
 from claimedit_edits.model import Claim
 
 __all__ = [
@@ -304,24 +305,12 @@ def over_limit_outputs(
     return out
 
 
-def _as_sent(piece: str, body: bytes, codec: str) -> bytes:
-    """``piece`` in the bytes it arrived as (re-encoded with the codec it was decoded with); the whole
-    body, byte for byte, when the piece is all of it but the BOM and surrounding blanks."""
-    if not piece:
+def _as_sent(piece: str, body: bytes, decoded: Decoded) -> bytes:
+    """``piece`` in the bytes it arrived as: the whole body, byte for byte, when the piece is all of the
+    text read from it (BOM and surrounding blanks aside); else re-encoded with the codec it was read with."""
+    if not piece or piece.strip() == decoded.text.strip():
         return body
-    raw = piece.encode(codec)
-    if raw.strip() == body.removeprefix(b"\xef\xbb\xbf").strip():
-        return body
-    return raw
-
-
-def _codec(body: bytes) -> str:
-    """The codec :func:`claimedit.x12.tokens.decode` read ``body`` with: UTF-8, else Latin-1."""
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "utf-8"
+    return piece.encode(decoded.encoding, errors="replace")
 
 
 def _unreadable_reason(item: UnreadableResult) -> str:
@@ -338,9 +327,10 @@ def build_outputs(result: InputResult, body: bytes, meta: InputMeta, *, now: dt.
     for index, item in enumerate(result.claims):
         out.extend(_claim_outputs(item, index, meta, ref, now))
     out.extend(_ack_output(ack, index, meta, ref, now) for index, ack in enumerate(result.acks))
-    codec = _codec(body) if result.unreadable else "utf-8"
+    decoded = decode_input(body) if result.unreadable else None
     for index, lost in enumerate(result.unreadable):
-        raw = _as_sent(lost.raw, body, codec)
+        assert decoded is not None
+        raw = _as_sent(lost.raw, body, decoded)
         reason = _unreadable_reason(lost)
         out.append(
             dead_letter(raw, meta, reason=reason, reason_kind="unreadable", ref=ref, unreadable=lost, index=index)

@@ -58,10 +58,7 @@ def _amount(value: Decimal) -> str:
 
 def _stc(sep: str, comp: str, statuses: list[StatusCode], date: str, charge: str | None) -> str:
     """STC with the first status in STC01 and up to two more in STC10/STC11."""
-    unique: list[StatusCode] = []
-    for status in statuses:
-        if status not in unique:
-            unique.append(status)
+    unique = list(dict.fromkeys(statuses))  # first occurrence order, in one pass
     composites = [comp.join([status.category, status.status]) for status in unique[:3]]
     elements = ["STC", composites[0], date, "U", charge or ""]
     if len(composites) > 1:
@@ -133,8 +130,12 @@ def write_277ca(result: ClaimResult, *, control_number: int, processed: dt.datet
     charge = _amount(claim.total_charge)
     control = f"{control_number:09d}"
     st02 = "0001"
-    claim_errors = [f for f in errors if f.line is None or claim.line(f.line) is None]
-    line_errors = [f for f in errors if f not in claim_errors]
+    line_numbers = {line.number for line in claim.service_lines}
+    claim_errors = [f for f in errors if f.line is None or f.line not in line_numbers]
+    line_errors = [f for f in errors if f.line is not None and f.line in line_numbers]
+    by_line: dict[int, list[Finding]] = {}
+    for finding in line_errors:
+        by_line.setdefault(finding.line or 0, []).append(finding)
     claim_statuses = [status_code_for(f) for f in (claim_errors or line_errors)]
     source_name = env.receiver_name or env.gs_receiver or "CLAIMEDIT"
     source_id = env.receiver_id or env.gs_receiver or env.isa_receiver_id or "CLAIMEDIT"
@@ -168,7 +169,7 @@ def write_277ca(result: ClaimResult, *, control_number: int, processed: dt.datet
         _period(sep, start, end, processed.date()),
     ]
     for line in claim.service_lines:
-        on_line = [f for f in line_errors if f.line == line.number]
+        on_line = by_line.get(line.number)
         if on_line:
             transaction += _line_loop(claim, line, on_line, date)
     transaction.append(sep.join(["SE", str(len(transaction) + 1), st02]))

@@ -15,7 +15,8 @@ from typing import Any
 from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
 from claimedit.x12.interchanges import Chunk, count_clm_segments, cut_interchanges
-from claimedit.x12.syntax import syntax_finding
+from claimedit.x12.limits import first_breach
+from claimedit.x12.syntax import internal_finding, syntax_finding
 from claimedit.x12.tokens import ISA_ELEMENTS, Decoded, Delimiters, Segment, decode_input, encoding_name
 from claimedit.x12.transactions import describe_transaction
 from claimedit_edits.model import (
@@ -44,6 +45,8 @@ __all__ = [
 A1 = "005010X222A1"
 _READ_AS_A1 = frozenset({"005010X222A2", "005010X222"})
 _DIAGNOSIS_QUALIFIERS = frozenset({"ABK", "ABF", "BK", "BF"})
+LISTED_ONE_BY_ONE = 20
+"""Stray or empty segments named one finding each; beyond, one finding counts the rest (bounded output)."""
 
 
 @dataclass
@@ -56,6 +59,8 @@ class TransactionRead:
     findings: list[Finding] = field(default_factory=list)
     """Findings that concern every claim of the transaction."""
     unreadable: bool = False
+    rejected_early: bool = False
+    """Beyond the guide's limits (SYN010): not read, and not given to pyx12 either."""
     raw: str = ""
 
 
@@ -72,9 +77,12 @@ class InterchangeRead:
     supported_groups: list[str] = field(default_factory=list)
     """GS control numbers of the 837P 5010 groups, in order (the ones pyx12 validates)."""
 
+    failed: bool = False
+    """The reader itself failed on the interchange (an INT002 finding says so): nothing was read from it."""
+
     @property
     def readable(self) -> bool:
-        return self.chunk.error is None
+        return self.chunk.error is None and not self.failed
 
 
 def describe(location: TransactionLocation, segment: Segment | None = None, element: str = "") -> str:
@@ -89,12 +97,20 @@ def describe(location: TransactionLocation, segment: Segment | None = None, elem
     if location.transaction_control:
         parts.append(f"transaction {location.transaction_control}")
     if segment is not None:
-        parts.append(f"segment {segment.index} ({segment.tag or 'empty'})")
+        parts.append(f"segment {segment.index} ({segment_id(segment)})")
     elif location.segment_index is not None:
         parts.append(f"segment {location.segment_index}")
     if element:
         parts.append(f"element {element}")
     return " / ".join(parts)
+
+
+def segment_id(segment: Segment) -> str:
+    """The segment's id as sent when it looks like one; a garbled line (maybe a name) is not repeated."""
+    tag = segment.tag
+    if not tag:
+        return "empty"
+    return tag if 2 <= len(tag) <= 3 and tag.isalnum() and tag.isupper() and tag[0].isalpha() else "unknown segment id"
 
 
 def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
@@ -157,7 +173,14 @@ def _read_chunk(chunk: Chunk, source: str) -> InterchangeRead:
         return read
     if chunk.isa_odd_widths:
         read.findings.append(_isa_width_finding(chunk, source))
-    _Walker(read, chunk.delimiters).walk(list(chunk.segments))
+    try:
+        _Walker(read, chunk.delimiters).walk(list(chunk.segments))
+    except Exception as exc:  # noqa: BLE001  (a reader defect must cost this interchange, not the input)
+        read.failed = True
+        read.transactions.clear()
+        read.supported_groups.clear()
+        where = f"{_file(source)} / segment {chunk.first_segment_index}"
+        read.findings.append(internal_finding("reading the interchange", exc, location=where))
     return read
 
 
@@ -205,6 +228,7 @@ class _Walker:
         base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
         gs: Segment | None = None
         seen_iea = False
+        stray: list[Segment] = []
         index = 1
         while index < len(segments):
             segment = segments[index]
@@ -232,14 +256,9 @@ class _Walker:
             elif tag in ("GE", "SE", ""):
                 index += 1
             else:
-                read.findings.append(
-                    syntax_finding(
-                        "SYN005",
-                        f"Segment {tag} stands outside any transaction (ST/SE) and was not read.",
-                        location=describe(base, segment),
-                    )
-                )
+                stray.append(segment)
                 index += 1
+        read.findings.extend(_stray_findings(base, stray))
         if not seen_iea:
             read.findings.append(
                 syntax_finding(
@@ -248,6 +267,28 @@ class _Walker:
                     location=describe(base, segments[-1]),
                 )
             )
+
+
+def _stray_findings(base: TransactionLocation, stray: list[Segment]) -> list[Finding]:
+    findings = [
+        syntax_finding(
+            "SYN005",
+            f"Segment {segment_id(segment)} stands outside any transaction (ST/SE) and was not read.",
+            location=describe(base, segment),
+        )
+        for segment in stray[:LISTED_ONE_BY_ONE]
+    ]
+    if len(stray) > LISTED_ONE_BY_ONE:
+        rest = stray[LISTED_ONE_BY_ONE:]
+        findings.append(
+            syntax_finding(
+                "SYN005",
+                f"{len(rest)} more segments stand outside any transaction (ST/SE), from segment {rest[0].index} "
+                f"to segment {rest[-1].index}; none was read.",
+                location=describe(base, rest[0]),
+            )
+        )
+    return findings
 
 
 def _supported_version(version: str) -> bool:
@@ -303,13 +344,23 @@ def _read_transaction(
             )
         )
     empties = [segment for segment in body if not segment.elements]
-    for empty in empties:
+    for empty in empties[:LISTED_ONE_BY_ONE]:
         tx.findings.append(
             syntax_finding(
                 "SYN004",
                 "An empty segment (two segment terminators in a row) stands here; it was skipped. "
                 "Remove it and resend: many translators stop reading at it.",
                 location=describe(location, empty),
+            )
+        )
+    if len(empties) > LISTED_ONE_BY_ONE:
+        rest = empties[LISTED_ONE_BY_ONE:]
+        tx.findings.append(
+            syntax_finding(
+                "SYN004",
+                f"{len(rest)} more empty segments stand in this transaction, from segment {rest[0].index} to "
+                f"segment {rest[-1].index}; they were skipped. Remove them and resend.",
+                location=describe(location, rest[0]),
             )
         )
     segments = [segment for segment in body if segment.elements]
@@ -323,6 +374,18 @@ def _read_transaction(
                 location=describe(location, segments[-1]),
             )
         )
+    breach = first_breach(segments)
+    if breach is not None:
+        tx.unreadable = tx.rejected_early = True
+        tx.findings.append(
+            syntax_finding(
+                "SYN010",
+                f"{breach.message} The transaction was rejected before validation and its {tx.clm_segments} "
+                "claim(s) were not read; split it as the guide allows and resend.",
+                location=describe(location, breach.segment),
+            )
+        )
+        return tx
     try:
         _TransactionParser(
             isa=isa, gs=gs, st=st, segments=segments, location=location, delimiters=delimiters, tx=tx
@@ -337,6 +400,10 @@ def _read_transaction(
                 location=describe(location, exc.segment),
             )
         )
+    except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
+        tx.claims.clear()
+        tx.unreadable = True
+        tx.findings.append(internal_finding("reading the transaction", exc, location=describe(location, st)))
     return tx
 
 
@@ -601,7 +668,7 @@ class _TransactionParser:
             if tag == "LX":
                 number = segment.get(1)
                 if not number.isdigit():
-                    raise _StructureError(f"LX01 {number!r} is not a line number.", segment)
+                    raise _StructureError("LX01 is not a line number (digits expected).", segment)
                 current = _Line(int(number), segment)
                 lines.append(current)
             elif current is not None:

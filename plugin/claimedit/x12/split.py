@@ -18,7 +18,7 @@ _VERSION = "005010X222A1"
 
 
 class SplitError(ValueError):
-    """The claim lacks the raw segments needed to write it as its own interchange."""
+    """The control number given does not fit ISA13 (a caller's mistake, never the claim's)."""
 
 
 @dataclass(frozen=True)
@@ -68,42 +68,48 @@ def interchange_header(
 
 
 def _hl(sep: str, segment: str, number: int, parent: int | None, level: str, *, child: bool) -> str:
+    """The loop's HL renumbered; an HL that does not start the loop as it should is kept as sent."""
     if not segment.startswith(f"HL{sep}"):
-        msg = f"expected an HL segment at the start of the {level} loop"
-        raise SplitError(msg)
+        return segment
     return sep.join(["HL", str(number), "" if parent is None else str(parent), level, "1" if child else "0"])
+
+
+def _hierarchy(parts: ClaimSegments) -> list[str]:
+    """The HL loops above the claim, renumbered 1, 2, 3 with parents; a loop the source lacked stays absent.
+
+    A claim read without its subscriber (or billing provider) loop is written as it was sent, with the
+    loops it had: its own findings already say what is missing, and the split must not fail on it.
+    """
+    sep = parts.element_separator
+    loops = [
+        (level, segments)
+        for level, segments in (("20", parts.billing_provider), ("22", parts.subscriber), ("23", parts.patient))
+        if segments
+    ]
+    written: list[str] = []
+    for number, (level, segments) in enumerate(loops, start=1):
+        parent = number - 1 if number > 1 else None
+        written += [_hl(sep, segments[0], number, parent, level, child=number < len(loops)), *segments[1:]]
+    return written
 
 
 def split_claim(claim: Claim, control_number: int) -> SplitInterchange:
     """Write ``claim`` as its own 837P interchange with ISA13 and GS06 set to ``control_number``.
 
     Dates and times come from the source envelope, so the same claim and control number always give
-    the same text (a redelivered input yields byte-identical events).
+    the same text (a redelivered input yields byte-identical events). Whatever the claim lacks (a
+    subscriber loop, a header), it is written with what it has: a broken claim is split as it was sent.
     """
     if not 0 < control_number < 1_000_000_000:
         msg = f"control number {control_number} does not fit ISA13 (1-999999999)"
         raise SplitError(msg)
     parts = claim.segments
-    if not (parts.header and parts.billing_provider and parts.subscriber and parts.claim):
-        msg = f"claim {claim.claim_id} was read without its raw segments: it cannot be split"
-        raise SplitError(msg)
     sep, term = parts.element_separator, parts.segment_terminator
     env = claim.envelope
     isa13 = f"{control_number:09d}"
     gs06 = str(control_number)
     st02 = "0001"
-    has_patient = bool(parts.patient)
-    transaction = [
-        sep.join(["ST", "837", st02, _VERSION]),
-        *parts.header,
-        _hl(sep, parts.billing_provider[0], 1, None, "20", child=True),
-        *parts.billing_provider[1:],
-        _hl(sep, parts.subscriber[0], 2, 1, "22", child=has_patient),
-        *parts.subscriber[1:],
-    ]
-    if has_patient:
-        transaction += [_hl(sep, parts.patient[0], 3, 2, "23", child=False), *parts.patient[1:]]
-    transaction += parts.claim
+    transaction = [sep.join(["ST", "837", st02, _VERSION]), *parts.header, *_hierarchy(parts), *parts.claim]
     transaction.append(sep.join(["SE", str(len(transaction) + 1), st02]))
     group_date = env.bht_date or f"20{env.isa_date}"
     isa = interchange_header(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from claimedit_edits.model import Finding, Fix, Severity
 
-__all__ = ["SYNTAX_FINDINGS", "SyntaxKind", "syntax_finding"]
+__all__ = ["INTERNAL_CODE", "SYNTAX_FINDINGS", "SyntaxKind", "internal_finding", "syntax_finding"]
 
 IG_SOURCE = "ASC X12 005010X222A1 implementation guide (validated with pyx12 4.0)"
 
@@ -77,8 +77,25 @@ SYNTAX_FINDINGS: dict[str, SyntaxKind] = {
             "warning",
             "The input is UTF-16 or UTF-32 text: read, but most translators expect single-byte (ASCII/UTF-8) X12.",
         ),
+        SyntaxKind(
+            "SYN010",
+            "beyond-guide-limits",
+            "error",
+            "The transaction nests HL levels deeper, or holds more service lines, claims or segments in one loop, "
+            "than 005010X222A1 allows: it is rejected before validation and its claims are not read.",
+        ),
+        SyntaxKind(
+            "SYN011",
+            "findings-listed-once",
+            "error",
+            "More findings concern the claim's interchange, group, transaction or HL loop than are copied onto each "
+            "claim: the rest are listed once, on that scope's own row (severity: the worst of them).",
+        ),
     )
 }
+
+INTERNAL_CODE = "INT002"
+"""A stage of claimedit failed on one interchange, transaction or claim (INT001 is an edit failing)."""
 
 
 def syntax_finding(
@@ -100,5 +117,24 @@ def syntax_finding(
         message=message,
         source=IG_SOURCE,
         fix=fix,
+        location=location,
+    )
+
+
+def internal_finding(stage: str, exc: BaseException, *, location: str) -> Finding:
+    """``stage`` raised ``exc`` on the piece at ``location``: a claimedit defect, reported instead of raised.
+
+    Only the exception's type is named: its text may quote the input (PHI).
+    """
+    return Finding(
+        code=INTERNAL_CODE,
+        edit="processing-failed",
+        category="internal",
+        severity="error",
+        message=(
+            f"claimedit failed while {stage} ({type(exc).__name__}); what it concerns was not fully checked. "
+            "This is a claimedit defect, not a coding problem: report it with the location."
+        ),
+        source="claimedit pipeline",
         location=location,
     )

@@ -21,6 +21,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from claimedit.results import GroupAck
@@ -114,7 +115,7 @@ class Pyx12Validator:
 
         report = ValidationReport()
         try:
-            src = pyx12.x12file.X12Reader(io.StringIO(text))
+            src = _reader(text)
         except pyx12.errors.X12Error as exc:
             report.fatal = f"pyx12 cannot read the ISA segment: {exc}"
             return report
@@ -163,7 +164,7 @@ class Pyx12Validator:
             walked = self._walk(src, errh, rejected, plan, segments)
         except PlanMismatchError:
             src.close()
-            src = pyx12.x12file.X12Reader(io.StringIO(text))
+            src = _reader(text)
             errh = pyx12.error_handler.err_handler()
             walked = self._walk(src, errh, rejected, None, segments, runs=False)
         if plan is not None and walked is plan:
@@ -371,6 +372,52 @@ class Pyx12Validator:
             errh.ele_error(error.err_cde, error.err_str, error.err_val, error.refdes)
 
 
+def _reader(text: str) -> Any:
+    """pyx12's reader over ``text``, its control-number lists searched in O(1).
+
+    pyx12 keeps the ISA13, GS06 and ST02 numbers seen in lists and searches them for duplicates at
+    every ISA, GS and ST: thousands of groups in one interchange cost quadratic time there.
+    """
+    return _indexed_reader_class()(io.StringIO(text))
+
+
+@cache
+def _indexed_reader_class() -> Any:
+    """pyx12's X12Reader with its three lists of control numbers kept as :class:`_IndexedIds`."""
+    import pyx12.x12file  # noqa: PLC0415
+
+    def indexed(name: str) -> property:
+        private = f"_claimedit_{name}"
+
+        def get(reader: Any) -> Any:
+            return getattr(reader, private)
+
+        def set_(reader: Any, value: list[Any]) -> None:
+            setattr(reader, private, _IndexedIds(value))
+
+        return property(get, set_)
+
+    return type("IndexedX12Reader", (pyx12.x12file.X12Reader,), {name: indexed(name) for name in _ID_LISTS})
+
+
+_ID_LISTS = ("isa_ids", "gs_ids", "st_ids")
+
+
+class _IndexedIds(list[Any]):
+    """A list pyx12 appends control numbers to and searches, with membership kept in a set."""
+
+    def __init__(self, items: list[Any]) -> None:
+        super().__init__(items)
+        self._seen = set(items)
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._seen.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._seen
+
+
 _MEMO_LIMIT = 200_000
 """Distinct segment texts remembered per process (a few tens of MB at most)."""
 _REJECTED_BY_CLAIMEDIT = "claimedit: the transaction contains an empty segment"
@@ -406,54 +453,90 @@ def _level_errors(node: dict[str, Any], gs: str, st: str, level: str) -> list[Sy
     ]
 
 
-_PHI_SEGMENTS = frozenset({"NM1", "N3", "N4", "DMG", "REF", "PER", "PAT"})
-"""Segments that may carry a patient's or subscriber's name, address, birth date or member id."""
-_QUOTED_VALUE = re.compile(r'"[^"]*"|^\([^)]*\)')
+_CODE_SEGMENTS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE", "BHT", "HL", "CLM", "HI", "LX", "SV1", "PRV"})
+"""Segments whose values are codes, amounts and control numbers, never a person: their values may be quoted.
+
+Every other segment may carry a patient's or subscriber's name, birth date, member id, address or phone
+(NM1, N3, N4, DMG, REF, PER, PAT, DTP, NTE, K3 ... in any loop): its values are redacted.
+"""
+_REDACTED = "…"
+_BEFORE_VALUE = "invalid date|invalid time|invalid character|control character|trailing spaces\\."
+_VALUE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r'len\(".*"\)(?= = \d+ [<>] \d+ \((?:min|max)_len\)$)'), f"len({_REDACTED})"),
+    (re.compile(r"^\(.*\)(?= is not a valid code for )"), f"({_REDACTED})"),
+    (re.compile(rf"({_BEFORE_VALUE})( ?)\(.*\)$"), rf"\1\2({_REDACTED})"),
+    (re.compile(r"(with a value of )\(.*\)(?= failed to match the regular expression )"), rf"\1({_REDACTED})"),
+    (re.compile(r"(with a value of )\(.*\)$"), rf"\1({_REDACTED})"),
+    (re.compile(r'^Segment ".*"(?= is empty$)'), f"Segment {_REDACTED}"),
+    (re.compile(r'^Segment identifier ".*"(?= is invalid$)'), f"Segment identifier {_REDACTED}"),
+    (re.compile(r"(must have 16 elements )\(.*\)$"), rf"\1({_REDACTED})"),
+)
+"""Where pyx12 quotes a value: ``len("value")``, ``(value) is not a valid code``, ``invalid date (value)``,
+``Segment "text" is empty`` ... Element names, which pyx12 quotes too, stay."""
+_NOT_FOUND = re.compile(r"^Segment (.*)(?= not found\.)")
+"""``Segment N3*12 ELM STREET not found.``: pyx12 quotes the segment id and its first element."""
 
 
 def redact_values(message: str) -> str:
-    """A pyx12 message with the data values it quotes replaced by ``…`` (element names are kept)."""
-    return _QUOTED_VALUE.sub("…", message)
+    """A pyx12 message with the data values it quotes replaced by ``…``; element and segment names are kept.
+
+    ``Data element "Subscriber Birth Date" (DMG02) contains an invalid date (19511302)`` becomes
+    ``Data element "Subscriber Birth Date" (DMG02) contains an invalid date (…)``; ``Segment N3*12 ELM
+    STREET not found.`` becomes ``Segment N3 not found.``
+    """
+    for pattern, replacement in _VALUE_PATTERNS:
+        message = pattern.sub(replacement, message)
+    return _NOT_FOUND.sub(lambda match: f"Segment {_safe_id(match.group(1).split('*', 1)[0])}", message)
 
 
 def _segment_errors(segment: dict[str, Any], gs: str, st: str) -> list[SyntaxError837]:
     seg_id = str(segment.get("seg_id") or "")
-    if seg_id in _PHI_SEGMENTS:
-        element_errors = [error for element in segment.get("elements", []) for error in element.get("errors", [])]
-        for error in [*segment.get("errors", []), *element_errors]:
-            error["err_str"] = redact_values(str(error.get("err_str", "")))
+    keep = seg_id in _CODE_SEGMENTS
     position = segment.get("seg_count")
     position = int(position) if isinstance(position, int) else None
-    found = [
-        SyntaxError837(
-            gs, st, position, seg_id, "", str(error.get("err_cde", "")), str(error.get("err_str", "")), "segment"
-        )
+    safe_id = _safe_id(seg_id)
+    found = [  # a segment-level message may quote a neighbouring segment's text: always redacted
+        SyntaxError837(gs, st, position, safe_id, "", _code(error), _message(error, keep_values=False), "segment")
         for error in segment.get("errors", [])
     ]
     for element in segment.get("elements", []):
-        name = f"{seg_id}{int(element.get('ele_pos') or 0):02d}"
+        name = f"{safe_id}{int(element.get('ele_pos') or 0):02d}"
         if element.get("subele_pos"):
             name += f"-{int(element['subele_pos']):02d}"
         found.extend(
-            SyntaxError837(
-                gs, st, position, seg_id, name, str(error.get("err_cde", "")), str(error.get("err_str", "")), "element"
-            )
+            SyntaxError837(gs, st, position, safe_id, name, _code(error), _message(error, keep_values=keep), "element")
             for error in element.get("errors", [])
         )
     return found
 
 
+def _code(error: dict[str, Any]) -> str:
+    return str(error.get("err_cde", ""))
+
+
+def _message(error: dict[str, Any], *, keep_values: bool) -> str:
+    message = str(error.get("err_str", ""))
+    return message if keep_values else redact_values(message)
+
+
+_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
+
+
+def _safe_id(seg_id: str) -> str:
+    """A segment id as sent when it looks like one; anything else (a garbled line, maybe a name) is not repeated."""
+    return seg_id if _SEGMENT_ID.fullmatch(seg_id) else "unknown segment id"
+
+
 def split_999(text: str) -> list[GroupAck]:
     """pyx12 writes one 999 interchange with an ST per acknowledged group: one GroupAck per ST, each enveloped."""
-    if not text.strip():
+    if not text.strip() or len(text) < 4:
         return []
-    terminator = text[105] if len(text) > 105 else "~"
-    element = text[3]
+    element, terminator = _isa_delimiters(text)
     raw = [segment.strip() for segment in text.split(terminator) if segment.strip()]
     isa = next((s for s in raw if s.startswith("ISA")), "")
     gs = next((s for s in raw if s.startswith("GS")), "")
-    iea_control = isa.split(element)[13] if isa else ""
-    gs_control = gs.split(element)[6] if gs else ""
+    iea_control = _element(isa, element, 13)
+    gs_control = _element(gs, element, 6)
     acks: list[GroupAck] = []
     current: list[str] = []
     for segment in raw:
@@ -475,6 +558,27 @@ def split_999(text: str) -> list[GroupAck]:
                 )
                 current = []
     return acks
+
+
+def _isa_delimiters(text: str) -> tuple[str, str]:
+    """Element separator and segment terminator of the ISA opening ``text``, found by counting its 16 elements.
+
+    The terminator follows ISA16 (one character) after the 16th separator: position 105 only when every
+    fixed-width element has its width, which an odd ISA08/ISA09 in the acknowledged input may break.
+    """
+    element = text[3]
+    position = 3
+    for _ in range(15):
+        position = text.find(element, position + 1)
+        if position < 0:
+            return element, "~"
+    terminator = text[position + 2 : position + 3]
+    return element, terminator if terminator and terminator != element else "~"
+
+
+def _element(segment: str, separator: str, position: int) -> str:
+    fields = segment.split(separator)
+    return fields[position] if position < len(fields) else ""
 
 
 def _group_ack(
