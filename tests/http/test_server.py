@@ -76,3 +76,15 @@ async def test_garbage_is_answered_with_400_and_logs_no_error(
     assert status == answer
     assert [] == [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert not any("aaaaaaaaaa" in record.getMessage() for record in caplog.records)
+
+
+async def test_with_http_port_0_no_server_listens_and_exit_stops_the_service(pipeline: Pipeline) -> None:
+    service = http_service(pipeline, http_port=0)
+    task = asyncio.create_task(service.app.run())
+    await asyncio.sleep(0.5)
+    running = not task.done()
+
+    service.app.exit()
+    await asyncio.wait_for(task, timeout=15)
+
+    assert (True, None) == (running, task.exception())

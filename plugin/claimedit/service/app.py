@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
-from faststream._internal.application import Application
 from faststream.asgi import AsgiFastStream, AsyncAPIRoute
 from faststream.message import StreamMessage
 from faststream.specification import AsyncAPI
@@ -305,11 +304,32 @@ class ClaimeditAsgi(AsgiFastStream):
         await server.serve()
 
 
-async def _run_without_http(app: Application) -> None:
-    """The broker alone (``http_port = 0``): FastStream's own run loop, stopped by SIGTERM/SIGINT or ``exit``."""
-    from faststream import FastStream  # noqa: PLC0415
+class _StopOnEvent:
+    """``AsgiFastStream.exit`` target when no ASGI server runs: sets the event the run waits on."""
 
-    await FastStream.run(app)  # type: ignore[arg-type]  # same Application, without the ASGI server
+    def __init__(self, event: asyncio.Event) -> None:
+        self.event = event
+        self.extra_options: dict[str, Any] = {}
+
+    def stop(self) -> None:
+        self.event.set()
+
+
+async def _run_without_http(app: ClaimeditAsgi) -> None:
+    """The broker alone (``http_port = 0``): the app's lifespan until SIGTERM, SIGINT or ``exit``."""
+    import signal  # noqa: PLC0415
+
+    stop = asyncio.Event()
+    app._server = _StopOnEvent(stop)  # FastStream's exit() stops its _server
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with app.start_lifespan_context():
+            await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
 
 
 def _readiness(service: ClaimeditService) -> Callable[[], Any]:
