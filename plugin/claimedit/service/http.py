@@ -323,7 +323,8 @@ class HttpApi:
             problem.extra = {"limit": validated.limit, "acks": validated.acks}
             raise problem
         for row in validated.rows:
-            self.metrics.claims.labels(verdict=row["verdict"]).inc(row.get("claims_inside", 1))
+            if row["verdict"] != "shared":  # a shared row states findings of a group, not a claim
+                self.metrics.claims.labels(verdict=row["verdict"]).inc(row.get("claims_inside", 1))
         _log.info(
             "validated over HTTP",
             correlation_id=meta.correlation_id,

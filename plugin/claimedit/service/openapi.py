@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
-from claimedit.replay_output import ClaimRow, UnreadableRow
+from claimedit.replay_output import ClaimRow, SharedRow, UnreadableRow
 from claimedit.service.http import JSONL_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, X12_CONTENT_TYPES
 
 __all__ = ["GroupAckOut", "Problem", "RejectionOut", "ValidateResponse", "openapi_document"]
@@ -48,7 +48,7 @@ class ValidateResponse(BaseModel):
 
     correlation_id: str
     source: str
-    rows: list[ClaimRow | UnreadableRow]
+    rows: list[ClaimRow | UnreadableRow | SharedRow]
     acks: list[GroupAckOut]
     rejections: list[RejectionOut]
 
