@@ -123,7 +123,9 @@ class _ClaimMaker:
             self.add_sized_lesion(claim, family)
         else:
             self.add_sized_lesion(claim, family)
-            if len(claim.lines) == 1 and self.rng.random() < 0.25:
+            if family == "malignant_excision" and self.rng.random() < self.t["repair_with_excision_share"]:
+                self.add_intermediate_repair(claim)
+            elif len(claim.lines) == 1 and self.rng.random() < 0.25:
                 self.add_sized_lesion(claim, family)
             elif len(claim.lines) <= 2 and self.rng.random() < self.t["biopsy_with_excision_share"]:
                 # excision is column 1, biopsy 11102/11104 column 2 of an NCCI indicator-1 pair
@@ -193,6 +195,21 @@ class _ClaimMaker:
         modifiers = (site["side"],) if site["side"] else ()
         claim.lines.append(
             ServiceLine(code, charge, modifiers=modifiers, pointers=(pointer,), note=self.size_note(lesion, margin))
+        )
+
+    def add_intermediate_repair(self, claim: GeneratedClaim) -> None:
+        """A layered closure of the excision just added: intermediate repairs are reported with excisions."""
+        excision = claim.lines[-1]
+        group = next(
+            name
+            for name, prefix in self.t["code_prefix"]["malignant_excision"].items()
+            if excision.code.startswith(prefix)
+        )
+        code = self.t["intermediate_repair_codes"][group]
+        length = self.rng.randint(26, 75)  # tenths of a cm: the 2.6-7.5 cm repair codes
+        note = f"LAYERED CLOSURE {_cm(length)} CM"
+        claim.lines.append(
+            ServiceLine(code, self.charges[code], modifiers=excision.modifiers, pointers=excision.pointers, note=note)
         )
 
     def size_note(self, lesion: int, margin: int) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from claimedit_edits.codesets import open_codesets
 from claimedit_edits.config import load_config
-from claimedit_edits.engine import Engine, Reference, SimpleIcd10Cm, load_registry
+from claimedit_edits.engine import Engine, Reference, load_registry
 from claimedit_edits.tables import load_tables
 
 __all__ = ["build_engine"]
@@ -20,4 +21,6 @@ def build_engine(config_path: Path | None = None) -> Engine:
     registry = load_registry()
     policy = load_config(config_path, registry)
     tables = load_tables(*policy.table_dirs)
-    return Engine(registry, Reference(icd10cm=SimpleIcd10Cm(), tables=tables), policy)
+    codesets = open_codesets(*policy.table_dirs)
+    reference = Reference(icd10cm=codesets.at("icd10cm", None), tables=tables, codesets=codesets)
+    return Engine(registry, reference, policy)

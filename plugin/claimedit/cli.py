@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from claimedit.cli_errors import CliError, ExitStatus, startup_error
+from claimedit.cli_history import add_history_options, replay_history
 from claimedit.observability import configure_logging
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables", "claimedit.dlq")
+_SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables", "claimedit.cli_history", "claimedit.dlq")
 """Modules that add their own subcommands with ``add_subparsers(subparsers)``."""
 
 FORMATS = ("jsonl", "table", "html")
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="with --broker: how long to wait for every output (default 120)",
     )
+    add_history_options(replay, "a history for this run only (the files replayed together see each other)")
     replay.set_defaults(handler=_replay)
     for name in _SUBCOMMAND_MODULES:
         module: Any = importlib.import_module(name)
@@ -164,10 +166,15 @@ def _output(path: Path | None) -> Iterator[TextIO]:
 
 
 def _start_pipeline(args: argparse.Namespace) -> Any:
+    from claimedit.history.store import HistoryError  # noqa: PLC0415
     from claimedit.pipeline import Pipeline  # noqa: PLC0415  (start-up cost only for commands that need it)
 
     try:
-        return Pipeline.start(config_path=args.config, validate=not args.no_validate)
+        history = replay_history(args.history, disabled=args.no_history)
+    except HistoryError as exc:
+        raise CliError(ExitStatus.USAGE, str(exc)) from exc
+    try:
+        return Pipeline.start(config_path=args.config, validate=not args.no_validate, history=history)
     except Exception as exc:
         error = startup_error(exc)
         if error is None:

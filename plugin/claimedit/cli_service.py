@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from claimedit.cli_errors import CliError, ExitStatus, startup_error
+from claimedit.cli_history import add_history_options
 
 __all__ = ["add_subparsers", "broker_addresses", "broker_replay", "golden_path", "preflight", "replay_lines_for"]
 
@@ -63,6 +64,7 @@ def add_subparsers(subparsers: Any) -> None:
         "--http-only", action="store_true", default=None, help="serve POST /v1/validate without any broker"
     )
     serve.add_argument("--log-format", choices=("auto", "json", "console"), default=None)
+    add_history_options(serve, "history.sqlite3 in the data folder (CLAIMEDIT_HISTORY_URL, CLAIMEDIT_DATA_DIR)")
     serve.set_defaults(handler=_serve)
     docs = subparsers.add_parser("service-docs", help="write the AsyncAPI document and event JSON Schemas")
     docs.add_argument("--out", type=Path, default=Path("docs"), help="folder to write into (default: docs)")
@@ -212,7 +214,9 @@ def preflight(settings: Any, *, timeout: float = CONNECT_TIMEOUT) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from claimedit.history.store import HistoryError  # noqa: PLC0415
     from claimedit.service import create_service  # noqa: PLC0415
+    from claimedit.service.app import service_history  # noqa: PLC0415
     from claimedit.service.settings import redact_url  # noqa: PLC0415
 
     settings = _load_settings(
@@ -222,7 +226,13 @@ def _serve(args: argparse.Namespace) -> int:
         http_port=args.http_port if args.http_port is not None else args.health_port,
         http_only=args.http_only,
         log_format=args.log_format,
+        history_url=args.history,
+        history_enabled=False if args.no_history else None,
     )
+    try:
+        service_history(settings)  # a schema behind stops here, in one line naming `claimedit history migrate`
+    except HistoryError as exc:
+        raise CliError(ExitStatus.USAGE, str(exc)) from exc
     preflight(settings)
     service = create_service(settings, configure_logs=True)
     try:
@@ -256,7 +266,13 @@ def golden_path(expect_dir: Path, path: Path) -> Path | None:
 def replay_lines_for(gathered: Any, source: str) -> list[dict[str, Any]]:
     """The file replay's JSON lines rebuilt from one input's outputs (same objects, same order)."""
     from claimedit.replay_output import result_lines  # noqa: PLC0415
-    from claimedit.results import ClaimResult, InputResult, TransactionLocation, UnreadableResult  # noqa: PLC0415
+    from claimedit.results import (  # noqa: PLC0415
+        ClaimResult,
+        InputResult,
+        SharedFindings,
+        TransactionLocation,
+        UnreadableResult,
+    )
     from claimedit_edits.model import Claim, ClaimLocation, Envelope, Payer  # noqa: PLC0415
 
     claims = []
@@ -286,7 +302,20 @@ def replay_lines_for(gathered: Any, source: str) -> list[dict[str, Any]]:
             source, headers.interchange_control, headers.group_control, headers.transaction_control
         )
         unreadable.append(UnreadableResult(location, headers.claims_inside, tuple(headers.finding_list())))
-    return result_lines(InputResult(source, tuple(claims), tuple(unreadable)))
+    scopes = {scope.scope_index: scope for ack in gathered.acks for scope in ack.scope_findings}
+    shared = [
+        SharedFindings(
+            scope.scope,
+            TransactionLocation(
+                source, scope.interchange_control, scope.group_control or "", scope.transaction_control or ""
+            ),
+            scope.location,
+            tuple(scope.findings),
+            scope.claims_referencing,
+        )
+        for scope in (scopes[index] for index in sorted(scopes))
+    ]
+    return result_lines(InputResult(source, tuple(claims), tuple(unreadable), shared=tuple(shared)))
 
 
 async def _replay(

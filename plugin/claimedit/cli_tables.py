@@ -37,6 +37,7 @@ def add_subparsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     ncci.add_argument("--aoc", type=Path, nargs="+", default=[], metavar="FILE", help="add-on code edit table")
     ncci.add_argument("--mpfs", type=Path, nargs="+", default=[], metavar="FILE", help="MPFS RVU file (PPRRVU)")
     ncci.set_defaults(handler=_import_ncci)
+    _add_codeset_importers(tables_commands)
 
     docs = subparsers.add_parser("docs", help="render documentation")
     docs_commands = docs.add_subparsers(dest="docs_command", required=True, metavar="COMMAND")
@@ -77,6 +78,72 @@ def _import_ncci(args: argparse.Namespace) -> int:
             f"{edition.kind}: {report.rows[edition.kind]} rows -> {edition.path} "
             f"(left out: {report.skipped[edition.kind]}; edition {edition.edition}, from {edition.effective_from})"
         )
+    return 0
+
+
+_CODESET_COMMANDS = {
+    "import-icd10cm": (
+        "icd10cm",
+        "compile a CMS ICD-10-CM code file into a dated edition",
+        "Compile the CMS ICD-10-CM code file (icd10cm_order_YYYY.txt, or icd10cm_codes_YYYY.txt) into OUT/"
+        "codesets.sqlite. Fiscal-year editions run from October 1 (--effective-from 2024-10-01), April updates from "
+        "April 1; claims are checked against the edition in effect on their date of service.",
+    ),
+    "import-hcpcs": (
+        "modifiers",
+        "compile the modifier records of the CMS HCPCS file into a dated edition",
+        "Compile the modifier records (RECID 7) of the CMS HCPCS file (CSV export of HCPC20xx_*_ANWEB: HCPC, RECID, "
+        "ADD DT, ACT EFF DT, TERM DT) into OUT/codesets.sqlite, each modifier with its own effective and "
+        "termination dates.",
+    ),
+    "import-nucc": (
+        "taxonomy",
+        "compile a NUCC taxonomy CSV into a dated edition",
+        "Compile NUCC's nucc_taxonomy_NNN.csv into OUT/codesets.sqlite (NUCC releases in January and July).",
+    ),
+}
+
+
+def _add_codeset_importers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for name, (kind, summary, description) in _CODESET_COMMANDS.items():
+        parser = commands.add_parser(
+            name,
+            help=summary,
+            description=description + ' Point the edits configuration at OUT (tables = ["OUT"]) to use it.',
+        )
+        parser.add_argument("file", type=Path, metavar="FILE", help="the official file")
+        parser.add_argument(
+            "--out", type=Path, required=True, metavar="DIR", help="tables directory to write or update"
+        )
+        parser.add_argument("--edition", required=True, help="edition label, e.g. FY2025 or 2025-01")
+        parser.add_argument("--effective-from", type=_date, required=True, metavar="YYYY-MM-DD")
+        parser.add_argument("--effective-to", type=_date, default=None, metavar="YYYY-MM-DD")
+        parser.set_defaults(handler=_import_codeset, codeset_kind=kind, command_name=name)
+
+
+def _import_codeset(args: argparse.Namespace) -> int:
+    from claimedit_edits.codesets._compile import CodeSetImportError  # noqa: PLC0415
+    from claimedit_edits.codesets._importers import import_codeset  # noqa: PLC0415
+
+    if not args.file.is_file():
+        print(f"claimedit tables {args.command_name}: no such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        compiled = import_codeset(
+            args.codeset_kind,
+            args.file,
+            out_dir=args.out,
+            edition=args.edition,
+            effective_from=args.effective_from,
+            effective_to=args.effective_to,
+        )
+    except CodeSetImportError as exc:
+        print(f"claimedit tables {args.command_name}: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{compiled.kind}: {compiled.rows} codes -> {compiled.store} "
+        f"(edition {compiled.edition}, from {compiled.effective_from})"
+    )
     return 0
 
 

@@ -13,12 +13,16 @@ it; beyond that, the claim carries a SYN011 finding and the scope's findings are
 from __future__ import annotations
 
 import gc
+import hashlib
+import uuid
 from bisect import bisect_right
 from collections import defaultdict
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claimedit._gc import gc_paused
+from claimedit.history.port import HistoryBatch, HistoryPort, HistoryUnavailableError
 from claimedit.results import (
     ClaimResult,
     GroupAck,
@@ -30,12 +34,13 @@ from claimedit.results import (
 )
 from claimedit.x12.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR, rejecting_group_ack
 from claimedit.x12.interchanges import count_clm_segments
+from claimedit.x12.parsed import ParsedClaim
 from claimedit.x12.reader import A1, InterchangeRead, TransactionRead, describe, read_input
 from claimedit.x12.syntax import internal_finding, syntax_finding
 from claimedit.x12.tokens import Segment, decode
 from claimedit.x12.validation import Pyx12Validator, SyntaxError837, ValidationReport, redact_values
 from claimedit_edits.engine import Engine
-from claimedit_edits.model import Claim, Finding, Severity
+from claimedit_edits.model import Claim, Finding, Severity, verdict_for
 from claimedit_edits.setup import build_engine
 
 __all__ = ["SHARED_ON_EACH_CLAIM", "STRAY_FOR_PYX12", "Pipeline"]
@@ -50,18 +55,43 @@ STRAY_FOR_PYX12 = 20
 class Pipeline:
     """Reader + pyx12 validation + edit engine, ready to process inputs."""
 
-    def __init__(self, engine: Engine | None, validator: Pyx12Validator | None) -> None:
+    def __init__(
+        self,
+        engine: Engine | None,
+        validator: Pyx12Validator | None,
+        history: HistoryPort | None = None,
+        *,
+        history_keys_by_content: bool = False,
+    ) -> None:
         self.engine = engine
         self.validator = validator
+        self.history = history
+        """The patient's earlier claims: recalled before a claim's edits, the claim recorded after its verdict."""
+        self.history_keys_by_content = history_keys_by_content
+        """True (the service): a claim's idempotency key comes from the input's content, so a redelivery is
+        recognised; False (replay): every call is a new submission, so a file replayed twice is a duplicate."""
 
     @classmethod
-    def start(cls, *, config_path: Path | None = None, validate: bool = True, edits: bool = True) -> Pipeline:
+    def start(
+        cls,
+        *,
+        config_path: Path | None = None,
+        validate: bool = True,
+        edits: bool = True,
+        history: HistoryPort | None = None,
+        history_keys_by_content: bool = False,
+    ) -> Pipeline:
         """Load everything once: pyx12 maps (when validating), reference tables and the edit registry.
 
         The loaded reference data lives as long as the process: it is moved out of the cyclic garbage
         collector's view (``gc.freeze``) so that collections after each input do not walk it again.
         """
-        pipeline = cls(build_engine(config_path) if edits else None, Pyx12Validator() if validate else None)
+        pipeline = cls(
+            build_engine(config_path) if edits else None,
+            Pyx12Validator() if validate else None,
+            history,
+            history_keys_by_content=history_keys_by_content,
+        )
         gc.collect()
         gc.freeze()
         return pipeline
@@ -75,11 +105,13 @@ class Pipeline:
         with gc_paused():
             try:
                 return self._process(data, source)
+            except HistoryUnavailableError:  # not the input's fault: the service retries it
+                raise
             except Exception as exc:  # noqa: BLE001  (last resort: the whole input, every claim in it counted)
                 return _failed_input(data, source, exc)
 
     def _process(self, data: bytes | str, source: str) -> InputResult:
-        out = _Collected()
+        out = _Collected(input_key=self._input_key(data))
         seen = 0
         for read in read_input(data, source):
             in_chunk = _clm_segments_in(read)
@@ -87,6 +119,8 @@ class Pipeline:
             mark = out.mark()
             try:
                 self._interchange(read, in_chunk, out)
+            except HistoryUnavailableError:
+                raise
             except Exception as exc:  # noqa: BLE001  (this interchange's claims become one unreadable piece)
                 out.rollback(mark)
                 location = TransactionLocation(source, read.isa_control, segment_index=read.chunk.first_segment_index)
@@ -127,6 +161,8 @@ class Pipeline:
             mark = out.mark()
             try:
                 self._transaction(tx, syntax, interchange, group, out)
+            except HistoryUnavailableError:
+                raise
             except Exception as exc:  # noqa: BLE001  (this transaction's claims become one unreadable piece)
                 out.rollback(mark)
                 failure_here = internal_finding("processing the transaction", exc, location=describe(tx.location))
@@ -152,7 +188,7 @@ class Pipeline:
             inside = (*tx.findings, *interchange.part(0), *interchange.reference())
             out.unreadable.append(UnreadableResult(location, tx.clm_segments, inside, raw=tx.raw))
             return
-        if not tx.claims:  # no claim to carry what is wrong with the transaction: a row of its own
+        if not tx.parsed:  # no claim to carry what is wrong with the transaction: a row of its own
             if own := [*tx.findings, *syntax.for_transaction(tx)]:
                 around = (*interchange.part(0), *interchange.part(1), *group.part(0))
                 out.unreadable.append(UnreadableResult(location, 0, (*around, *own), raw=tx.raw))
@@ -164,28 +200,53 @@ class Pipeline:
             loop: _Shared("loop", location, f"{where} / segment {loop[0]} of the transaction (HL)", [found])
             for loop, found in errors.loop_findings(location).items()
         }
-        for number, claim in enumerate(tx.claims):
-            above = [interchange, group, transaction]
-            above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
-            try:
-                findings = [
-                    *interchange.part(0),
-                    *transaction.part(0),
-                    *interchange.part(1),
-                    *group.part(0),
-                    *transaction.part(1),
-                    *(finding for shared in above[3:] for finding in shared.part(0)),
-                    *(_finding(error, location, claim) for error in errors.own[number]),
-                    *(finding for shared in above for finding in shared.reference()),
-                ]
-                if self.engine is not None:
-                    findings.extend(self.engine.check(claim))
-            except Exception as exc:  # noqa: BLE001  (this claim is reported with the failure; the others go on)
-                where_claim = f"{where} / segment {claim.location.clm_segment_index} of the transaction (CLM)"
-                findings = [internal_finding("checking the claim", exc, location=where_claim)]
-            out.claims.append(ClaimResult(claim, tuple(findings)))
+        keys = [f"{_claim_key(claim, len(out.claims) + n)}:{out.input_key}" for n, claim in enumerate(tx.claims)]
+        with self._history_batch(tx.claims, keys) as history:
+            for number, parsed in enumerate(tx.parsed):
+                claim = parsed.claim
+                above = [interchange, group, transaction]
+                above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
+                try:
+                    findings = [
+                        *interchange.part(0),
+                        *transaction.part(0),
+                        *interchange.part(1),
+                        *group.part(0),
+                        *transaction.part(1),
+                        *(finding for shared in above[3:] for finding in shared.part(0)),
+                        *(_finding(error, location, claim) for error in errors.own[number]),
+                        *(finding for shared in above for finding in shared.reference()),
+                    ]
+                    if self.engine is not None:
+                        findings.extend(self._edit(claim, findings, history, number))
+                except Exception as exc:  # noqa: BLE001  (this claim is reported with the failure; the others go on)
+                    where_claim = f"{where} / segment {claim.location.clm_segment_index} of the transaction (CLM)"
+                    findings = [internal_finding("checking the claim", exc, location=where_claim)]
+                out.claims.append(ClaimResult(claim, tuple(findings), parsed.segments))
         for shared in (transaction, *loops.values()):
             shared.publish(out)
+
+    def _input_key(self, data: bytes | str) -> str:
+        if not self.history_keys_by_content:
+            return uuid.uuid4().hex
+        raw = data.encode() if isinstance(data, str) else data
+        return hashlib.sha256(raw).hexdigest()[:16]
+
+    def _history_batch(self, claims: list[Claim], keys: list[str]) -> AbstractContextManager[HistoryBatch | None]:
+        """One history transaction per transaction set: its patients locked, recorded claims written at exit."""
+        if self.history is None or self.engine is None or not claims:
+            return nullcontext()
+        return self.history.batch(list(zip(claims, keys, strict=True)))
+
+    def _edit(self, claim: Claim, findings: list[Finding], history: HistoryBatch | None, number: int) -> list[Finding]:
+        """The edits of one claim; with a history, against the patient's earlier claims, then recorded."""
+        assert self.engine is not None
+        if history is None:
+            return self.engine.check(claim)
+        recall = history.recall(number)
+        edits = self.engine.check(claim, recall)
+        recall.record(verdict_for([*findings, *edits]))
+        return edits
 
     def _validate(self, read: InterchangeRead) -> ValidationReport:
         if self.validator is None or not read.supported_groups:
@@ -202,6 +263,8 @@ class Pipeline:
 class _Collected:
     """What one input has produced so far."""
 
+    input_key: str = ""
+    """Tells this input from others in the claim history (its content hash, or a fresh id per call)."""
     claims: list[ClaimResult] = field(default_factory=list)
     unreadable: list[UnreadableResult] = field(default_factory=list)
     acks: list[GroupAck] = field(default_factory=list)
@@ -254,7 +317,8 @@ class _Shared:
             "SYN011",
             f"{total} findings concern this {_SCOPE_WORDS[self.scope]}: the first {SHARED_ON_EACH_CLAIM} of each "
             f"kind are repeated here, and all of them are stated once for the whole {self.scope} (in the replay, "
-            f'the row with scope "{self.scope}"); {len(omitted)} are not repeated here.',
+            f'the row with scope "{self.scope}"; from the service, the scope_findings of the group.acknowledged '
+            f"event); {len(omitted)} are not repeated here.",
             location=self.where,
             severity=severity,
         )
@@ -285,6 +349,12 @@ def _failed_input(data: bytes | str, source: str, exc: Exception) -> InputResult
     failure = internal_finding("reading the input", exc, location=describe(location))
     clm = count_clm_segments(text)
     return InputResult(source, (), (UnreadableResult(location, clm, (failure,), raw=text),), (), clm)
+
+
+def _claim_key(claim: Claim, index: int) -> str:
+    """The claim's place in its input, as the service's per-claim idempotency key names it."""
+    env = claim.envelope
+    return f"{env.isa_control}:{env.gs_control}:{env.st_control}:{claim.claim_id}:{index}"
 
 
 def _rejecting_group_acks(read: InterchangeRead, *, supported: bool, reason: str) -> list[GroupAck]:
@@ -474,19 +544,20 @@ class _SyntaxIndex:
         location = tx.location
         errors = self.by_transaction.get((location.group_control, location.transaction_control))
         if not errors:
-            return _SortedErrors([[] for _ in tx.claims], [], {})
-        return _sort_to_claims(tx.claims, errors)
+            return _SortedErrors([[] for _ in tx.parsed], [], {})
+        return _sort_to_claims(tx.parsed, errors)
 
 
-def _sort_to_claims(claims: list[Claim], errors: list[SyntaxError837]) -> _SortedErrors:
+def _sort_to_claims(parsed: list[ParsedClaim], errors: list[SyntaxError837]) -> _SortedErrors:
     """Each error to the claim, the HL loop or the transaction it concerns, in O(errors x log claims).
 
     An error inside a claim's 2300/2400 segments concerns that claim; one in an HL loop's own segments
     (billing provider, subscriber, patient) concerns the claims below that loop; anything else (ST, BHT,
     1000A/B, SE, or no position) concerns every claim of the transaction.
     """
+    claims = [item.claim for item in parsed]
     starts = [claim.location.clm_segment_index for claim in claims]
-    ends = [start + len(claim.segments.claim) for start, claim in zip(starts, claims, strict=True)]
+    ends = [start + len(item.segments.claim) for start, item in zip(starts, parsed, strict=True)]
     loops = sorted({loop for claim in claims for loop in claim.location.loop_ranges})
     loop_starts = [loop[0] for loop in loops]
     sorted_errors = _SortedErrors([[] for _ in claims], [], {})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from claimedit.x12.parsed import ClaimSegments
 from claimedit_edits.model import Claim, Finding, Verdict, verdict_for
 
 __all__ = [
@@ -37,6 +38,9 @@ class TransactionLocation:
 class ClaimResult:
     claim: Claim
     findings: tuple[Finding, ...]
+    segments: ClaimSegments = field(default=ClaimSegments(), repr=False)
+    """The claim's raw segments as read (PHI), for the outputs that write X12 again; none when the result
+    was rebuilt from events (replay --broker), which carry the domain claim only."""
 
     @property
     def verdict(self) -> Verdict:

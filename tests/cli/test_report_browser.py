@@ -83,7 +83,7 @@ def test_a_person_sees_the_counts_filters_claims_and_reads_the_fix(
 
     shown = {
         verdict: browser.find_element(By.CSS_SELECTOR, f"#count-{verdict} .number").text
-        for verdict in ("rejected", "unreadable", "accepted_with_warnings", "accepted")
+        for verdict in ("rejected", "unreadable", "shared", "accepted_with_warnings", "accepted")
     }
     assert {verdict: str(count) for verdict, count in verdicts.items()} == shown
     assert len(rows) == len(visible_claims(browser))

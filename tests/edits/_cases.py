@@ -31,8 +31,9 @@ from typing import Any
 import yaml
 
 from claimedit.x12.reader import read_claims
+from claimedit_edits.codesets import open_codesets
 from claimedit_edits.config import ConfigPolicy, load_config, parse_config
-from claimedit_edits.engine import Engine, Reference, Registry, SimpleIcd10Cm, load_registry
+from claimedit_edits.engine import Engine, Reference, Registry, load_registry
 from claimedit_edits.model import Claim, Finding
 from claimedit_edits.tables import Tables, load_tables
 
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 CASES_DIR = Path(__file__).with_name("cases")
+CORE_CODE_SET_EDITS = frozenset({"CSET001"})
+"""Cases of these edits run with the real ICD-10-CM code set (the stand-in accepts every code)."""
 DEFAULT_PAYER = {"filing_indicator": "MB", "payer_id": "00120", "name": "FICTIONAL MEDICARE CONTRACTOR"}
 _PAYER_NAMES = {"MB": "FICTIONAL MEDICARE CONTRACTOR", "MC": "FICTIONAL STATE MEDICAID", "BL": "FICTIONAL BLUE PLAN"}
 
@@ -60,6 +63,11 @@ class Case:
     payer: dict[str, str] = field(default_factory=dict)
     config: str | None = None
     source: str = ""
+    tables: str | None = None
+    """A table directory under tests/edits/ added to the packaged tables (e.g. one with a 090-day code)."""
+    history: list[dict[str, Any]] = field(default_factory=list)
+    """Earlier claims (``claim``, optional ``payer``, ``verdict``) recorded before this one: cases of the history
+    family, run by tests/history/test_history_cases.py on SQLite and PostgreSQL."""
 
     @property
     def failing(self) -> bool:
@@ -83,6 +91,8 @@ def load_case_files(directory: Path = CASES_DIR) -> list[Case]:
                 payer=dict(entry.get("payer") or {}),
                 config=entry.get("config"),
                 source=path.name,
+                tables=entry.get("tables"),
+                history=list(entry.get("history") or []),
             )
             for entry in data["cases"]
         )
@@ -168,7 +178,8 @@ class EditHarness:
         """Every edit with the real ICD-10-CM code set (the core code-set edits included)."""
         engine = self._engines.get("<full>")
         if engine is None:
-            reference = Reference(icd10cm=SimpleIcd10Cm(), tables=self.tables)
+            codesets = open_codesets()
+            reference = Reference(icd10cm=codesets.at("icd10cm", None), tables=self.tables, codesets=codesets)
             engine = self._engines["<full>"] = Engine(self.registry, reference, self.default_policy)
         return engine
 
@@ -179,6 +190,12 @@ class EditHarness:
         return claims[0]
 
     def findings(self, case: Case) -> list[Finding]:
+        if case.tables is not None:
+            tables = load_tables(CASES_DIR.parent / case.tables)
+            policy = self.default_policy if case.config is None else parse_config(case.config, self.registry)
+            return Engine(self.registry, Reference(icd10cm=_AnyCode(), tables=tables), policy).check(self.read(case))
+        if case.edit in CORE_CODE_SET_EDITS:
+            return self.full_engine().check(self.read(case))
         return self.engine(case.config).check(self.read(case))
 
 

@@ -42,6 +42,17 @@ def _codes(harness: Any, config: str | None, payer: dict[str, str]) -> list[tupl
         ('[[payer]]\nname = "x"\nignore = ["MOD002"]', r"payer\[x\]: give payer_ids or filing_indicators"),
         ('[[payer]]\nname = "x"\nfiling_indicators = ["MB"]\nignore = ["bogus"]', r"payer\[x\].ignore: unknown"),
         ("select = [", r"not valid TOML"),
+        (
+            "[options.MOD002]\nsuggested_modifier = 59",
+            r"options.MOD002.suggested_modifier: Input should be a valid string \(got 59\)",
+        ),
+        ('[options.MOD002]\nbypass_on = "both"', r"options.MOD002.bypass_on: Input should be 'either' or 'column2'"),
+        ("[options.MOD008]\nextra_modifiers = [1]", r"options.MOD008.extra_modifiers.0: Input should be a valid str"),
+        ('[options.EMV001]\ndefer_to_ptp = "yes"', r"options.EMV001.defer_to_ptp: Input should be a valid boolean"),
+        (
+            '[[payer]]\nname = "x"\nfiling_indicators = ["MB"]\n[payer.options.LES007]\ndeferred_codes = "17000"',
+            r"payer\[x\].options.LES007.deferred_codes: Input should be a valid tuple",
+        ),
     ],
 )
 def test_bad_configuration_is_a_clear_error(text: str, message: str, harness: Any) -> None:
@@ -87,7 +98,24 @@ def test_select_narrows_to_the_named_family_members(harness: Any) -> None:
     policy = parse_config('select = ["modifier"]\n', harness.registry)
     selection = policy.default
     enabled = sorted(edit.spec.code for edit in harness.registry if selection.enabled(edit))
-    expected = ["MOD001", "MOD002", "MOD004", "MOD005", "MOD006", "MOD007", "MOD008"]
+    expected = [
+        "EMV001",
+        "GLB001",
+        "GLB002",
+        "GLB003",
+        "HST003",
+        "HST004",
+        "HST007",
+        "MOD001",
+        "MOD002",
+        "MOD004",
+        "MOD005",
+        "MOD006",
+        "MOD007",
+        "MOD008",
+        "MOD009",
+        "REP001",
+    ]
     assert expected == enabled
 
 
@@ -110,3 +138,18 @@ def test_configured_engine_loads_the_tables_directories_relative_to_the_config(t
 def test_missing_configuration_file_is_a_clear_error(tmp_path: Path, harness: Any) -> None:
     with pytest.raises(ConfigError, match="cannot read configuration"):
         build_configured_engine(tmp_path / "absent.toml", harness.reference.icd10cm)
+
+
+def test_ignoring_the_lesion_family_keeps_the_ncci_edits_for_every_code(harness: Any) -> None:
+    text = (
+        (
+            "CLM*IGN-1*220***11:B:1*Y*A*Y*Y\nHI*ABK:L570\nLX*1\nSV1*HC:99213*120*UN*1***1\nDTP*472*D8*20250303\n"
+            "LX*2\nSV1*HC:17000*100*UN*2***1\nDTP*472*D8*20250303\n"
+        )
+        .replace("*220***", "*320***")
+        .replace("17000*100*UN*2", "17000*200*UN*2")
+    )
+    config = 'ignore = ["lesion"]\n[options.LES007]\ndeferred_codes = []\n'
+    case = cases.Case("", "ignore-lesion", text, [], {"filing_indicator": "CI", "payer_id": "99903"}, config)
+    expected = [("LES007", 2), ("MOD002", 1)]
+    assert expected == sorted((f.code, f.line) for f in harness.findings(case) if f.severity == "error")

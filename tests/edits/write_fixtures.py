@@ -19,6 +19,10 @@ _CATEGORY_OF_PREFIX = {
     "SIZ": "size-tier",
     "DXS": "diagnosis",
     "MOD": "modifier",
+    "REP": "modifier",
+    "EMV": "modifier",
+    "GLB": "modifier",
+    "DAT": "claim-data",
 }
 
 
@@ -39,9 +43,10 @@ def render_fixtures() -> dict[str, str]:
     cases = _cases_module()
     by_category: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
     for case in cases.load_case_files():  # type: ignore[attr-defined]
-        if case.config is None:
+        if case.config is None and case.tables is None and case.edit[:3] in _CATEGORY_OF_PREFIX:
             by_category[_CATEGORY_OF_PREFIX[case.edit[:3]]].append((case.claim, case.payer))
-    controls = {category: index for index, category in enumerate(sorted(by_category), start=301)}
+    controls = {category: index for index, category in enumerate(sorted(set(by_category) - {"claim-data"}), start=301)}
+    controls["claim-data"] = 401  # added after the others: their control numbers (and goldens) stay as they were
     return {
         f"{category}.x12": cases.interchange(claims, control=controls[category])  # type: ignore[attr-defined]
         for category, claims in sorted(by_category.items())

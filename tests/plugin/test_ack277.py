@@ -10,6 +10,7 @@ from pyx12_check import pyx12_accepts
 
 from claimedit.results import ClaimResult
 from claimedit.x12.ack277 import write_277ca
+from claimedit.x12.parsed import ClaimSegments
 from claimedit.x12.reader import read_claims
 from claimedit_edits.model import Claim, Finding
 
@@ -65,3 +66,12 @@ def test_several_statuses_fill_stc10_and_stc11(claim: Claim) -> None:
 def test_claim_without_errors_gets_no_277ca(claim: Claim) -> None:
     with pytest.raises(ValueError, match="no error finding"):
         write_277ca(ClaimResult(claim, (WARNING,)), control_number=5, processed=PROCESSED)
+
+
+def test_277ca_is_written_with_the_delimiters_read_beside_the_claim(claim: Claim) -> None:
+    segments = ClaimSegments(element_separator="|", component_separator="^", segment_terminator="\n")
+
+    text = write_277ca(ClaimResult(claim, (BALANCING,), segments), control_number=5, processed=PROCESSED)
+
+    assert f"TRN|2|{claim.claim_id}" in text.split("\n")
+    assert "STC|A8^400|20260111|U|150" in text.split("\n")

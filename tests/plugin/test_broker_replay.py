@@ -39,7 +39,9 @@ def service_env(amqp_url: str, unique: str, tmp_path: Path, monkeypatch: pytest.
     for key, value in names.items():
         monkeypatch.setenv(key, value)
     log = tmp_path / "serve.log"
+    # No claim history: the broker replay is compared with file replays that edit each claim alone.
     env = {**os.environ, **names, "CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_HEALTH_PORT": "0"}
+    env["CLAIMEDIT_HISTORY_ENABLED"] = "false"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "claimedit", "serve", "--broker", amqp_url], env=env, stdout=out, stderr=out

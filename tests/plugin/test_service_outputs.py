@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from harness import Collected, in_memory_service, real_service
 from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
 from claimedit.service.events import ClaimAnnotated, ClaimRejected, DeadLetterHeaders, GroupAcknowledged
+
+FIXTURES = Path(__file__).parents[2] / "x12_fixtures"
 
 pytestmark = pytest.mark.anyio
 
@@ -193,7 +196,7 @@ async def test_worker_processes_yield_the_same_events_as_a_thread(pipeline: Pipe
 
     async with in_memory_service("rabbit", pipeline.process, inline) as running:
         await running.send(body, {"x-correlation-id": "same"})
-    pool = await start_pool(load_settings(workers=1))
+    pool = await start_pool(load_settings(workers=1, history_enabled=False))  # as the inline pipeline: no history
     try:
         async with in_memory_service("rabbit", None, pooled, pool=pool) as running:
             await running.send(body, {"x-correlation-id": "same"})
@@ -215,7 +218,7 @@ async def test_a_dead_pipeline_worker_is_replaced_and_the_input_run_again_withou
     from claimedit.service.app import start_pool  # noqa: PLC0415
     from claimedit.service.settings import load_settings  # noqa: PLC0415
 
-    pool = await start_pool(load_settings(workers=1))
+    pool = await start_pool(load_settings(workers=1, history_enabled=False))  # the history is not what this is about
     body = x12gen.interchange(x12gen.synthetic_claims(1)).encode()
     collected = Collected()
     killed = pool.pids
@@ -230,3 +233,18 @@ async def test_a_dead_pipeline_worker_is_replaced_and_the_input_run_again_withou
 
     assert (1, 1) == (len(killed), pool.replacements)
     assert 1 == len(collected.bodies("annotated"))
+
+
+async def test_findings_stated_once_for_a_scope_travel_on_the_999_event_of_its_group(pipeline: Pipeline) -> None:
+    body = (FIXTURES / "malformed" / "stray_segments_stated_once.x12").read_bytes()
+    collected = Collected()
+    async with in_memory_service("rabbit", pipeline.process, collected) as running:
+        await running.send(body)
+
+    [ack] = [GroupAcknowledged.model_validate_json(raw) for raw in collected.bodies("acks")]
+    [scope] = ack.scope_findings
+    annotated = [ClaimAnnotated.model_validate_json(raw) for raw in collected.bodies("annotated")]
+    pointers = [finding for event in annotated for finding in event.findings if finding.code == "SYN011"]
+    assert ("interchange", 2, 21) == (scope.scope, scope.claims_referencing, len(scope.findings))
+    assert 2 == len(pointers)
+    assert all("group.acknowledged" in finding.message for finding in pointers)

@@ -6,12 +6,14 @@ To accept a deliberate change, regenerate and review the diff:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
 
 import pytest
 
+from claimedit.history.store import HistoryStore
 from claimedit.pipeline import Pipeline
 from claimedit.replay_output import result_lines
 
@@ -21,9 +23,19 @@ UPDATE = os.environ.get("CLAIMEDIT_UPDATE_GOLDENS") == "1"
 FIXTURES = fixture_files()
 
 
+SEEN_AT = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
+"""The clock of each replay's own history, so that "seen <date>" in history findings is stable."""
+
+
 def _replay(pipeline: Pipeline, path: Path) -> list[dict[str, object]]:
+    """As ``claimedit replay FILE`` does: the file's claims see each other through a history of this run only."""
     source = path.relative_to(REPO).as_posix()
-    return result_lines(pipeline.process(path.read_bytes(), source))
+    history = HistoryStore.in_memory(b"golden-replay-secret", clock=lambda: SEEN_AT)
+    with_history = Pipeline(pipeline.engine, pipeline.validator, history)
+    try:
+        return result_lines(with_history.process(path.read_bytes(), source))
+    finally:
+        history.close()
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.name}/{p.name}" for p in FIXTURES])
@@ -50,7 +62,7 @@ def test_fixture_outcomes_cover_every_verdict_and_category() -> None:
             line = json.loads(raw)
             verdicts.add(line["verdict"])
             categories.update(finding["category"] for finding in line["findings"])
-    assert {"accepted", "accepted_with_warnings", "rejected", "unreadable"} == verdicts
+    assert {"accepted", "accepted_with_warnings", "rejected", "unreadable", "shared"} == verdicts
     assert {
         "x12-syntax",
         "balancing",
@@ -60,4 +72,5 @@ def test_fixture_outcomes_cover_every_verdict_and_category() -> None:
         "size-tier",
         "modifier",
         "diagnosis",
+        "claim-data",
     } <= categories

@@ -38,7 +38,7 @@ def test_a_claim_without_its_subscriber_loop_is_read_validated_and_split(pipelin
     [claim] = result.claims
     assert "NO-SUBSCRIBER" == claim.claim.claim_id
     assert "rejected" == claim.verdict
-    split = split_claim(claim.claim, 1).x12
+    split = split_claim(claim.claim, claim.segments, 1).x12
     assert ["HL*1**20*0"] == [segment for segment in split.split("~") if segment.startswith("HL*")]
     assert ["R"] == [ack.ack_code for ack in result.acks]
 

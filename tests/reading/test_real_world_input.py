@@ -14,7 +14,14 @@ from collections.abc import Callable
 import pytest
 
 from claimedit.pipeline import Pipeline
-from claimedit.replay_output import ROW_SCHEMAS, ClaimRow, UnreadableRow, render_row_schemas, result_lines
+from claimedit.replay_output import (
+    ROW_SCHEMAS,
+    ClaimRow,
+    SharedRow,
+    UnreadableRow,
+    render_row_schemas,
+    result_lines,
+)
 from claimedit.results import InputResult
 from claimedit.x12.interchanges import cut_interchanges
 from claimedit.x12.reader import read_input
@@ -220,11 +227,11 @@ def test_every_golden_row_matches_its_schema() -> None:
     for golden in sorted(FIXTURES.rglob("*.jsonl")):
         for raw in golden.read_text(encoding="utf-8").splitlines():
             row = json.loads(raw)
-            model = UnreadableRow if row["verdict"] == "unreadable" else ClaimRow
+            model = {"unreadable": UnreadableRow, "shared": SharedRow}.get(row["verdict"], ClaimRow)
             model.model_validate(row)  # raises on a missing, extra or mistyped field
             checked += 1
     assert checked > 100
-    assert {"claim-row.schema.json", "unreadable-row.schema.json"} == set(ROW_SCHEMAS)
+    assert {"claim-row.schema.json", "unreadable-row.schema.json", "shared-row.schema.json"} == set(ROW_SCHEMAS)
 
 
 # -- SYN002 names the transaction ----------------------------------------------------------------

@@ -22,6 +22,7 @@ from .conftest import FIXTURES, REPO
 CONTROL_KEYS = {"interchange_control", "group_control", "transaction_control"}
 CLAIM_KEYS = {"source", "claim_id", "verdict", "findings", "payer"} | CONTROL_KEYS
 UNREADABLE_KEYS = (CLAIM_KEYS - {"payer"}) | {"claims_inside"}
+SHARED_KEYS = (CLAIM_KEYS - {"payer"}) | {"scope", "claims_referencing", "location"}
 FINDING_KEYS = {"code", "edit", "category", "severity", "line", "message", "source", "fix"}
 
 
@@ -46,12 +47,13 @@ def test_replay_of_every_fixture_exits_zero_whatever_the_verdicts(
 ) -> None:
     status, lines = replay_all
     assert status == 0
-    assert {"accepted", "accepted_with_warnings", "rejected", "unreadable"} == {line["verdict"] for line in lines}
+    expected = {"accepted", "accepted_with_warnings", "rejected", "unreadable", "shared"}
+    assert expected == {line["verdict"] for line in lines}
 
 
 def test_every_line_has_exactly_the_contract_keys(replay_all: tuple[int, list[dict[str, object]]]) -> None:
     for line in replay_all[1]:
-        expected = UNREADABLE_KEYS if line["verdict"] == "unreadable" else CLAIM_KEYS
+        expected = {"unreadable": UNREADABLE_KEYS, "shared": SHARED_KEYS}.get(str(line["verdict"]), CLAIM_KEYS)
         assert expected == set(line)
         findings = line["findings"]
         assert isinstance(findings, list)
@@ -62,7 +64,7 @@ def test_every_line_has_exactly_the_contract_keys(replay_all: tuple[int, list[di
 
 def test_verdict_follows_the_worst_severity(replay_all: tuple[int, list[dict[str, object]]]) -> None:
     for line in replay_all[1]:
-        if line["verdict"] == "unreadable":
+        if line["verdict"] in ("unreadable", "shared"):
             continue
         severities = {finding["severity"] for finding in line["findings"]}  # type: ignore[attr-defined]
         expected = (

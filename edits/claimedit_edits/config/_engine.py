@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from claimedit_edits.codesets import open_codesets
 from claimedit_edits.config._policy import load_config
 from claimedit_edits.engine import Engine, Icd10Cm, Reference, load_registry
 from claimedit_edits.tables import load_tables
@@ -18,4 +19,6 @@ def build_configured_engine(config_path: Path | None, icd10cm: Icd10Cm) -> Engin
     registry = load_registry()
     policy = load_config(config_path, registry)
     tables = load_tables(*policy.table_dirs)
-    return Engine(registry, Reference(icd10cm=icd10cm, tables=tables), policy)
+    return Engine(
+        registry, Reference(icd10cm=icd10cm, tables=tables, codesets=open_codesets(*policy.table_dirs)), policy
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from claimedit_edits.config._schema import EditsConfig, OptionValueIn, PayerLayer, SelectionSettings
-from claimedit_edits.engine.reference import OptionValue
+from claimedit_edits.engine.options import EditOptions
 from claimedit_edits.engine.registry import Registry
 from claimedit_edits.engine.runner import Selection, SelectionPolicy
 from claimedit_edits.model import CATEGORIES, Claim, Severity
@@ -75,12 +75,11 @@ def _unknown_references(config: EditsConfig, registry: Registry) -> list[str]:
             if registered is None:
                 problems.append(f"{prefix}options: unknown edit {name!r}")
                 continue
-            known = ", ".join(registered.spec.options) or "none"
-            problems += [
-                f"{prefix}options.{name}: unknown option {key!r} (known: {known})"
-                for key in options
-                if key not in registered.spec.options
-            ]
+            known = ", ".join(registered.spec.option_names) or "none"
+            unknown = [key for key in options if key not in registered.spec.option_names]
+            problems += [f"{prefix}options.{name}: unknown option {key!r} (known: {known})" for key in unknown]
+            if not unknown:
+                problems += _option_type_problems(f"{prefix}options.{name}", registered.spec.options, options)
     for layer in config.payer:
         if not layer.payer_ids and not layer.filing_indicators:
             problems.append(f"payer[{layer.name}]: give payer_ids or filing_indicators to match claims")
@@ -120,15 +119,21 @@ class ConfigPolicy(SelectionPolicy):
     def _merge(self, base: Selection, layer: SelectionSettings) -> Selection:
         severity: dict[str, Severity] = dict(base.severity)
         severity.update({self._code(name): value for name, value in layer.severity.items()})
-        options: dict[str, dict[str, OptionValue]] = {code: dict(values) for code, values in base.options.items()}
+        options: dict[str, EditOptions] = dict(base.options)
         for name, values in layer.options.items():
-            options.setdefault(self._code(name), {}).update({key: _frozen(value) for key, value in values.items()})
+            registered = self._registry.resolve(name)
+            if registered is None:
+                continue
+            code = registered.spec.code
+            merged = dict(options[code].model_dump(exclude_unset=True)) if code in options else {}
+            merged.update({key: _frozen(value) for key, value in values.items()})
+            options[code] = registered.spec.options.model_validate(merged)
         return Selection(
             select=frozenset(layer.select) if layer.select else base.select,
             ignore=base.ignore | frozenset(layer.ignore),
             severity=severity,
             extend_select=base.extend_select | frozenset(layer.extend_select),
-            options=_readonly(options),
+            options=options,
         )
 
 
@@ -138,9 +143,17 @@ def _matches(layer: PayerLayer, payer_id: str, filing_indicator: str) -> bool:
     )
 
 
-def _frozen(value: OptionValueIn) -> OptionValue:
+def _frozen(value: OptionValueIn) -> object:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _readonly(options: dict[str, dict[str, OptionValue]]) -> Mapping[str, Mapping[str, OptionValue]]:
-    return {code: dict(values) for code, values in options.items()}
+def _option_type_problems(where: str, model: type[EditOptions], values: Mapping[str, OptionValueIn]) -> list[str]:
+    """Each option value checked against the edit's options model (strict: no number taken for a string)."""
+    try:
+        model.model_validate({key: _frozen(value) for key, value in values.items()})
+    except ValidationError as exc:
+        return [
+            f"{where}.{'.'.join(str(part) for part in error['loc'])}: {error['msg']} (got {error['input']!r})"
+            for error in exc.errors()
+        ]
+    return []

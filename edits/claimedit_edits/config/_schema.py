@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimedit_edits.model import Severity
 
 __all__ = ["EditsConfig", "PayerLayer", "SelectionSettings"]
 
-OptionValueIn = bool | int | str | list[str]
+OptionValueIn = Any
+"""Any TOML value: each edit's options model checks it (strictly) at start-up."""
 
 
 class SelectionSettings(BaseModel):

@@ -1,5 +1,8 @@
-"""The edit engine: registry, reference data, selection and the runner."""
+"""The edit engine: registry, reference data, the per-claim context, selection and the runner."""
 
+from claimedit_edits.engine.context import ClaimScope, DateOfService, EditContext, line_list, units
+from claimedit_edits.engine.history import ClaimHistory, PriorClaim, PriorLine
+from claimedit_edits.engine.options import EditOptions, NoOptions
 from claimedit_edits.engine.reference import Icd10Cm, Reference, SimpleIcd10Cm
 from claimedit_edits.engine.registry import Registry, load_registry
 from claimedit_edits.engine.runner import Engine, Selection, SelectionPolicy
@@ -7,10 +10,18 @@ from claimedit_edits.engine.spec import DOC_SECTIONS, EditSpec, Hit, RegisteredE
 
 __all__ = [
     "DOC_SECTIONS",
+    "ClaimHistory",
+    "ClaimScope",
+    "DateOfService",
+    "EditContext",
+    "EditOptions",
     "EditSpec",
     "Engine",
     "Hit",
     "Icd10Cm",
+    "NoOptions",
+    "PriorClaim",
+    "PriorLine",
     "Reference",
     "RegisteredEdit",
     "Registry",
@@ -18,5 +29,7 @@ __all__ = [
     "SelectionPolicy",
     "SimpleIcd10Cm",
     "edit",
+    "line_list",
     "load_registry",
+    "units",
 ]

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from claimedit_edits.codesets import CodeSets
     from claimedit_edits.tables import Tables, TableSet
 
-__all__ = ["Icd10Cm", "OptionValue", "Reference", "ReferenceTablesMissingError", "SimpleIcd10Cm"]
-
-OptionValue = bool | int | str | tuple[str, ...]
-"""What an edit option may hold (lists from TOML arrive as tuples)."""
+__all__ = ["Icd10Cm", "Reference", "ReferenceTablesMissingError", "SimpleIcd10Cm"]
 
 
 class ReferenceTablesMissingError(RuntimeError):
@@ -63,13 +60,15 @@ class SimpleIcd10Cm:
 class Reference:
     """Everything an edit may consult besides the claim.
 
-    ``tables`` comes from :func:`claimedit_edits.tables.load_tables` at start-up; ``options`` holds the
-    per-edit options of the configuration layer that applies to the claim being checked.
+    ``tables`` comes from :func:`claimedit_edits.tables.load_tables` at start-up. Edits reach it through
+    their :class:`~claimedit_edits.engine.context.EditContext`.
     """
 
     icd10cm: Icd10Cm
     tables: Tables | None = None
-    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
+    codesets: CodeSets | None = None
+    """Dated code sets (ICD-10-CM, ICD-9-CM, modifiers, taxonomy, POS): ``claimedit_edits.codesets.open_codesets()``.
+    When None, the packaged store is opened on first use (an SQLite open: milliseconds, nothing parsed)."""
 
     def tables_at(self, day: dt.date | None) -> TableSet:
         """The table editions for a date of service."""
@@ -80,6 +79,11 @@ class Reference:
             )
         return self.tables.at(day)
 
-    def option(self, code: str, key: str, default: OptionValue) -> OptionValue:
-        """Edit ``code``'s option ``key`` from the configuration, else ``default``."""
-        return self.options.get(code, {}).get(key, default)
+    def code_sets(self) -> CodeSets:
+        """The dated code sets: the injected ones, or the packaged store opened once."""
+        if self.codesets is None:
+            from claimedit_edits.codesets import open_codesets  # noqa: PLC0415  (opened on first use, not at import)
+
+            object.__setattr__(self, "codesets", open_codesets())
+        assert self.codesets is not None
+        return self.codesets

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import structlog
 
-from claimedit_edits.engine.reference import OptionValue, Reference
+from claimedit_edits.engine.context import ClaimHistory, ClaimScope, EditContext
+from claimedit_edits.engine.options import EditOptions
+from claimedit_edits.engine.reference import Reference
 from claimedit_edits.engine.registry import Registry
 from claimedit_edits.engine.spec import Hit, RegisteredEdit
 from claimedit_edits.model import Claim, Finding, Severity
@@ -30,8 +31,8 @@ class Selection:
     severity: dict[str, Severity] = field(default_factory=dict)
     extend_select: frozenset[str] = frozenset()
     """Added to the selection (e.g. an opt-in edit by its code) without narrowing it."""
-    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
-    """Per-edit options by edit code."""
+    options: Mapping[str, EditOptions] = field(default_factory=dict)
+    """Per-edit options by edit code, validated against each edit's options model (others get its defaults)."""
 
     def enabled(self, edit: RegisteredEdit) -> bool:
         spec = edit.spec
@@ -50,6 +51,10 @@ class Selection:
     def severity_of(self, edit: RegisteredEdit) -> Severity:
         return self.severity.get(edit.spec.code, edit.spec.default_severity)
 
+    def options_of(self, edit: RegisteredEdit) -> EditOptions:
+        options = self.options.get(edit.spec.code)
+        return options if options is not None else edit.spec.options()
+
 
 class SelectionPolicy:
     """Chooses the selection for a claim. The TOML configuration subclasses this with payer layers."""
@@ -61,6 +66,13 @@ class SelectionPolicy:
         return self.default
 
 
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    edit: RegisteredEdit
+    severity: Severity
+    options: EditOptions
+
+
 class Engine:
     """The edit engine: pure functions of a claim plus injected reference data."""
 
@@ -69,28 +81,30 @@ class Engine:
         self.reference = reference
         self.policy = policy or SelectionPolicy()
         self._edits: Sequence[RegisteredEdit] = list(registry)
-        self._plans: dict[int, tuple[Selection, Reference, list[tuple[RegisteredEdit, Severity]]]] = {}
+        self._plans: dict[int, tuple[Selection, list[_Planned]]] = {}
 
-    def _plan(self, selection: Selection) -> tuple[Reference, list[tuple[RegisteredEdit, Severity]]]:
-        """Enabled edits, severities and the reference carrying the options: computed once per selection."""
+    def _plan(self, selection: Selection) -> list[_Planned]:
+        """Enabled edits with their severity and options: computed once per selection."""
         plan = self._plans.get(id(selection))
         if plan is None or plan[0] is not selection:
-            reference = (
-                dataclasses.replace(self.reference, options=selection.options) if selection.options else self.reference
-            )
-            edits = [(edit, selection.severity_of(edit)) for edit in self._edits if selection.enabled(edit)]
+            edits = [
+                _Planned(edit, selection.severity_of(edit), selection.options_of(edit))
+                for edit in self._edits
+                if selection.enabled(edit)
+            ]
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
-            plan = self._plans[id(selection)] = (selection, reference, edits)
-        return plan[1], plan[2]
+            plan = self._plans[id(selection)] = (selection, edits)
+        return plan[1]
 
-    def check(self, claim: Claim) -> list[Finding]:
+    def check(self, claim: Claim, history: ClaimHistory | None = None) -> list[Finding]:
         """All findings of the enabled edits on one claim, in edit-code order."""
-        reference, edits = self._plan(self.policy.for_claim(claim))
+        scope = ClaimScope(claim, self.reference, history)
         findings: list[Finding] = []
-        for registered, severity in edits:
+        for planned in self._plan(self.policy.for_claim(claim)):
+            registered = planned.edit
             try:
-                hits = list(registered.check(claim, reference))
+                hits = list(registered.check(EditContext(scope, planned.options)))
             except Exception as exc:  # noqa: BLE001  (an edit's bug must not lose the claim)
                 _log.error(
                     "edit_failed",
@@ -100,7 +114,7 @@ class Engine:
                 )
                 findings.append(_internal_finding(registered, exc))
                 continue
-            findings.extend(_finding(registered, hit, severity) for hit in hits)
+            findings.extend(_finding(registered, hit, planned.severity) for hit in hits)
         return findings
 
     def check_all(self, claims: Iterable[Claim]) -> list[list[Finding]]:

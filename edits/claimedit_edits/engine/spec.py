@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from claimedit_edits.model import Category, Claim, Fix, Severity
+from claimedit_edits.engine.options import EditOptions, NoOptions
+from claimedit_edits.model import Category, Fix, Severity
 
 if TYPE_CHECKING:
-    from claimedit_edits.engine.reference import Reference
+    from claimedit_edits.engine.context import EditContext
 
 __all__ = ["DOC_SECTIONS", "EditSpec", "Hit", "RegisteredEdit", "edit", "registered_in_module"]
 
@@ -32,7 +33,7 @@ class Hit:
     """Only for edits whose severity depends on the case (e.g. info when a size is missing)."""
 
 
-CheckFunction = Callable[[Claim, "Reference"], Iterable[Hit]]
+CheckFunction = Callable[["EditContext"], Iterable[Hit]]
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,14 @@ class EditSpec:
     category: Category
     default_severity: Severity
     since: str
-    options: tuple[str, ...] = ()
-    """Names of the options the configuration may set for this edit (``[options.CODE]``)."""
+    options: type[EditOptions] = NoOptions
+    """The pydantic model of the options the configuration may set for this edit (``[options.CODE]``)."""
     default_enabled: bool = True
     """False for opt-in edits: they run only when the configuration selects them by code or name."""
+
+    @property
+    def option_names(self) -> tuple[str, ...]:
+        return tuple(self.options.model_fields)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def edit(
     category: Category,
     severity: Severity,
     since: str,
-    options: tuple[str, ...] = (),
+    options: type[EditOptions] = NoOptions,
     default_enabled: bool = True,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register ``check`` as an edit of its module. The docstring is the edit's documentation."""

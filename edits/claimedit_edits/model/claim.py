@@ -2,8 +2,8 @@
 
 Fields that identify a patient or subscriber (names, dates of birth, member ids, addresses) are
 declared with :data:`PHI`. They are excluded from ``repr`` and from :func:`safe_dump`, which is what
-logs and events use. Raw segments are PHI as well: they are kept only so a claim can be split into
-its own interchange.
+logs and events use. The claim holds no X12 transport state (raw segments, delimiters): the plugin's
+reader keeps those beside it (``claimedit.x12.parsed``), so nothing built from a claim holds raw segments.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ __all__ = [
     "PHI",
     "Claim",
     "ClaimLocation",
-    "ClaimSegments",
     "Diagnosis",
     "Envelope",
     "Payer",
@@ -164,25 +163,8 @@ class ServiceLine(_Frozen):
     control_number: str = ""
     """REF*6R line item control number."""
     rendering_provider: Provider | None = None
-
-
-class ClaimSegments(_Frozen):
-    """The raw segments (without terminator) needed to write this claim as its own interchange."""
-
-    header: tuple[str, ...] = Field(default=(), repr=False)
-    """BHT and the 1000A/1000B loops."""
-    billing_provider: tuple[str, ...] = Field(default=(), repr=False)
-    """2000A HL through the end of the 2010AB/AC loops."""
-    subscriber: tuple[str, ...] = Field(default=(), repr=False)
-    """2000B HL through 2010BB."""
-    patient: tuple[str, ...] = Field(default=(), repr=False)
-    """2000C HL through 2010CA; empty when the subscriber is the patient."""
-    claim: tuple[str, ...] = Field(default=(), repr=False, json_schema_extra=PHI_MARK)
-    """The 2300 loop with its 2400 loops."""
-    element_separator: str = "*"
-    component_separator: str = ":"
-    repetition_separator: str = "^"
-    segment_terminator: str = "~"
+    prior_authorization: str = ""
+    """2400 REF*G1: the line's prior authorization number."""
 
 
 class Claim(_Frozen):
@@ -209,9 +191,18 @@ class Claim(_Frozen):
     patient: Person | None = None
     """None when the subscriber is the patient (no 2000C loop)."""
     service_lines: tuple[ServiceLine, ...] = ()
+    referring_provider: Provider | None = None
+    """2310A NM1*DN (or P3 primary care provider)."""
+    service_facility: Provider | None = None
+    """2310C NM1*77 service facility location."""
+    payer_claim_control_number: str = ""
+    """2300 REF*F8: the payer's control number of the claim a replacement (7) or void (8) refers to."""
+    prior_authorization: str = ""
+    """2300 REF*G1: prior authorization number."""
+    received_date: dt.date | None = None
+    """2300 DTP*050: the date the claim was received (sent by a clearinghouse or a payer's intake)."""
     envelope: Envelope
     location: ClaimLocation
-    segments: ClaimSegments = Field(default=ClaimSegments(), repr=False)
 
     def line(self, number: int) -> ServiceLine | None:
         """The service line with LX number ``number``."""
@@ -250,8 +241,8 @@ def _strip_phi(model: BaseModel) -> dict[str, Any]:
     return out
 
 
-def safe_dump(model: BaseModel, *, exclude: frozenset[str] = frozenset({"segments"})) -> dict[str, Any]:
-    """A JSON-ready dict of ``model`` with every PHI field and the raw segments left out."""
+def safe_dump(model: BaseModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A JSON-ready dict of ``model`` with every PHI field (and the fields named in ``exclude``) left out."""
     data = _strip_phi(model)
     for name in exclude:
         data.pop(name, None)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
+
+from claimedit_edits.catalogue import category_catalogue
 
 __all__ = [
     "CATEGORIES",
@@ -18,19 +20,20 @@ __all__ = [
 ]
 
 Severity = Literal["error", "warning", "info"]
-Category = Literal[
-    "x12-syntax",
-    "balancing",
-    "code-set",
-    "lesion-units",
-    "add-on",
-    "size-tier",
-    "modifier",
-    "diagnosis",
-    "internal",
-]
-CATEGORIES: tuple[Category, ...] = get_args(Category)
-"""The replay contract's category vocabulary, in documentation order."""
+
+
+def _known_category(name: str) -> str:
+    return category_catalogue().check(name)
+
+
+def _category_enum(schema: dict[str, JsonValue]) -> None:
+    schema["enum"] = list(category_catalogue().names)
+
+
+Category = Annotated[str, AfterValidator(_known_category), Field(json_schema_extra=_category_enum)]
+"""A finding category: a name ``categories.toml`` lists (checked on validation; the JSON Schema enum is the file's)."""
+CATEGORIES: tuple[str, ...] = category_catalogue().names
+"""The replay contract's category vocabulary, in documentation (file) order."""
 Verdict = Literal["accepted", "accepted_with_warnings", "rejected", "unreadable"]
 FixAction = Literal[
     "replace_code",

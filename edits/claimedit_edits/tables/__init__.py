@@ -5,6 +5,7 @@ from claimedit_edits.tables._indexes import (
     AddOnTable,
     DxSiteTable,
     DxSupportTable,
+    EmCodeTable,
     FeeIndicators,
     FeeScheduleTable,
     LateralityRule,
@@ -16,6 +17,7 @@ from claimedit_edits.tables._indexes import (
     MueTable,
     PtpEdit,
     PtpTable,
+    RepairCodeTable,
 )
 from claimedit_edits.tables._library import DEFAULT_TABLES_DIR, Tables, TableSet, load_tables
 from claimedit_edits.tables._manifest import KINDS, MANIFEST_NAME, Edition, TableError, read_manifest, write_manifest
@@ -29,6 +31,7 @@ __all__ = [
     "DxSiteTable",
     "DxSupportTable",
     "Edition",
+    "EmCodeTable",
     "FeeIndicators",
     "FeeScheduleTable",
     "LateralityRule",
@@ -40,6 +43,7 @@ __all__ = [
     "MueTable",
     "PtpEdit",
     "PtpTable",
+    "RepairCodeTable",
     "TableError",
     "TableSet",
     "Tables",

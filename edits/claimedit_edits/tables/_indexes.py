@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
+from claimedit_edits.tables._compiled import (
+    FeeIndicatorRows,
+    MueLimits,
+    PtpPairs,
+    PtpPartners,
+    compiled_rows,
+    open_compiled,
+)
 from claimedit_edits.tables._manifest import Edition, TableError
 
 __all__ = [
@@ -14,6 +24,7 @@ __all__ = [
     "AddOnTable",
     "DxSiteTable",
     "DxSupportTable",
+    "EmCodeTable",
     "FeeIndicators",
     "FeeScheduleTable",
     "LateralityRule",
@@ -25,6 +36,7 @@ __all__ = [
     "MueTable",
     "PtpEdit",
     "PtpTable",
+    "RepairCodeTable",
     "build_index",
 ]
 
@@ -32,10 +44,13 @@ _OPEN_END = dt.date(9999, 12, 31)
 
 
 def _rows(edition: Edition, required: tuple[str, ...], non_empty: int = 2) -> Iterator[dict[str, str]]:
-    """The rows of a table file; the first ``non_empty`` required columns must hold a value."""
+    """The rows of a table file (from its compiled SQLite twin, else the CSV); the first ``non_empty`` required
+    columns must hold a value."""
+    connection = open_compiled(edition)
     with edition.path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = set(required) - set(reader.fieldnames or ())
+        reader: Iterator[dict[str, str]] = compiled_rows(connection) if connection else csv.DictReader(handle)
+        names = _columns(connection) if connection else (cast(csv.DictReader[str], reader).fieldnames or ())
+        missing = set(required) - set(names)
         if missing:
             raise TableError(f"{edition.path}: missing column(s) {sorted(missing)} for a {edition.kind} table")
         for number, row in enumerate(reader, start=2):
@@ -44,6 +59,10 @@ def _rows(edition: Edition, required: tuple[str, ...], non_empty: int = 2) -> It
             if empty:
                 raise TableError(f"{edition.path}:{number}: empty {', '.join(empty)}")
             yield clean
+
+
+def _columns(connection: sqlite3.Connection) -> list[str]:
+    return [str(column[1]) for column in connection.execute("PRAGMA table_info(rows)")]
 
 
 def _int(edition: Edition, value: str, column: str) -> int:
@@ -83,7 +102,7 @@ class MueTable:
         return self.limits.get(code)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PtpEdit:
     column1: str
     column2: str
@@ -107,9 +126,14 @@ class PtpTable:
     pairs: Mapping[tuple[str, str], PtpEdit]
     codes: frozenset[str] = field(default=frozenset())
     """Every code in column 1 or 2: a line whose code is not here needs no pair lookup."""
+    partners: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Code -> every code it pairs with, in either column: the pair search looks up only the codes present."""
 
     def get(self, column1: str, column2: str) -> PtpEdit | None:
         return self.pairs.get((column1, column2))
+
+    def partners_of(self, code: str) -> frozenset[str]:
+        return self.partners.get(code, frozenset())
 
 
 @dataclass(frozen=True)
@@ -244,7 +268,67 @@ class ModifierTable:
         return modifier in self.modifiers
 
 
+@dataclass(frozen=True)
+class EmCodeTable:
+    """Evaluation and management codes, from the CPT E/M section's code ranges."""
+
+    edition: Edition
+    groups: Mapping[str, str]
+    """Code -> its E/M group (office-new, office-established, hospital-initial ...)."""
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.groups
+
+    def group_of(self, code: str) -> str | None:
+        return self.groups.get(code)
+
+
+@dataclass(frozen=True)
+class RepairCodeTable:
+    """Wound repair codes by type: simple, intermediate, complex."""
+
+    edition: Edition
+    types: Mapping[str, str]
+
+    def type_of(self, code: str) -> str | None:
+        return self.types.get(code)
+
+
+def _code_range(edition: Edition, first: str, last: str) -> list[str]:
+    """Every code from ``first`` to ``last`` (five-digit CPT numbers; a letter prefix must match)."""
+    if first[:1].isalpha() or last[:1].isalpha():
+        if first[:1] != last[:1]:
+            raise TableError(f"{edition.path}: range {first}-{last} mixes code prefixes")
+        prefix, low, high = first[:1], first[1:], last[1:]
+    else:
+        prefix, low, high = "", first, last
+    start, end = _int(edition, low, "first"), _int(edition, high, "last")
+    if end < start:
+        raise TableError(f"{edition.path}: range {first}-{last} runs backwards")
+    return [f"{prefix}{number:0{len(low)}d}" for number in range(start, end + 1)]
+
+
+def _ranged(edition: Edition, value_column: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for row in _rows(edition, ("first", "last", value_column), non_empty=3):
+        for code in _code_range(edition, row["first"], row["last"]):
+            found[code] = row[value_column]
+    return found
+
+
+def _em_codes(edition: Edition) -> EmCodeTable:
+    return EmCodeTable(edition, _ranged(edition, "group"))
+
+
+def _repair_codes(edition: Edition) -> RepairCodeTable:
+    return RepairCodeTable(edition, _ranged(edition, "repair_type"))
+
+
 def _mue(edition: Edition) -> MueTable:
+    connection = open_compiled(edition)
+    if connection is not None and {"hcpcs_code", "mue_units", "mue_mai", "mue_rationale"} <= set(_columns(connection)):
+        # looked up on demand: the official table holds every code, most never billed by a practice
+        return MueTable(edition, cast(Mapping[str, MueLimit], MueLimits(connection, MueLimit)))
     limits = {
         row["hcpcs_code"]: MueLimit(
             units=_int(edition, row["mue_units"], "mue_units"),
@@ -257,22 +341,61 @@ def _mue(edition: Edition) -> MueTable:
 
 
 def _ptp(edition: Edition) -> PtpTable:
-    pairs: dict[tuple[str, str], PtpEdit] = {}
-    for row in _rows(edition, ("col1", "col2", "deleted", "mod"), non_empty=4):
-        indicator = _int(edition, row["mod"], "mod")
-        if indicator == 9:
-            continue
-        deleted = _date_or_none(edition, row["deleted"])
-        pairs[(row["col1"], row["col2"])] = PtpEdit(
-            column1=row["col1"],
-            column2=row["col2"],
-            modifier_indicator=indicator,
-            rationale=row.get("rationale", ""),
-            effective=_date_or_none(edition, row.get("effective", "")),
-            deleted=None if deleted == _OPEN_END else deleted,
+    """The PTP index: from the compiled SQLite twin when there is one (partners and pairs looked up when a
+    claim bills them), else read from the CSV with a plain csv reader, dates and rationales shared between
+    rows, edits kept in slotted objects (full CMS tables hold over a million pairs)."""
+    connection = open_compiled(edition)
+    if connection is not None and {"col1", "col2", "deleted", "mod", "rationale"} <= set(_columns(connection)):
+        # a million pairs stay in SQLite: each code's partners and each pair are looked up when a claim bills them
+        lookup = PtpPartners(connection)
+        return PtpTable(
+            edition,
+            cast(Mapping[tuple[str, str], PtpEdit], PtpPairs(connection, PtpEdit)),
+            lookup.codes(),
+            lookup,
         )
-    codes = frozenset(code for pair in pairs for code in pair)
-    return PtpTable(edition, pairs, codes)
+    pairs: dict[tuple[str, str], PtpEdit] = {}
+    partners: dict[str, set[str]] = {}
+    dates: dict[str, dt.date | None] = {"": None}
+    texts: dict[str, str] = {}
+    required = ("col1", "col2", "deleted", "mod")
+    with edition.path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [name.strip() for name in next(reader, [])]
+        missing = set(required) - set(header)
+        if missing:
+            raise TableError(f"{edition.path}: missing column(s) {sorted(missing)} for a {edition.kind} table")
+        first_at, second_at, deleted_at, mod_at = (header.index(name) for name in required)
+        rationale_at = header.index("rationale") if "rationale" in header else None
+        effective_at = header.index("effective") if "effective" in header else None
+        for number, row in enumerate(reader, start=2):
+            cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+            first, second, deleted_text, mod = cells[first_at], cells[second_at], cells[deleted_at], cells[mod_at]
+            if not (first and second and deleted_text and mod):
+                empty = [
+                    name for name, value in zip(required, (first, second, deleted_text, mod), strict=True) if not value
+                ]
+                raise TableError(f"{edition.path}:{number}: empty {', '.join(empty)}")
+            indicator = _int(edition, mod, "mod")
+            if indicator == 9:
+                continue
+            effective_text = cells[effective_at] if effective_at is not None else ""
+            for text in (deleted_text, effective_text):
+                if text not in dates:
+                    dates[text] = _date_or_none(edition, text)
+            rationale = cells[rationale_at] if rationale_at is not None else ""
+            deleted = dates[deleted_text]
+            pairs[(first, second)] = PtpEdit(
+                column1=first,
+                column2=second,
+                modifier_indicator=indicator,
+                rationale=texts.setdefault(rationale, rationale),
+                effective=dates[effective_text],
+                deleted=None if deleted == _OPEN_END else deleted,
+            )
+            partners.setdefault(first, set()).add(second)
+            partners.setdefault(second, set()).add(first)
+    return PtpTable(edition, pairs, frozenset(partners), {code: frozenset(others) for code, others in partners.items()})
 
 
 def _aoc(edition: Edition) -> AddOnTable:
@@ -284,6 +407,10 @@ def _aoc(edition: Edition) -> AddOnTable:
 
 
 def _mpfs(edition: Edition) -> FeeScheduleTable:
+    connection = open_compiled(edition)
+    wanted = {"hcpcs", "mod", "status_code", "pctc_ind", "glob_days", "mult_proc", "bilat_surg"}
+    if connection is not None and wanted <= set(_columns(connection)):
+        return FeeScheduleTable(edition, cast(Mapping[str, FeeIndicators], FeeIndicatorRows(connection, FeeIndicators)))
     indicators: dict[str, FeeIndicators] = {}
     for row in _rows(edition, ("hcpcs", "mod", "pctc_ind", "glob_days", "mult_proc", "bilat_surg"), non_empty=1):
         if row["mod"]:
@@ -351,6 +478,8 @@ _BUILDERS = {
     "dx-support": _dx_support,
     "laterality": _laterality,
     "modifiers": _modifiers,
+    "em-codes": _em_codes,
+    "repair-codes": _repair_codes,
 }
 
 

@@ -12,12 +12,14 @@ from claimedit_edits.tables._indexes import (
     AddOnTable,
     DxSiteTable,
     DxSupportTable,
+    EmCodeTable,
     FeeScheduleTable,
     LateralityTable,
     LesionCodeTable,
     ModifierTable,
     MueTable,
     PtpTable,
+    RepairCodeTable,
     build_index,
 )
 from claimedit_edits.tables._manifest import KINDS, Edition, TableError, read_manifest
@@ -41,6 +43,8 @@ class TableSet:
     dx_sites: DxSiteTable
     laterality: LateralityTable
     modifiers: ModifierTable
+    em_codes: EmCodeTable
+    repair_codes: RepairCodeTable
 
 
 class Tables:
@@ -105,6 +109,8 @@ class Tables:
             ),
             laterality=cast(LateralityTable, index("laterality")),
             modifiers=cast(ModifierTable, index("modifiers")),
+            em_codes=cast(EmCodeTable, index("em-codes")),
+            repair_codes=cast(RepairCodeTable, index("repair-codes")),
         )
 
 

@@ -24,6 +24,8 @@ KINDS = (
     "site-fit",
     "laterality",
     "modifiers",
+    "em-codes",
+    "repair-codes",
 )
 """Every table kind an edition may provide. CMS kinds first, claimedit's coding-rule tables after."""
 
@@ -56,7 +58,8 @@ class Edition:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:  # streamed: a full-size PTP file is tens of megabytes
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def read_manifest(directory: Path) -> list[Edition]:

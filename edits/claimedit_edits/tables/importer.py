@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimedit_edits.tables._compiled import compile_table
 from claimedit_edits.tables._manifest import (
     MANIFEST_NAME,
     Edition,
@@ -283,6 +284,7 @@ def import_ncci(
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(_HEADERS[source.kind])
             writer.writerows(rows)
+        compile_table(path, sha256_of(path), source.kind)  # start-up reads the SQLite twin, never the CSV
         counts[source.kind] = len(rows)
         skipped[source.kind] = skip[0]
         files = ", ".join(path.name for path in source.paths)

@@ -245,10 +245,25 @@ class ClaimeditService:
 
 async def start_pool(settings: ServiceSettings, processor: Processor | None = None) -> WorkerPool:
     """``settings.workers`` spawned processes, each with its pipeline (or ``processor``) loaded before any input."""
+    history = await asyncio.to_thread(service_history, settings) if processor is None else None
     pool = WorkerPool(
-        settings.workers, edits_config=settings.edits_config, validate=settings.validate_x12, processor=processor
+        settings.workers,
+        edits_config=settings.edits_config,
+        validate=settings.validate_x12,
+        processor=processor,
+        history=history,
     )
     return await pool.start()
+
+
+def service_history(settings: ServiceSettings) -> Any:
+    """The resolved claim history (``ServiceHistory``) the pipelines open, or None with history disabled."""
+    if not settings.history_enabled:
+        return None
+    from claimedit.history.service import resolve_service_history  # noqa: PLC0415  (SQLAlchemy only when used)
+
+    secret = settings.history_secret.get_secret_value() if settings.history_secret is not None else None
+    return resolve_service_history(settings.history_url, secret, settings.data_dir)
 
 
 async def _raw_body(message: StreamMessage[Any]) -> bytes:

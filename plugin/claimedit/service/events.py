@@ -29,6 +29,7 @@ __all__ = [
     "GroupAcknowledged",
     "InputRef",
     "PayerRef",
+    "ScopeFindings",
     "SourceEnvelope",
     "SplitControl",
     "control_number_for",
@@ -134,6 +135,23 @@ class ClaimRejected(_ClaimEvent):
     )
 
 
+class ScopeFindings(_Model):
+    """Every finding of one interchange, group, transaction or HL loop, stated once (the replay's ``shared`` row).
+
+    Made only when more findings concern the claims below the scope than each claim carries: those claims
+    then carry the first 20 of each kind and a SYN011 finding pointing here.
+    """
+
+    scope_index: int = Field(description="0-based position of the scope among the input's scopes stated once")
+    scope: Literal["interchange", "group", "transaction", "loop"]
+    location: str = Field(description="where the scope stands: interchange / group / transaction / segment")
+    interchange_control: str = Field(description="ISA13")
+    group_control: str | None = Field(description="GS06, or null for an interchange")
+    transaction_control: str | None = Field(description="ST02, or null for an interchange or group")
+    claims_referencing: int = Field(description="claims whose SYN011 finding points to this scope")
+    findings: list[Finding]
+
+
 class GroupAcknowledged(_Event):
     """claims.acks: the 999 implementation acknowledgment of one functional group."""
 
@@ -144,6 +162,11 @@ class GroupAcknowledged(_Event):
     accepted: bool
     ack_code: str = Field(description="AK901: A accepted, E accepted with errors, P partially accepted, R rejected")
     ack_999: str
+    scope_findings: list[ScopeFindings] = Field(
+        default_factory=list,
+        description="The findings of the group, its transactions and HL loops (and, on the interchange's first "
+        "group, of the interchange) that its claims carry only in part (SYN011): each scope's whole list, once",
+    )
 
 
 class DeadLetterHeaders(_Model):

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
-from claimedit.results import ClaimResult, GroupAck, InputResult, UnreadableResult
+from claimedit.results import ClaimResult, GroupAck, InputResult, SharedFindings, UnreadableResult
 from claimedit.service.events import (
     ClaimAnnotated,
     ClaimRejected,
@@ -16,6 +16,7 @@ from claimedit.service.events import (
     GroupAcknowledged,
     InputRef,
     PayerRef,
+    ScopeFindings,
     SourceEnvelope,
     SplitControl,
     control_number_for,
@@ -170,7 +171,7 @@ def claim_277ca(item: ClaimResult, index: int, meta: InputMeta, now: dt.datetime
 
 def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> list[Outgoing]:
     key = _claim_key(item, index, meta)
-    split = split_claim(item.claim, control_number_for(key, "837"))
+    split = split_claim(item.claim, item.segments, control_number_for(key, "837"))
     verdict = item.verdict
     if verdict == "unreadable":  # pragma: no cover  (a ClaimResult is never unreadable)
         msg = "a read claim cannot be unreadable"
@@ -215,7 +216,49 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
     return out
 
 
-def _ack_output(ack: GroupAck, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> Outgoing:
+def _scope_findings(shared: SharedFindings, index: int) -> ScopeFindings:
+    location = shared.location
+    return ScopeFindings(
+        scope_index=index,
+        scope=shared.scope,
+        location=shared.where,
+        interchange_control=location.interchange_control,
+        group_control=location.group_control or None,
+        transaction_control=location.transaction_control or None,
+        claims_referencing=shared.claims,
+        findings=list(shared.findings),
+    )
+
+
+def _scopes_by_ack(result: InputResult) -> dict[int, list[ScopeFindings]]:
+    """Each shared scope on the 999 of its group; an interchange's own on the first 999 of that interchange."""
+    first_of_interchange: dict[str, int] = {}
+    by_group: dict[tuple[str, str], int] = {}
+    for position, ack in enumerate(result.acks):
+        first_of_interchange.setdefault(ack.interchange_control, position)
+        by_group.setdefault((ack.interchange_control, ack.group_control), position)
+    placed: dict[int, list[ScopeFindings]] = {}
+    for index, shared in enumerate(result.shared):
+        location = shared.location
+        at = (
+            first_of_interchange.get(location.interchange_control)
+            if shared.scope == "interchange"
+            else by_group.get((location.interchange_control, location.group_control))
+        )
+        if at is not None:
+            placed.setdefault(at, []).append(_scope_findings(shared, index))
+    return placed
+
+
+def _ack_output(
+    ack: GroupAck,
+    index: int,
+    meta: InputMeta,
+    ref: InputRef,
+    now: dt.datetime,
+    *,
+    scopes: list[ScopeFindings] | None = None,
+) -> Outgoing:
     key = key_for("999", ack.interchange_control, ack.group_control, index, meta.sha256)
     event = GroupAcknowledged(
         event_id=event_id_for("group.acknowledged", key),
@@ -229,6 +272,7 @@ def _ack_output(ack: GroupAck, index: int, meta: InputMeta, ref: InputRef, now: 
         accepted=ack.accepted,
         ack_code=ack.ack_code,
         ack_999=ack.x12,
+        scope_findings=scopes or [],
     )
     headers = {**_identity_headers(meta), "x-claimedit-idempotency-key": key}
     return _event("acks", event, headers)
@@ -326,7 +370,9 @@ def build_outputs(result: InputResult, body: bytes, meta: InputMeta, *, now: dt.
     out: list[Outgoing] = []
     for index, item in enumerate(result.claims):
         out.extend(_claim_outputs(item, index, meta, ref, now))
-    out.extend(_ack_output(ack, index, meta, ref, now) for index, ack in enumerate(result.acks))
+    scopes = _scopes_by_ack(result) if result.shared else {}
+    for index, ack in enumerate(result.acks):
+        out.append(_ack_output(ack, index, meta, ref, now, scopes=scopes.get(index)))
     decoded = decode_input(body) if result.unreadable else None
     for index, lost in enumerate(result.unreadable):
         assert decoded is not None

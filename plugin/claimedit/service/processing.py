@@ -128,7 +128,7 @@ def process_bounded(
 
 
 _worker_pipeline: Any = None
-_worker_options: tuple[Path | None, bool, Processor | None] = (None, True, None)
+_worker_options: tuple[Path | None, bool, Processor | None, Any] = (None, True, None, None)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -145,13 +145,16 @@ def _die_with_parent(parent_pid: int) -> None:
 
 def _load_pipeline() -> None:
     global _worker_pipeline  # noqa: PLW0603  (one pipeline per worker process, by design)
-    config_path, validate, processor = _worker_options
+    config_path, validate, processor, history = _worker_options
     if processor is not None:
         _worker_pipeline = processor
         return
     from claimedit.pipeline import Pipeline  # noqa: PLC0415
 
-    _worker_pipeline = Pipeline.start(config_path=config_path, validate=validate).process
+    store = history.open() if history is not None else None  # a claimedit.history.service.ServiceHistory
+    _worker_pipeline = Pipeline.start(
+        config_path=config_path, validate=validate, history=store, history_keys_by_content=True
+    ).process
 
 
 def _restart_pipeline() -> None:
@@ -160,10 +163,13 @@ def _restart_pipeline() -> None:
     _worker_pipeline = None
 
 
-def start_worker(config_path: Path | None, validate: bool, processor: Processor | None, parent_pid: int) -> None:
+def start_worker(
+    config_path: Path | None, validate: bool, processor: Processor | None, parent_pid: int, history: Any = None
+) -> None:
     """ProcessPoolExecutor initializer: dies with the parent, leaves signals to it, loads the pipeline once.
 
-    ``processor`` (a module-level function, tests) replaces the pipeline.
+    ``processor`` (a module-level function, tests) replaces the pipeline; ``history`` is the resolved claim
+    history (``ServiceHistory``) each worker opens, or None.
     """
     global _worker_options  # noqa: PLW0603
     _die_with_parent(parent_pid)
@@ -172,7 +178,7 @@ def start_worker(config_path: Path | None, validate: bool, processor: Processor 
     from claimedit.observability import configure_logging  # noqa: PLC0415
 
     configure_logging(level="WARNING", fmt="json")
-    _worker_options = (config_path, validate, processor)
+    _worker_options = (config_path, validate, processor, history)
     _load_pipeline()
 
 

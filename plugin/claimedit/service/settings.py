@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 __all__ = [
@@ -169,6 +169,14 @@ class ServiceSettings(BaseSettings):
     """Serve the HTTP API without any broker (``claimedit serve --http-only``)."""
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+    history_enabled: bool = True
+    """Edit claims against the patient's earlier claims (the ``history`` edits); false edits each claim alone."""
+    history_url: str | None = None
+    """Claim history database: sqlite:///path or postgresql://user@host/db; unset, history.sqlite3 in data_dir."""
+    history_secret: SecretStr | None = None
+    """HMAC key of the patient identity (at least 16 bytes); required with history_url, else kept in data_dir."""
+    data_dir: Path | None = None
+    """The service's data folder (unset: $XDG_DATA_HOME/claimedit, i.e. ~/.local/share/claimedit)."""
 
     @model_validator(mode="before")
     @classmethod

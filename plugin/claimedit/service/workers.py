@@ -45,9 +45,10 @@ class WorkerPool:
         edits_config: Path | None = None,
         validate: bool = True,
         processor: Processor | None = None,
+        history: Any = None,
     ) -> None:
         self.size = size
-        self._initargs = (edits_config, validate, processor, os.getpid())
+        self._initargs = (edits_config, validate, processor, os.getpid(), history)
         self._executor: ProcessPoolExecutor | None = None
         self._slots = asyncio.Semaphore(size)
         self._replacing = asyncio.Lock()

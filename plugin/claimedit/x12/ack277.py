@@ -3,7 +3,7 @@
 Structure: information source (2000A, the plugin acting for the 837's receiver), information receiver
 (2000B, the submitter), billing provider (2000C) and patient (2000D) with the claim's status:
 ``TRN02`` is CLM01, ``STC01`` carries category A7 (invalid information) or A8 (relational field in
-error) with a status code per finding category (``stc_codes.toml``), up to three statuses per STC.
+error) with a status code per finding category (claimedit_edits ``categories.toml``), up to three per STC.
 A rejection that comes from a service line also gets a 2220D loop: ``SVC`` with the line's procedure,
 the line's ``STC``, and the line item control number the 837 sent in ``REF*6R``, echoed as
 ``REF*FJ`` (the qualifier X214 prescribes for the 2220D line item control number).
@@ -14,20 +14,18 @@ The 277CA holds PHI (the patient's name and member id in 2100D): event payload o
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 from claimedit.results import ClaimResult
+from claimedit.x12.parsed import ClaimSegments
 from claimedit.x12.split import interchange_header
-from claimedit_edits.model import Claim, ClaimSegments, Finding, ServiceLine
+from claimedit_edits.catalogue import category_catalogue
+from claimedit_edits.model import Claim, Finding, ServiceLine
 
 __all__ = ["StatusCode", "status_code_for", "write_277ca"]
 
 _VERSION = "005010X214"
-_TABLE = Path(__file__).with_name("stc_codes.toml")
 
 
 @dataclass(frozen=True)
@@ -36,19 +34,11 @@ class StatusCode:
     status: str
 
 
-@cache
-def _table() -> dict[str, dict[str, str]]:
-    data = tomllib.loads(_TABLE.read_text(encoding="utf-8"))
-    table: dict[str, dict[str, str]] = dict(data["categories"])
-    table[""] = data["default"]
-    return table
-
-
 def status_code_for(finding: Finding) -> StatusCode:
-    """The STC category and status code for a rejection finding (line or claim level)."""
-    table = _table()
-    row = table.get(finding.category, table[""])
-    return StatusCode(row["category"], row["line_status" if finding.line is not None else "claim_status"])
+    """The STC category and status code for a rejection finding (line or claim level), from the catalogue."""
+    catalogue = category_catalogue()
+    row = catalogue.categories.get(finding.category, catalogue.default)
+    return StatusCode(row.stc_category, row.line_status if finding.line is not None else row.claim_status)
 
 
 def _amount(value: Decimal) -> str:
@@ -80,8 +70,8 @@ def _period(sep: str, start: dt.date | None, end: dt.date | None, fallback: dt.d
     return sep.join(["DTP", "472", "RD8", f"{first:%Y%m%d}-{last:%Y%m%d}"])
 
 
-def _line_loop(claim: Claim, line: ServiceLine, errors: list[Finding], date: str) -> list[str]:
-    sep, comp = claim.segments.element_separator, claim.segments.component_separator
+def _line_loop(claim: Claim, line: ServiceLine, errors: list[Finding], date: str, parts: ClaimSegments) -> list[str]:
+    sep, comp = parts.element_separator, parts.component_separator
     procedure = comp.join([line.procedure_qualifier or "HC", line.procedure_code, *line.modifiers])
     loop = [
         sep.join(["SVC", procedure, _amount(line.charge), "", "", "", "", _amount(line.units)]),
@@ -123,7 +113,7 @@ def write_277ca(result: ClaimResult, *, control_number: int, processed: dt.datet
     if not errors:
         msg = f"claim {claim.claim_id} has no error finding: a 277CA rejection needs one"
         raise ValueError(msg)
-    parts: ClaimSegments = claim.segments
+    parts = result.segments
     sep, comp, term = parts.element_separator, parts.component_separator, parts.segment_terminator
     env = claim.envelope
     date, time = processed.strftime("%Y%m%d"), processed.strftime("%H%M")
@@ -171,7 +161,7 @@ def write_277ca(result: ClaimResult, *, control_number: int, processed: dt.datet
     for line in claim.service_lines:
         on_line = by_line.get(line.number)
         if on_line:
-            transaction += _line_loop(claim, line, on_line, date)
+            transaction += _line_loop(claim, line, on_line, date, parts)
     transaction.append(sep.join(["SE", str(len(transaction) + 1), st02]))
     isa = interchange_header(
         sender_qualifier=env.isa_receiver_qualifier,

@@ -16,13 +16,13 @@ from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
 from claimedit.x12.interchanges import Chunk, count_clm_segments, cut_interchanges
 from claimedit.x12.limits import first_breach
+from claimedit.x12.parsed import ClaimSegments, ParsedClaim
 from claimedit.x12.syntax import internal_finding, syntax_finding
 from claimedit.x12.tokens import ISA_ELEMENTS, Decoded, Delimiters, Segment, decode_input, encoding_name
 from claimedit.x12.transactions import describe_transaction
 from claimedit_edits.model import (
     Claim,
     ClaimLocation,
-    ClaimSegments,
     Diagnosis,
     Envelope,
     Finding,
@@ -40,6 +40,7 @@ __all__ = [
     "describe",
     "read_claims",
     "read_input",
+    "read_parsed_claims",
 ]
 
 A1 = "005010X222A1"
@@ -54,7 +55,8 @@ class TransactionRead:
     """One ST/SE transaction: its claims, or why none could be read."""
 
     location: TransactionLocation
-    claims: list[Claim] = field(default_factory=list)
+    parsed: list[ParsedClaim] = field(default_factory=list)
+    """Each claim read, with its raw segments beside it."""
     clm_segments: int = 0
     findings: list[Finding] = field(default_factory=list)
     """Findings that concern every claim of the transaction."""
@@ -62,6 +64,11 @@ class TransactionRead:
     rejected_early: bool = False
     """Beyond the guide's limits (SYN010): not read, and not given to pyx12 either."""
     raw: str = ""
+
+    @property
+    def claims(self) -> list[Claim]:
+        """The domain claims read, in order (without their raw segments)."""
+        return [parsed.claim for parsed in self.parsed]
 
 
 @dataclass
@@ -151,8 +158,13 @@ def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
 
 def read_claims(data: bytes | str, source: str = "") -> list[Claim]:
     """The claims of every readable 837P transaction in ``data`` (convenience for tests and tools)."""
+    return [parsed.claim for parsed in read_parsed_claims(data, source)]
+
+
+def read_parsed_claims(data: bytes | str, source: str = "") -> list[ParsedClaim]:
+    """The claims of ``data`` with their raw segments (for tests and tools that write X12 again)."""
     with gc_paused():  # resume collection only once the segments are gone: it then scans the claims alone
-        return [claim for read in read_input(data, source) for tx in read.transactions for claim in tx.claims]
+        return [parsed for read in read_input(data, source) for tx in read.transactions for parsed in tx.parsed]
 
 
 def _file(source: str) -> str:
@@ -391,7 +403,7 @@ def _read_transaction(
             isa=isa, gs=gs, st=st, segments=segments, location=location, delimiters=delimiters, tx=tx
         ).parse()
     except _StructureError as exc:
-        tx.claims.clear()
+        tx.parsed.clear()
         tx.unreadable = True
         tx.findings.append(
             syntax_finding(
@@ -401,7 +413,7 @@ def _read_transaction(
             )
         )
     except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
-        tx.claims.clear()
+        tx.parsed.clear()
         tx.unreadable = True
         tx.findings.append(internal_finding("reading the transaction", exc, location=describe(location, st)))
     return tx
@@ -560,7 +572,7 @@ class _TransactionParser:
                 index += 1
             elif tag == "CLM":
                 end = self._claim_end(index)
-                self.tx.claims.append(self._claim(segments[index:end], hierarchy, envelope_fields))
+                self.tx.parsed.append(self._claim(segments[index:end], hierarchy, envelope_fields))
                 index = end
             elif tag == "SE":
                 index += 1
@@ -646,9 +658,9 @@ class _TransactionParser:
             **fields,
         )
 
-    def _claim(  # noqa: PLR0912  (one branch per segment kind of the 2300 loop reads best as one walk)
+    def _claim(  # noqa: PLR0912, PLR0915  (one branch per segment kind of the 2300 loop reads best as one walk)
         self, segments: list[Segment], hierarchy: _Hierarchy, env_fields: dict[str, str]
-    ) -> Claim:
+    ) -> ParsedClaim:
         clm = segments[0]
         c = clm.elements + _PAD
         if not c[1]:
@@ -659,6 +671,9 @@ class _TransactionParser:
         notes: list[str] = []
         claim_date: dt.date | None = None
         rendering: Provider | None = None
+        parties: dict[str, Provider] = {}
+        references: dict[str, str] = {}
+        received: dt.date | None = None
         lines: list[_Line] = []
         current: _Line | None = None
         in_other_payer = False
@@ -683,10 +698,16 @@ class _TransactionParser:
                 notes.append(segment.get(2))
             elif tag == "DTP" and segment.get(1) == "472":
                 claim_date = _date_range(segment.get(2), segment.get(3))[0]
+            elif tag == "DTP" and segment.get(1) == "050":
+                received = _date_range(segment.get(2), segment.get(3))[0]
+            elif tag == "REF" and segment.get(1) in ("F8", "G1"):
+                references.setdefault(segment.get(1), segment.get(2))
             elif tag == "NM1":
                 nm1_owner = segment.get(1)
                 if nm1_owner == "82":
                     rendering = _provider_from_nm1(segment)
+                elif nm1_owner in ("DN", "P3", "77"):
+                    parties.setdefault("77" if nm1_owner == "77" else "DN", _provider_from_nm1(segment))
             elif tag == "PRV" and nm1_owner == "82" and rendering is not None:
                 rendering = trusted_update(rendering, taxonomy=segment.get(3))
         codes = {diagnosis.position: diagnosis.code for diagnosis in diagnoses}
@@ -695,7 +716,7 @@ class _TransactionParser:
             self._envelope_cache = self._envelope(env_fields)
         location = self.location
         delimiters = self.delimiters
-        return trusted(
+        claim = trusted(
             Claim,
             claim_id=c[1],
             total_charge=_decimal(c[2]),
@@ -711,6 +732,11 @@ class _TransactionParser:
             diagnoses=tuple(diagnoses),
             billing_provider=hierarchy.billing(),
             rendering_provider=rendering,
+            referring_provider=parties.get("DN"),
+            service_facility=parties.get("77"),
+            payer_claim_control_number=references.get("F8", ""),
+            prior_authorization=references.get("G1", ""),
+            received_date=received,
             payer=hierarchy.payer_model(),
             subscriber=hierarchy.subscriber_model(),
             patient=hierarchy.patient_model(),
@@ -725,19 +751,19 @@ class _TransactionParser:
                 clm_segment_index=clm.position,
                 loop_ranges=tuple(hierarchy.loop_ranges.values()),
             ),
-            segments=trusted(
-                ClaimSegments,
-                header=hierarchy.frozen_header(),
-                billing_provider=tuple(hierarchy.billing_segments),
-                subscriber=tuple(hierarchy.subscriber_segments),
-                patient=tuple(hierarchy.patient_segments),
-                claim=tuple([segment.raw for segment in segments]),
-                element_separator=delimiters.element,
-                component_separator=delimiters.component,
-                repetition_separator=delimiters.repetition,
-                segment_terminator=delimiters.segment,
-            ),
         )
+        raw = ClaimSegments(
+            header=hierarchy.frozen_header(),
+            billing_provider=tuple(hierarchy.billing_segments),
+            subscriber=tuple(hierarchy.subscriber_segments),
+            patient=tuple(hierarchy.patient_segments),
+            claim=tuple([segment.raw for segment in segments]),
+            element_separator=delimiters.element,
+            component_separator=delimiters.component,
+            repetition_separator=delimiters.repetition,
+            segment_terminator=delimiters.segment,
+        )
+        return ParsedClaim(claim, raw)
 
     def _diagnoses(self, segment: Segment, already: int) -> list[Diagnosis]:
         """Diagnosis composites of one HI; tolerates qualifier and code sent as two elements."""
@@ -783,6 +809,7 @@ class _TransactionParser:
             notes=tuple(line.notes),
             control_number=line.control,
             rendering_provider=line.rendering,
+            prior_authorization=line.authorization,
         )
 
 
@@ -793,7 +820,7 @@ _PAD = [""] * 24
 class _Line:
     """One 2400 loop while it is being read."""
 
-    __slots__ = ("control", "dates", "lx", "nm1_owner", "notes", "number", "rendering", "sv1")
+    __slots__ = ("authorization", "control", "dates", "lx", "nm1_owner", "notes", "number", "rendering", "sv1")
 
     def __init__(self, number: int, lx: Segment) -> None:
         self.number = number
@@ -802,6 +829,7 @@ class _Line:
         self.dates: tuple[dt.date | None, dt.date | None] = (None, None)
         self.notes: list[str] = []
         self.control = ""
+        self.authorization = ""
         self.nm1_owner = ""
         self.rendering: Provider | None = None
 
@@ -818,6 +846,8 @@ class _Line:
         elif tag == "REF":
             if segment.get(1) == "6R":
                 self.control = segment.get(2)
+            elif segment.get(1) == "G1":
+                self.authorization = segment.get(2)
         elif tag == "NM1":
             self.nm1_owner = segment.get(1)
             if self.nm1_owner == "82":

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claimedit_edits.model import Claim, ClaimSegments
+from claimedit.x12.parsed import ClaimSegments
+from claimedit_edits.model import Claim
 
 __all__ = ["SplitError", "SplitInterchange", "interchange_header", "split_claim"]
 
@@ -93,8 +94,8 @@ def _hierarchy(parts: ClaimSegments) -> list[str]:
     return written
 
 
-def split_claim(claim: Claim, control_number: int) -> SplitInterchange:
-    """Write ``claim`` as its own 837P interchange with ISA13 and GS06 set to ``control_number``.
+def split_claim(claim: Claim, segments: ClaimSegments, control_number: int) -> SplitInterchange:
+    """Write ``claim`` (read with ``segments``) as its own 837P interchange with ISA13 and GS06 = ``control_number``.
 
     Dates and times come from the source envelope, so the same claim and control number always give
     the same text (a redelivered input yields byte-identical events). Whatever the claim lacks (a
@@ -103,7 +104,7 @@ def split_claim(claim: Claim, control_number: int) -> SplitInterchange:
     if not 0 < control_number < 1_000_000_000:
         msg = f"control number {control_number} does not fit ISA13 (1-999999999)"
         raise SplitError(msg)
-    parts = claim.segments
+    parts = segments
     sep, term = parts.element_separator, parts.segment_terminator
     env = claim.envelope
     isa13 = f"{control_number:09d}"
@@ -136,6 +137,6 @@ def split_claim(claim: Claim, control_number: int) -> SplitInterchange:
             _VERSION,
         ]
     )
-    segments = [isa, gs, *transaction, sep.join(["GE", "1", gs06]), sep.join(["IEA", "1", isa13])]
-    text = term.join(segments) + term
+    written = [isa, gs, *transaction, sep.join(["GE", "1", gs06]), sep.join(["IEA", "1", isa13])]
+    text = term.join(written) + term
     return SplitInterchange(x12=text, interchange_control=isa13, group_control=gs06, transaction_control=st02)

@@ -25,6 +25,7 @@ from functools import cache
 from typing import Any
 
 from claimedit.results import GroupAck
+from claimedit.x12._map_cache import load_map_cached
 from claimedit.x12.walk_plans import (
     PLAN_LIMIT,
     RUN_STARTS,
@@ -87,7 +88,7 @@ class Pyx12Validator:
         self.run_plan_hits = 0
         """Runs (the segments after an HL or CLM) whose walk was replayed, in interchanges walked for real."""
         self._map_index = pyx12.map_index.map_index(None)
-        self._load_map = pyx12.map_if.load_map_file
+        self._load_map = load_map_cached  # pyx12.map_if.load_map_file, kept per machine (x12/_map_cache.py)
         self.map_for("x12.control.00501.xml")
         self.map_for(self._map_index.get_filename("00501", "005010X222A1", "HC"))
         self._shortcuts = shortcuts

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
 from claimedit_edits.rules.core._sources import IG_CLM02
 
 
@@ -17,7 +17,7 @@ from claimedit_edits.rules.core._sources import IG_CLM02
     severity="error",
     since="0.1.0",
 )
-def claim_total_equals_line_charges(claim: Claim, reference: Reference) -> Iterator[Hit]:  # noqa: ARG001
+def claim_total_equals_line_charges(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         The total claim charge in CLM02 differs from the sum of the service line charges in SV102.
@@ -42,20 +42,20 @@ def claim_total_equals_line_charges(claim: Claim, reference: Reference) -> Itera
     References:
         ASC X12 005010X222A1, 2300 CLM02 and 2400 SV102.
     """
-    if not claim.service_lines:
+    if not ctx.claim.service_lines:
         return
-    lines_total = sum((line.charge for line in claim.service_lines), start=claim.total_charge * 0)
-    if lines_total == claim.total_charge:
+    lines_total = sum((line.charge for line in ctx.claim.service_lines), start=ctx.claim.total_charge * 0)
+    if lines_total == ctx.claim.total_charge:
         return
     yield Hit(
         message=(
-            f"The claim total (CLM02) is {claim.total_charge} but the {len(claim.service_lines)} service line "
+            f"The claim total (CLM02) is {ctx.claim.total_charge} but the {len(ctx.claim.service_lines)} service line "
             f"charge(s) add up to {lines_total}. The total charge must equal the sum of the line charges."
         ),
         source=IG_CLM02,
         fix=Fix(
             action="correct_amount",
-            current=str(claim.total_charge),
+            current=str(ctx.claim.total_charge),
             suggested=str(lines_total),
             detail=f"Set CLM02 to {lines_total}, or correct the line charge that is wrong.",
         ),

@@ -1,11 +1,18 @@
-"""CSET001: a diagnosis code is not a valid, billable ICD-10-CM code."""
+"""CSET001: a diagnosis code is not a valid, billable code of the code set its date of service calls for."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
+from claimedit_edits.rules.core._dx_dates import (
+    HIPAA_CODE_SETS,
+    ICD9_QUALIFIERS,
+    ICD10_QUALIFIERS,
+    code_set_for,
+    diagnosis_day,
+)
 
 
 @edit(
@@ -16,11 +23,15 @@ from claimedit_edits.model import Claim, Fix
     severity="error",
     since="0.1.0",
 )
-def diagnosis_valid_and_billable(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def diagnosis_valid_and_billable(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
-        A diagnosis in the HI segment is not in ICD-10-CM, or is a category or subcategory header that is
-        not billable (it has more specific codes below it).
+        A diagnosis in the HI segment is not in the code set the date of service calls for, or is a category
+        or subcategory header that is not billable (it has more specific codes below it). Dates of service
+        before 2015-10-01 are coded in ICD-9-CM (qualifiers BK/BF), from that date in ICD-10-CM (ABK/ABF);
+        the wrong code set for the date is the error. The ICD-10-CM edition is the one in effect on the
+        date of service (fiscal-year editions from October 1, April updates), named in the finding. A code
+        sent with its decimal point is checked without it (CSET005 reports the point).
 
     Why:
         Only the most specific code (a leaf of the tabular list) may be reported. C44.31 (basal cell
@@ -28,10 +39,10 @@ def diagnosis_valid_and_billable(claim: Claim, reference: Reference) -> Iterator
         rejects the whole claim for an invalid diagnosis.
 
     Failing example:
-        HI*ABK:C4431 (header) or HI*ABK:D228 (no such code).
+        HI*ABK:C4431 (header), HI*ABK:D228 (no such code), or HI*BK:1733 on a 2025 date of service.
 
     Passing example:
-        HI*ABK:C44311 (basal cell carcinoma of nose).
+        HI*ABK:C44311 (basal cell carcinoma of nose); HI*BK:17331 on a 2014 date of service (ICD-9-CM).
 
     Fix:
         Replace the code with a billable one; for a header the message lists the codes below it
@@ -42,51 +53,61 @@ def diagnosis_valid_and_billable(claim: Claim, reference: Reference) -> Iterator
 
     References:
         ICD-10-CM Official Guidelines for Coding and Reporting, section I.A.2 (codes reported to the highest
-        number of characters available); ICD-10-CM tabular list, edition in the finding.
+        number of characters available); 45 CFR 162.1002 (HIPAA code sets by date); CMS ICD-10-CM code files
+        and ICD-9-CM v32 diagnosis codes, edition in the finding.
     """
-    icd = reference.icd10cm
-    for diagnosis in claim.diagnoses:
-        if diagnosis.qualifier not in ("ABK", "ABF"):
+    day = diagnosis_day(ctx.claim)
+    kind = code_set_for(day)
+    codes = ctx.codesets.at(kind, day)
+    name = "ICD-9-CM" if kind == "icd9cm" else "ICD-10-CM"
+    wanted = ICD9_QUALIFIERS if kind == "icd9cm" else ICD10_QUALIFIERS
+    first, rest = ("BK", "BF") if kind == "icd9cm" else ("ABK", "ABF")
+    when = f"the date of service {day.isoformat()}" if day else "a claim without a date of service"
+    for diagnosis in ctx.claim.diagnoses:
+        if diagnosis.qualifier not in wanted:
+            other = "ICD-10-CM (ABK/ABF)" if kind == "icd9cm" else "ICD-9-CM (BK/BF)"
             yield Hit(
                 message=(
-                    f"Diagnosis {diagnosis.position} ({diagnosis.code}) has qualifier {diagnosis.qualifier}: "
-                    "5010 professional claims carry ICD-10-CM codes with ABK (principal) and ABF (other); "
-                    "BK/BF are ICD-9-CM."
+                    f"Diagnosis {diagnosis.position} ({diagnosis.code}) is sent as {other} with qualifier "
+                    f"{diagnosis.qualifier}, but {when} calls for {name}: "
+                    f"{'before' if kind == 'icd9cm' else 'from'} 2015-10-01 diagnoses are coded in {name} "
+                    f"({first} principal, {rest} other)."
                 ),
-                source=f"005010X222A1 implementation guide, 2300 HI; {icd.edition}",
+                source=f"{HIPAA_CODE_SETS}; 005010X222A1 implementation guide, 2300 HI",
                 fix=Fix(
                     action="replace_diagnosis",
                     current=f"{diagnosis.qualifier}:{diagnosis.code}",
-                    detail="Code the diagnosis in ICD-10-CM with qualifier ABK (first) or ABF.",
+                    detail=f"Code the diagnosis in {name} with qualifier {first} (first) or {rest}.",
                 ),
             )
             continue
-        code = diagnosis.code
-        if not icd.is_valid(code):
+        code = diagnosis.code.replace(".", "")
+        dotted = diagnosis.dotted if "." not in diagnosis.code else diagnosis.code
+        if not codes.is_valid(code):
             yield Hit(
                 message=(
-                    f"Diagnosis {diagnosis.position} ({diagnosis.dotted}) is not an ICD-10-CM code. "
-                    "Check the code for a typing error."
+                    f"Diagnosis {diagnosis.position} ({dotted}) is not an {name} code in the edition for {when}. "
+                    "Check the code for a typing error, or whether it was added or deleted in that edition."
                 ),
-                source=icd.edition,
+                source=codes.edition,
                 fix=Fix(
                     action="replace_diagnosis",
-                    current=diagnosis.dotted,
-                    detail="Replace it with the valid ICD-10-CM code documented in the record.",
+                    current=dotted,
+                    detail=f"Replace it with the valid {name} code documented in the record.",
                 ),
             )
-        elif not icd.is_billable(code):
-            below = icd.children(code)
+        elif not codes.is_billable(code):
+            below = codes.children(code)
             shown = ", ".join(below[:6]) + (" ..." if len(below) > 6 else "")
             yield Hit(
                 message=(
-                    f"Diagnosis {diagnosis.position} ({diagnosis.dotted}) is a category header, not a billable "
+                    f"Diagnosis {diagnosis.position} ({dotted}) is a category header, not a billable "
                     f"code: report one of the more specific codes below it ({shown})."
                 ),
-                source=f"ICD-10-CM Official Guidelines I.A.2; {icd.edition}",
+                source=f"{name} Official Guidelines for Coding and Reporting (highest specificity); {codes.edition}",
                 fix=Fix(
                     action="replace_diagnosis",
-                    current=diagnosis.dotted,
+                    current=dotted,
                     suggested=below[0] if len(below) == 1 else None,
                     detail=f"Use the most specific code: one of {shown}.",
                 ),

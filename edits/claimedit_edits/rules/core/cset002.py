@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
 from claimedit_edits.rules.core._sources import IG_SV1
 
 _CPT_OR_HCPCS = re.compile(r"^(\d{5}|\d{4}[FTU]|[A-V]\d{4})$")
@@ -20,7 +20,7 @@ _CPT_OR_HCPCS = re.compile(r"^(\d{5}|\d{4}[FTU]|[A-V]\d{4})$")
     severity="error",
     since="0.1.0",
 )
-def procedure_code_format(claim: Claim, reference: Reference) -> Iterator[Hit]:  # noqa: ARG001
+def procedure_code_format(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A service line's procedure code (SV101-2) is not five characters in CPT or HCPCS Level II form
@@ -46,7 +46,7 @@ def procedure_code_format(claim: Claim, reference: Reference) -> Iterator[Hit]: 
     References:
         ASC X12 005010X222A1, 2400 SV101; CPT and HCPCS Level II code structure.
     """
-    for line in claim.service_lines:
+    for line in ctx.claim.service_lines:
         code = line.procedure_code
         if line.procedure_qualifier != "HC":
             yield Hit(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
 from claimedit_edits.rules.core._sources import IG_SV1
 
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
@@ -20,7 +20,7 @@ _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
     severity="error",
     since="0.1.0",
 )
-def modifier_format(claim: Claim, reference: Reference) -> Iterator[Hit]:  # noqa: ARG001
+def modifier_format(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A procedure modifier (SV101-3 to SV101-6) is not exactly two upper-case letters or digits.
@@ -45,7 +45,7 @@ def modifier_format(claim: Claim, reference: Reference) -> Iterator[Hit]:  # noq
     References:
         ASC X12 005010X222A1, 2400 SV101-3 to SV101-6; CPT Appendix A and HCPCS Level II modifiers.
     """
-    for line in claim.service_lines:
+    for line in ctx.claim.service_lines:
         for modifier in line.modifiers:
             if _MODIFIER.match(modifier):
                 continue

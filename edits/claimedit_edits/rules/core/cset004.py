@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
 from claimedit_edits.rules.core._sources import IG_SV1
 
 
@@ -17,7 +17,7 @@ from claimedit_edits.rules.core._sources import IG_SV1
     severity="error",
     since="0.1.0",
 )
-def diagnosis_pointer_in_range(claim: Claim, reference: Reference) -> Iterator[Hit]:  # noqa: ARG001
+def diagnosis_pointer_in_range(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A service line's diagnosis code pointer (SV107) names a position beyond the diagnoses listed in
@@ -43,8 +43,8 @@ def diagnosis_pointer_in_range(claim: Claim, reference: Reference) -> Iterator[H
     References:
         ASC X12 005010X222A1, 2400 SV107 (diagnosis code pointers 1-12 into 2300 HI).
     """
-    count = len(claim.diagnoses)
-    for line in claim.service_lines:
+    count = len(ctx.claim.diagnoses)
+    for line in ctx.claim.service_lines:
         if not line.diagnosis_pointers:
             yield Hit(
                 line=line.number,

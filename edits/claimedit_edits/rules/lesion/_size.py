@@ -24,8 +24,14 @@ _LESION = re.compile(
 _EXCISED = re.compile(r"\bEXCISED\s+(?:DIAMETER|SIZE)\s*(?:OF\s*)?[:=]?\s*" + _MEASURE.format(name="size"))
 _BARE = re.compile(_MEASURE.format(name="size"))
 _MARGIN_WORD = re.compile(r"\bMARGINS?\b")
+_LENGTH_WORD = re.compile(
+    r"\b(?:ELLIPSES?|ELLIPTICAL(?:LY)?|INCISIONS?|DEFECTS?|WOUNDS?|CLOSURES?|REPAIRS?|LENGTH|LONG)\b"
+)
+"""Words that make a bare measure a length of the incision, ellipse, defect or closure, never a diameter."""
+_LENGTH_CONTEXT = (40, 24)
+"""Characters before and after a bare measure searched for those words (the same clause of a short note)."""
 
-Kind = Literal["excised", "lesion", "bare"]
+Kind = Literal["excised", "lesion", "bare", "length"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,8 @@ class SizeStatement:
     """One size found in a note, in centimetres."""
 
     kind: Kind
-    """``excised``: excised diameter as stated; ``lesion``: lesion diameter; ``bare``: a size without a word."""
+    """``excised``: excised diameter as stated; ``lesion``: lesion diameter; ``bare``: a size without a word;
+    ``length``: an ellipse, incision, defect or closure length, which never sets a size tier."""
     size_cm: Decimal
     margin_cm: Decimal | None = None
     text: str = ""
@@ -84,9 +91,16 @@ def _parse_note(note: str) -> tuple[SizeStatement, ...] | None:
     if _MARGIN_WORD.search(rest):
         return None
     found.extend(
-        SizeStatement("bare", _centimetres(match, "size"), None, match.group(0)) for match in _BARE.finditer(rest)
+        SizeStatement(_bare_kind(rest, match), _centimetres(match, "size"), None, match.group(0))
+        for match in _BARE.finditer(rest)
     )
     return tuple(found)
+
+
+def _bare_kind(text: str, match: re.Match[str]) -> Kind:
+    before, after = _LENGTH_CONTEXT
+    clause = text[max(match.start() - before, 0) : match.end() + after]
+    return "length" if _LENGTH_WORD.search(clause) else "bare"
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference
-from claimedit_edits.model import Claim, Fix
+from claimedit_edits.engine import EditContext, Hit
+from claimedit_edits.model import Fix
 from claimedit_edits.rules.lesion._size import describe_tier
 from claimedit_edits.rules.lesion._sized import TierEvidence, required_tier
-from claimedit_edits.rules.lesion._view import view_of
 
 __all__ = ["SIZE_SOURCE", "size_tier_hits"]
 
@@ -18,8 +17,8 @@ SIZE_SOURCE = {
 }
 
 
-def size_tier_hits(claim: Claim, reference: Reference, size_basis: str) -> Iterator[Hit]:
-    for line, tables in view_of(claim, reference).lines_with_tables():
+def size_tier_hits(ctx: EditContext, size_basis: str) -> Iterator[Hit]:
+    for line, tables in ctx.lines_with_tables():
         lesion = tables.lesion_codes.get(line.procedure_code)
         if lesion is None or lesion.size_basis != size_basis or lesion.tier is None or not line.notes:
             continue

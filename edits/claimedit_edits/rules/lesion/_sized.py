@@ -8,7 +8,7 @@ from decimal import Decimal
 from claimedit_edits.model import ServiceLine
 from claimedit_edits.rules.lesion._size import SizeStatement, parse_sizes, tier_of
 
-__all__ = ["TierEvidence", "required_tier"]
+__all__ = ["TierEvidence", "lengths_only", "required_tier"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def _destruction_evidence(statement: SizeStatement) -> TierEvidence | None:
 
 def required_tier(line: ServiceLine, size_basis: str) -> TierEvidence | bool | None:
     """The tier the notes call for; None when they give no usable size; False when they disagree with each other."""
-    statements = parse_sizes(line.notes)
+    statements = [statement for statement in parse_sizes(line.notes) or () if statement.kind != "length"]
     if not statements:
         return None
     if size_basis == "excised-diameter":
@@ -69,3 +69,11 @@ def required_tier(line: ServiceLine, size_basis: str) -> TierEvidence | bool | N
     if len(bounds) == 1:
         return evidence[0]
     return False
+
+
+def lengths_only(line: ServiceLine) -> list[SizeStatement]:
+    """The lengths (ellipse, incision, defect) of the notes when they give no diameter at all, else []."""
+    statements = parse_sizes(line.notes) or []
+    if statements and all(statement.kind == "length" for statement in statements):
+        return statements
+    return []

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
+from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Claim, Diagnosis, Fix, ServiceLine
 from claimedit_edits.rules.lesion._family_text import FAMILY_TEXT, procedure_kind
-from claimedit_edits.rules.lesion._view import view_of
 from claimedit_edits.tables import LesionCode, TableSet
 
 
@@ -19,7 +18,7 @@ from claimedit_edits.tables import LesionCode, TableSet
     severity="error",
     since="0.1.0",
 )
-def diagnosis_supports_family(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def diagnosis_supports_family(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A lesion excision or destruction line none of whose pointed diagnoses supports its family:
@@ -50,7 +49,9 @@ def diagnosis_supports_family(claim: Claim, reference: Reference) -> Iterator[Hi
         ICD-10-CM tabular (neoplasm and skin chapters); CPT excision and destruction family definitions;
         claimedit diagnosis support table (edition by date of service).
     """
-    for line, tables in view_of(claim, reference).lines_with_tables():
+    if any(diagnosis.qualifier in ("BK", "BF") for diagnosis in ctx.claim.diagnoses):
+        return  # the support table is ICD-10-CM: ICD-9-CM claims (dates before 2015-10-01) are not checked here
+    for line, tables in ctx.lines_with_tables():
         lesion = tables.lesion_codes.get(line.procedure_code)
         if lesion is None or not line.diagnosis_codes:
             continue
@@ -67,7 +68,7 @@ def diagnosis_supports_family(claim: Claim, reference: Reference) -> Iterator[Hi
                 f"({pointed}) do not support that family."
             ),
             source=f"ICD-10-CM; {support.edition.label}",
-            fix=_fix(claim, line, lesion, tables),
+            fix=_fix(ctx.claim, line, lesion, tables),
         )
 
 

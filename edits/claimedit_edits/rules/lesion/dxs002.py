@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Diagnosis, Fix
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Diagnosis, Fix
 from claimedit_edits.rules.lesion._family_text import SITE_GROUP_TEXT
-from claimedit_edits.rules.lesion._view import view_of
 
 
 @edit(
@@ -18,7 +17,7 @@ from claimedit_edits.rules.lesion._view import view_of
     severity="error",
     since="0.1.0",
 )
-def diagnosis_site_group(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def diagnosis_site_group(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         An excision or malignant destruction code whose site group (trunk/arms/legs; scalp/neck/hands/feet/
@@ -49,7 +48,7 @@ def diagnosis_site_group(claim: Claim, reference: Reference) -> Iterator[Hit]:
         ICD-10-CM tabular, 4th-character site axis of C43/C4A/C44/D03/D04/D22/D23; CPT site groups of
         11400-11646 and 17260-17286; claimedit site tables (edition by date of service).
     """
-    for line, tables in view_of(claim, reference).lines_with_tables():
+    for line, tables in ctx.lines_with_tables():
         lesion = tables.lesion_codes.get(line.procedure_code)
         if lesion is None or lesion.site_group not in SITE_GROUP_TEXT or not line.diagnosis_codes:
             continue

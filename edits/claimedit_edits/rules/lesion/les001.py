@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._counting import (
+from claimedit_edits.engine import EditContext, Hit, edit, line_list
+from claimedit_edits.model import Fix
+from claimedit_edits.rules.common.destruction_counting import (
     ADDITIONAL_LESIONS,
     CPT_DESTRUCTION_SOURCE,
     FIFTEEN_LESIONS,
     FIRST_LESION,
 )
-from claimedit_edits.rules.lesion._view import line_list, view_of
 
 
 @edit(
@@ -23,7 +22,7 @@ from claimedit_edits.rules.lesion._view import line_list, view_of
     severity="error",
     since="0.1.0",
 )
-def premalignant_first_lesion_units(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def premalignant_first_lesion_units(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         17000 (destruction of the first premalignant lesion) reported with more than one unit on one date of
@@ -48,7 +47,7 @@ def premalignant_first_lesion_units(claim: Claim, reference: Reference) -> Itera
     References:
         CPT destruction code descriptors 17000/17003; NCCI MUE 17000 = 1 per date of service (MAI 2).
     """
-    for date in view_of(claim, reference):
+    for date in ctx.dates:
         first_lines = date.with_code(FIRST_LESION)
         first_units = date.units_of(FIRST_LESION)
         lesions = first_units + date.units_of(ADDITIONAL_LESIONS)

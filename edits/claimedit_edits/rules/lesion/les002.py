@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._counting import (
+from claimedit_edits.engine import EditContext, Hit, edit, line_list, units
+from claimedit_edits.model import Fix
+from claimedit_edits.rules.common.destruction_counting import (
     ADDITIONAL_LESIONS,
     CPT_COUNTING_LIMITS,
     CPT_DESTRUCTION_SOURCE,
     FIFTEEN_LESIONS,
     FIRST_LESION,
 )
-from claimedit_edits.rules.lesion._view import line_list, units, view_of
 
 
 @edit(
@@ -24,7 +23,7 @@ from claimedit_edits.rules.lesion._view import line_list, units, view_of
     severity="error",
     since="0.1.0",
 )
-def premalignant_additional_lesions_over_13(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def premalignant_additional_lesions_over_13(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         17003 (premalignant lesions 2 to 14) summed over the lines of one date of service exceeds 13 units,
@@ -50,7 +49,7 @@ def premalignant_additional_lesions_over_13(claim: Claim, reference: Reference) 
         CPT destruction code descriptors 17000/17003; NCCI MUE 17003 = 13 per date of service (MAI 2).
     """
     limit = CPT_COUNTING_LIMITS[ADDITIONAL_LESIONS]
-    for date in view_of(claim, reference):
+    for date in ctx.dates:
         additional_lines = date.with_code(ADDITIONAL_LESIONS)
         additional = date.units_of(ADDITIONAL_LESIONS)
         if additional <= limit or additional + date.units_of(FIRST_LESION) >= FIFTEEN_LESIONS:

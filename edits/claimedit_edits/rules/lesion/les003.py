@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._counting import (
+from claimedit_edits.engine import EditContext, Hit, edit, line_list
+from claimedit_edits.model import Fix
+from claimedit_edits.rules.common.destruction_counting import (
     ADDITIONAL_LESIONS,
     CPT_DESTRUCTION_SOURCE,
     FIFTEEN_LESIONS,
     FIRST_LESION,
 )
-from claimedit_edits.rules.lesion._view import line_list, view_of
 
 
 @edit(
@@ -23,7 +22,7 @@ from claimedit_edits.rules.lesion._view import line_list, view_of
     severity="error",
     since="0.1.0",
 )
-def premalignant_15_or_more_use_17004(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def premalignant_15_or_more_use_17004(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         17000 and 17003 together count 15 or more premalignant lesions on one date of service.
@@ -47,7 +46,7 @@ def premalignant_15_or_more_use_17004(claim: Claim, reference: Reference) -> Ite
     References:
         CPT destruction code descriptors 17000/17003/17004; NCCI PTP 17004/17000 and 17004/17003, indicator 0.
     """
-    for date in view_of(claim, reference):
+    for date in ctx.dates:
         lesions = date.units_of(FIRST_LESION, ADDITIONAL_LESIONS)
         if lesions < FIFTEEN_LESIONS:
             continue

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._counting import (
+from claimedit_edits.engine import EditContext, Hit, edit, line_list
+from claimedit_edits.model import Fix
+from claimedit_edits.rules.common.destruction_counting import (
     BENIGN_15_OR_MORE,
     BENIGN_UP_TO_14,
     CPT_DESTRUCTION_SOURCE,
     FIFTEEN_LESIONS,
     FIFTEEN_OR_MORE,
 )
-from claimedit_edits.rules.lesion._view import line_list, view_of
 
 _MEANING = {
     FIFTEEN_OR_MORE: "15 or more premalignant lesions",
@@ -30,7 +29,7 @@ _MEANING = {
     severity="error",
     since="0.1.0",
 )
-def destruction_single_unit_codes(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def destruction_single_unit_codes(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         17004, 17110 or 17111 summed over the lines of one date of service exceeds one unit.
@@ -55,7 +54,7 @@ def destruction_single_unit_codes(claim: Claim, reference: Reference) -> Iterato
     References:
         CPT destruction code descriptors 17004, 17110, 17111; NCCI MUE = 1 per date of service (MAI 2).
     """
-    for date in view_of(claim, reference):
+    for date in ctx.dates:
         for code in (FIFTEEN_OR_MORE, BENIGN_UP_TO_14, BENIGN_15_OR_MORE):
             total = date.units_of(code)
             if total <= 1:

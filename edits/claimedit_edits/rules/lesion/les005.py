@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._counting import ADDITIONAL_LESIONS, FIFTEEN_OR_MORE, FIRST_LESION
-from claimedit_edits.rules.lesion._view import view_of
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
+from claimedit_edits.rules.common.destruction_counting import ADDITIONAL_LESIONS, FIFTEEN_OR_MORE, FIRST_LESION
 
 
 @edit(
@@ -18,7 +17,7 @@ from claimedit_edits.rules.lesion._view import view_of
     severity="error",
     since="0.1.0",
 )
-def premalignant_17004_with_17000_17003(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def premalignant_17004_with_17000_17003(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         17004 and 17000 or 17003 on the same date of service.
@@ -43,7 +42,7 @@ def premalignant_17004_with_17000_17003(claim: Claim, reference: Reference) -> I
     References:
         CPT destruction code descriptors; NCCI PTP 17004/17000 and 17004/17003, modifier indicator 0.
     """
-    for date in view_of(claim, reference):
+    for date in ctx.dates:
         if not date.with_code(FIFTEEN_OR_MORE):
             continue
         for line in date.with_code(FIRST_LESION, ADDITIONAL_LESIONS):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Fix
-from claimedit_edits.rules.lesion._counting import BENIGN_15_OR_MORE, BENIGN_UP_TO_14
-from claimedit_edits.rules.lesion._view import view_of
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Fix
+from claimedit_edits.rules.common.destruction_counting import BENIGN_15_OR_MORE, BENIGN_UP_TO_14
 
 
 @edit(
@@ -18,7 +17,7 @@ from claimedit_edits.rules.lesion._view import view_of
     severity="error",
     since="0.1.0",
 )
-def benign_17111_with_17110(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def benign_17111_with_17110(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         17111 (15 or more benign lesions) and 17110 (up to 14) on the same date of service.
@@ -42,7 +41,7 @@ def benign_17111_with_17110(claim: Claim, reference: Reference) -> Iterator[Hit]
     References:
         CPT destruction code descriptors 17110/17111; NCCI PTP 17111/17110, modifier indicator 0.
     """
-    for date in view_of(claim, reference):
+    for date in ctx.dates:
         if not date.with_code(BENIGN_15_OR_MORE):
             continue
         for line in date.with_code(BENIGN_UP_TO_14):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim, Diagnosis, Fix
-from claimedit_edits.rules.lesion._view import view_of
+from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.model import Diagnosis, Fix
 
 _SIDE_TEXT = {"RT": "right", "LT": "left"}
 
@@ -19,7 +18,7 @@ _SIDE_TEXT = {"RT": "right", "LT": "left"}
     severity="error",
     since="0.1.0",
 )
-def laterality_contradicts_diagnosis(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def laterality_contradicts_diagnosis(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A line with RT or LT whose pointed diagnoses name a side, none of them the modifier's side. The side
@@ -48,7 +47,7 @@ def laterality_contradicts_diagnosis(claim: Claim, reference: Reference) -> Iter
     References:
         ICD-10-CM tabular laterality axis of C43, C4A, C44, D03, D04, D22, D23; claimedit laterality table.
     """
-    for line, tables in view_of(claim, reference).lines_with_tables():
+    for line, tables in ctx.lines_with_tables():
         sided = [modifier for modifier in ("RT", "LT") if modifier in line.modifiers]
         if len(sided) != 1 or not line.diagnosis_codes:
             continue

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim
+from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.rules.lesion._size_hit import size_tier_hits
 
 
@@ -17,7 +16,7 @@ from claimedit_edits.rules.lesion._size_hit import size_tier_hits
     severity="error",
     since="0.1.0",
 )
-def excision_size_tier(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def excision_size_tier(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         An excision code (11400-11446 benign, 11600-11646 malignant) whose size tier (last digit) disagrees
@@ -46,4 +45,4 @@ def excision_size_tier(claim: Claim, reference: Reference) -> Iterator[Hit]:
         CPT excision guidelines (excised diameter = lesion + twice the narrowest margin; tiers 0.5, 1.0, 2.0,
         3.0, 4.0 cm and over 4.0 cm).
     """
-    yield from size_tier_hits(claim, reference, "excised-diameter")
+    yield from size_tier_hits(ctx, "excised-diameter")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim
+from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.rules.lesion._size_hit import size_tier_hits
 
 
@@ -17,7 +16,7 @@ from claimedit_edits.rules.lesion._size_hit import size_tier_hits
     severity="error",
     since="0.1.0",
 )
-def destruction_size_tier(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def destruction_size_tier(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         A malignant destruction code (17260-17286) whose size tier (last digit) disagrees with the lesion
@@ -43,4 +42,4 @@ def destruction_size_tier(claim: Claim, reference: Reference) -> Iterator[Hit]:
         CPT destruction of malignant lesions guidelines (lesion diameter; tiers 0.5, 1.0, 2.0, 3.0, 4.0 cm and
         over 4.0 cm).
     """
-    yield from size_tier_hits(claim, reference, "lesion-diameter")
+    yield from size_tier_hits(ctx, "lesion-diameter")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import Hit, Reference, edit
-from claimedit_edits.model import Claim
+from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.rules.lesion._sized import required_tier
-from claimedit_edits.rules.lesion._view import view_of
 
 
 @edit(
@@ -19,7 +17,7 @@ from claimedit_edits.rules.lesion._view import view_of
     since="0.1.0",
     default_enabled=False,
 )
-def size_not_documented(claim: Claim, reference: Reference) -> Iterator[Hit]:
+def size_not_documented(ctx: EditContext) -> Iterator[Hit]:
     """
     What:
         An excision (114xx, 116xx) or malignant destruction (172xx) line whose notes (NTE*ADD) carry no size
@@ -46,7 +44,7 @@ def size_not_documented(claim: Claim, reference: Reference) -> Iterator[Hit]:
     References:
         ASC X12 005010X222A1 2400 NTE (NTE01 = ADD, free text); CPT excision and destruction size guidelines.
     """
-    for line, tables in view_of(claim, reference).lines_with_tables():
+    for line, tables in ctx.lines_with_tables():
         lesion = tables.lesion_codes.get(line.procedure_code)
         if lesion is None or lesion.tier is None:
             continue

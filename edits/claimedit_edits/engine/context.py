@@ -1,0 +1,136 @@
+"""What the engine hands every edit: one claim grouped by date of service, its tables, and the edit's options.
+
+The engine builds one :class:`ClaimScope` per claim (the per-date view is computed once, on first use, and
+shared by every edit of that claim) and one :class:`EditContext` per edit, carrying that edit's typed
+options. Edits receive nothing else: no thread-local cache, no other family's helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from claimedit_edits.engine.history import ClaimHistory
+from claimedit_edits.engine.options import EditOptions, NoOptions
+from claimedit_edits.model import Claim, ServiceLine
+
+if TYPE_CHECKING:
+    from claimedit_edits.codesets import CodeSets
+    from claimedit_edits.engine.reference import Icd10Cm, Reference
+    from claimedit_edits.tables import TableSet
+
+__all__ = ["ClaimHistory", "ClaimScope", "DateOfService", "EditContext", "line_list", "units"]
+
+_O = TypeVar("_O", bound=EditOptions)
+
+
+def units(line: ServiceLine) -> int:
+    """SV104 as a whole number of units (a fractional count rounds up: 1.5 lesions are 2)."""
+    return math.ceil(line.units)
+
+
+def line_list(lines: Iterable[ServiceLine]) -> str:
+    """``line 3`` or ``lines 1, 2 and 4`` for a message."""
+    numbers = [str(line.number) for line in lines]
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    return "lines " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
+@dataclass(frozen=True)
+class DateOfService:
+    """The lines of one date of service and the table editions for that date."""
+
+    day: dt.date | None
+    lines: tuple[ServiceLine, ...]
+    tables: TableSet
+    codes: frozenset[str] = field(default=frozenset())
+    """Every procedure code billed on the date (filled by :meth:`of`)."""
+
+    @classmethod
+    def of(cls, day: dt.date | None, lines: tuple[ServiceLine, ...], tables: TableSet) -> DateOfService:
+        return cls(day, lines, tables, frozenset(line.procedure_code for line in lines))
+
+    @property
+    def label(self) -> str:
+        return self.day.isoformat() if self.day else "the claim's date of service"
+
+    def with_code(self, *codes: str) -> list[ServiceLine]:
+        return [line for line in self.lines if line.procedure_code in codes]
+
+    def units_of(self, *codes: str) -> int:
+        return sum(units(line) for line in self.lines if line.procedure_code in codes)
+
+
+class ClaimScope:
+    """One claim as the engine prepares it for all its edits: built once per claim, shared by the edits."""
+
+    __slots__ = ("_dates", "claim", "history", "reference")
+
+    def __init__(self, claim: Claim, reference: Reference, history: ClaimHistory | None = None) -> None:
+        self.claim = claim
+        self.reference = reference
+        self.history = history
+        self._dates: tuple[DateOfService, ...] | None = None
+
+    @property
+    def dates(self) -> tuple[DateOfService, ...]:
+        """The claim's lines grouped by date of service (claim date for lines without one), in claim order."""
+        if self._dates is None:
+            grouped: dict[dt.date | None, list[ServiceLine]] = {}
+            for line in self.claim.service_lines:
+                grouped.setdefault(self.claim.line_date(line), []).append(line)
+            self._dates = tuple(
+                DateOfService.of(day, tuple(lines), self.reference.tables_at(day)) for day, lines in grouped.items()
+            )
+        return self._dates
+
+
+class EditContext:
+    """Everything one edit sees of one claim: built by the engine for every edit of every claim (kept light)."""
+
+    __slots__ = ("options", "scope")
+
+    def __init__(self, scope: ClaimScope, options: EditOptions | None = None) -> None:
+        self.scope = scope
+        self.options: EditOptions = options if options is not None else NoOptions()
+        """This edit's options, validated at start-up (the model the edit declared, payer layers applied)."""
+
+    @property
+    def claim(self) -> Claim:
+        return self.scope.claim
+
+    @property
+    def dates(self) -> tuple[DateOfService, ...]:
+        return self.scope.dates
+
+    @property
+    def history(self) -> ClaimHistory | None:
+        return self.scope.history
+
+    @property
+    def icd10cm(self) -> Icd10Cm:
+        return self.scope.reference.icd10cm
+
+    @property
+    def codesets(self) -> CodeSets:
+        """Dated code sets: ``ctx.codesets.at("icd10cm", day)`` is the ICD-10-CM edition for a date of service."""
+        return self.scope.reference.code_sets()
+
+    def tables_at(self, day: dt.date | None) -> TableSet:
+        """The table editions for any date (e.g. a post-operative window reaching past the claim's dates)."""
+        return self.scope.reference.tables_at(day)
+
+    def lines_with_tables(self) -> Iterator[tuple[ServiceLine, TableSet]]:
+        for date in self.dates:
+            for line in date.lines:
+                yield line, date.tables
+
+    def options_as(self, kind: type[_O]) -> _O:
+        """The options as the model the edit declared (the engine guarantees the type)."""
+        if not isinstance(self.options, kind):
+            raise TypeError(f"edit options are {type(self.options).__name__}, not {kind.__name__}")
+        return self.options
