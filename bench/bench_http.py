@@ -111,6 +111,7 @@ def main() -> None:
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("CLAIMEDIT_")}
     env.update({"CLAIMEDIT_LOG_LEVEL": "WARNING", "CLAIMEDIT_LOG_FORMAT": "json"})
+    env.update({"CLAIMEDIT_HISTORY_ENABLED": "false", "CLAIMEDIT_DATA_DIR": tempfile.mkdtemp()})  # as measured
     if args.workers:
         env["CLAIMEDIT_WORKERS"] = str(args.workers)
     with tempfile.TemporaryFile() as log:

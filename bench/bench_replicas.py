@@ -123,6 +123,7 @@ def _services(
     env = {key: value for key, value in os.environ.items() if not key.startswith("CLAIMEDIT_")}
     env |= {f"CLAIMEDIT_{key.upper()}": value for key, value in names.items()}
     env |= {"CLAIMEDIT_BROKER_URL": url, "CLAIMEDIT_WORKERS": "1", "CLAIMEDIT_LOG_LEVEL": "WARNING"}
+    env |= {"CLAIMEDIT_HISTORY_ENABLED": "false", "CLAIMEDIT_DATA_DIR": str(logs / "data")}  # as measured
     services = _start(processes, env, logs)
     try:
         # counted by headers, never parsed: the driver shares the cores with what it measures

@@ -41,6 +41,9 @@ def settings_env(settings: ServiceSettings, **extra: str) -> dict[str, str]:
     ):
         env[f"CLAIMEDIT_{name.upper()}"] = str(getattr(settings, name))
     env.update({"CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"})
+    # claim history is per claim across inputs (docs/history.md), not what these tests count: off, so
+    # that the processes share no SQLite file; the data folder stays in the test's temporary folder
+    env["CLAIMEDIT_HISTORY_ENABLED"] = "false"
     env.update(extra)
     return env
 

@@ -41,7 +41,13 @@ async def test_competing_consumers_lose_no_claim_when_one_is_killed_midway(
 ) -> None:
     url = request.getfixturevalue(f"{kind}_url")
     settings = load_settings(broker_url=url, http_port=0, **unique_names(unique))
-    env = settings_env(settings, CLAIMEDIT_WORKERS="1", CLAIMEDIT_ACK_WAIT_SECONDS="5", CLAIMEDIT_PREFETCH="4")
+    env = settings_env(
+        settings,
+        CLAIMEDIT_WORKERS="1",
+        CLAIMEDIT_ACK_WAIT_SECONDS="5",
+        CLAIMEDIT_PREFETCH="4",
+        CLAIMEDIT_DATA_DIR=str(tmp_path / "data"),
+    )
     interchanges = CLAIMS // PER_INTERCHANGE
     bodies = [
         x12gen.interchange(
