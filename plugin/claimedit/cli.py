@@ -24,7 +24,7 @@ from claimedit.observability import configure_logging
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables", "claimedit.cli_history")
+_SUBCOMMAND_MODULES = ("claimedit.cli_service", "claimedit.cli_tables", "claimedit.cli_history", "claimedit.dlq")
 """Modules that add their own subcommands with ``add_subparsers(subparsers)``."""
 
 FORMATS = ("jsonl", "table", "html")

@@ -55,7 +55,14 @@ def add_subparsers(subparsers: Any) -> None:
     serve.add_argument(
         "--settings", type=Path, default=None, metavar="TOML", help="settings file (else CLAIMEDIT_SETTINGS_FILE)"
     )
-    serve.add_argument("--health-port", type=int, default=None, help="port of GET /health and /metrics (0: off)")
+    serve.add_argument("--health-port", type=int, default=None, help=argparse.SUPPRESS)  # old name of --http-port
+    serve.add_argument(
+        "--http-host", default=None, help="address of the HTTP API, health and metrics (default 127.0.0.1)"
+    )
+    serve.add_argument("--http-port", type=int, default=None, help="port of the HTTP API (default 8080; 0: off)")
+    serve.add_argument(
+        "--http-only", action="store_true", default=None, help="serve POST /v1/validate without any broker"
+    )
     serve.add_argument("--log-format", choices=("auto", "json", "console"), default=None)
     add_history_options(serve, "history.sqlite3 in the data folder (CLAIMEDIT_HISTORY_URL, CLAIMEDIT_DATA_DIR)")
     serve.set_defaults(handler=_serve)
@@ -187,6 +194,8 @@ def preflight(settings: Any, *, timeout: float = CONNECT_TIMEOUT) -> None:
             raise error from exc
     if getattr(settings, "health_port", 0) and not _port_free(settings.health_host, settings.health_port):
         raise _port_in_use(settings.health_host, settings.health_port)
+    if getattr(settings, "http_only", False):  # no broker to ask
+        return
     url = redact_url(settings.broker_url)
     problem = asyncio.run(_broker_answers(settings.broker_url, timeout))
     if problem is not None:
@@ -213,7 +222,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _load_settings(
         args.settings,
         broker_url=args.broker,
-        health_port=args.health_port,
+        http_host=args.http_host,
+        http_port=args.http_port if args.http_port is not None else args.health_port,
+        http_only=args.http_only,
         log_format=args.log_format,
         history_url=args.history,
         history_enabled=False if args.no_history else None,

@@ -21,7 +21,6 @@ from harness import Collected, Running, in_memory_service
 from claimedit.pipeline import Pipeline
 from claimedit.service.app import start_pool
 from claimedit.service.events import DeadLetterHeaders, GroupAcknowledged
-from claimedit.service.health import HealthServer
 from claimedit.service.settings import load_settings
 from claimedit.service.workers import WorkerPool
 
@@ -42,14 +41,13 @@ async def _pooled(collected: Collected, **limits: Any) -> AsyncIterator[tuple[Ru
         await pool.stop()
 
 
-async def _health_status(port: int) -> tuple[str, float]:
+async def _health_status(app: Any) -> tuple[str, float]:
+    import httpx  # noqa: PLC0415
+
     started = time.monotonic()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-    await writer.drain()
-    response = await asyncio.wait_for(reader.read(), timeout=5)
-    writer.close()
-    return response.decode().splitlines()[0], time.monotonic() - started
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        response = await asyncio.wait_for(client.get("/health/live"), timeout=5)
+    return f"HTTP/1.1 {response.status_code} {response.reason_phrase}", time.monotonic() - started
 
 
 def _letters(collected: Collected) -> list[DeadLetterHeaders]:
@@ -66,18 +64,13 @@ async def test_input_over_its_cpu_budget_is_dead_lettered_while_health_and_other
     burning = _input("BURNCPU", 900)
 
     async with _pooled(collected, input_cpu_seconds=1.5) as (running, _pool):
-        health = HealthServer(lambda: asyncio.sleep(0, True), running.service.metrics.registry)
-        await health.start("127.0.0.1", 0)
-        try:
-            burn = asyncio.create_task(running.send(burning, {"x-correlation-id": "burn"}))
-            await asyncio.sleep(0.2)
-            status, health_seconds = await _health_status(health.port)
-            for number in range(5):
-                await running.send(_input("PCN", number + 1))
-            others_done_while_burning = not burn.done()
-            await burn
-        finally:
-            await health.stop()
+        burn = asyncio.create_task(running.send(burning, {"x-correlation-id": "burn"}))
+        await asyncio.sleep(0.2)
+        status, health_seconds = await _health_status(running.service.app)
+        for number in range(5):
+            await running.send(_input("PCN", number + 1))
+        others_done_while_burning = not burn.done()
+        await burn
 
     annotated = [body for body in collected.bodies("annotated") if b"BURNCPU" not in body]
     letters = _letters(collected)

@@ -200,7 +200,7 @@ async def test_health_answers_and_shutdown_is_prompt_while_an_input_burns_cpu(am
     try:
         async with OutputWatcher(settings) as watcher:
             for _ in range(100):
-                if service.health is not None and service.app.broker.running:
+                if service.http is not None and service.app.broker.running:
                     break
                 await asyncio.sleep(0.1)
             await watcher.send(burning)
@@ -223,7 +223,7 @@ async def test_health_answers_and_shutdown_is_prompt_while_an_input_burns_cpu(am
 
 async def _health(port: int) -> str:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     await writer.drain()
     response = await asyncio.wait_for(reader.read(), timeout=5)
     writer.close()

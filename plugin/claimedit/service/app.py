@@ -15,14 +15,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
-from faststream import FastStream
+from faststream.asgi import AsgiFastStream, AsyncAPIRoute
 from faststream.message import StreamMessage
 from faststream.specification import AsyncAPI
 
 from claimedit.observability import configure_logging
 from claimedit.results import InputResult
 from claimedit.service.brokers import BrokerParts, build_broker
-from claimedit.service.health import HealthServer
+from claimedit.service.http import HttpApi, NotReadyError
 from claimedit.service.limits import Limits, OverLimit
 from claimedit.service.metrics import ServiceMetrics
 from claimedit.service.outputs import (
@@ -46,9 +46,18 @@ from claimedit.service.processing import (
 )
 from claimedit.service.settings import ServiceSettings, load_settings, redact_url
 from claimedit.service.tls import PlainTextRefusedError
+from claimedit.service.validate import Validated, validate_bounded, validate_in_worker
 from claimedit.service.workers import WorkerPool, WorkerStuck
 
-__all__ = ["ClaimeditService", "Processor", "PublishError", "create_app", "create_service", "start_pool"]
+__all__ = [
+    "ClaimeditAsgi",
+    "ClaimeditService",
+    "Processor",
+    "PublishError",
+    "create_app",
+    "create_service",
+    "start_pool",
+]
 
 Processor = Callable[[bytes, str], InputResult]
 """``Pipeline.process``: bytes of one input and its source name in, every claim accounted for out."""
@@ -73,12 +82,20 @@ class ClaimeditService:
     """
 
     settings: ServiceSettings
-    parts: BrokerParts
+    parts: BrokerParts | None
+    """None with ``http_only``: no broker at all."""
     metrics: ServiceMetrics
-    app: FastStream
+    app: ClaimeditAsgi
     processor: Processor | None = None
     pool: WorkerPool | None = None
-    health: HealthServer | None = None
+    http: HttpApi | None = None
+
+    @property
+    def broker(self) -> BrokerParts:
+        if self.parts is None:
+            msg = "this service runs without a broker (http_only)"
+            raise RuntimeError(msg)
+        return self.parts
 
     @property
     def limits(self) -> Limits:
@@ -115,7 +132,7 @@ class ClaimeditService:
             source=str(source) if source else None,
             sha256=sha256,
             submitter_id=str(headers.get(HEADER_SUBMITTER) or ""),
-            delivery_attempts=self.parts.delivery_attempts(message),
+            delivery_attempts=self.broker.delivery_attempts(message),
         )
 
     async def _process(self, body: bytes, meta: InputMeta) -> Processed:
@@ -168,7 +185,7 @@ class ClaimeditService:
         error = ""
         for attempt in range(1, attempts + 1):
             try:
-                await self.parts.publish(outgoing)
+                await self.broker.publish(outgoing)
             except asyncio.CancelledError:
                 task = asyncio.current_task()
                 if task is not None and task.cancelling():  # this handler is being cancelled: let it be
@@ -203,8 +220,8 @@ class ClaimeditService:
             _log.warning("ack failed: the broker will redeliver the input", error=type(exc).__name__)
 
     async def _failed(self, body: bytes, meta: InputMeta, message: StreamMessage[Any], exc: Exception) -> None:
-        meta = replace(meta, delivery_attempts=await self.parts.failed_attempts(message, meta.delivery_attempts))
-        final = not self.parts.counts_deliveries or meta.delivery_attempts >= self.settings.max_deliveries
+        meta = replace(meta, delivery_attempts=await self.broker.failed_attempts(message, meta.delivery_attempts))
+        final = not self.broker.counts_deliveries or meta.delivery_attempts >= self.settings.max_deliveries
         _log.error("input failed", exc_info=exc, delivery_attempts=meta.delivery_attempts, dead_letter=final)
         if not final:
             self.metrics.inputs.labels(outcome="retried").inc()
@@ -255,70 +272,204 @@ async def _raw_body(message: StreamMessage[Any]) -> bytes:
     return body
 
 
+class ClaimeditAsgi(AsgiFastStream):
+    """FastStream's ASGI app with the HTTP API's routes; without a broker when ``http_only``.
+
+    ``run`` serves on ``settings.http_host:http_port`` with uvicorn (its own logging and access log off:
+    structlog logs, and a request line could carry PHI in a query string); ``exit`` stops it.
+    """
+
+    def __init__(self, *brokers: Any, settings: ServiceSettings, http: HttpApi | None, **options: Any) -> None:
+        self._claimedit_settings = settings
+        self._claimedit_http = http
+        super().__init__(*brokers, asgi_routes=http.routes() if http is not None else (), **options)
+
+    async def _start_broker(self) -> None:
+        if self.brokers:
+            await super()._start_broker()
+
+    async def not_found(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._claimedit_http is not None and scope.get("type") == "http":
+            await self._claimedit_http.not_found(scope, receive, send)
+            return
+        await super().not_found(scope, receive, send)
+
+    async def run(self, log_level: int = logging.INFO, run_extra_options: dict[str, Any] | None = None) -> None:
+        settings = self._claimedit_settings
+        if not settings.http_port:
+            await _run_without_http(self)
+            return
+        import uvicorn  # noqa: PLC0415
+        from faststream.asgi.app import CliRunState  # noqa: PLC0415
+
+        config = uvicorn.Config(
+            app=self,
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            log_level=log_level,
+            access_log=False,
+            timeout_graceful_shutdown=int(settings.graceful_timeout),
+            lifespan="on",
+            **(run_extra_options or {}),
+        )
+        logging.getLogger("uvicorn.access").disabled = True  # request lines (query strings) are never logged
+        server = uvicorn.Server(config)
+        self._server = CliRunState(server, {})
+        await server.serve()
+
+
+class _StopOnEvent:
+    """``AsgiFastStream.exit`` target when no ASGI server runs: sets the event the run waits on."""
+
+    def __init__(self, event: asyncio.Event) -> None:
+        self.event = event
+        self.extra_options: dict[str, Any] = {}
+
+    def stop(self) -> None:
+        self.event.set()
+
+
+async def _run_without_http(app: ClaimeditAsgi) -> None:
+    """The broker alone (``http_port = 0``): the app's lifespan until SIGTERM, SIGINT or ``exit``."""
+    import signal  # noqa: PLC0415
+
+    stop = asyncio.Event()
+    app._server = _StopOnEvent(stop)  # FastStream's exit() stops its _server
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with app.start_lifespan_context():
+            await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+def _readiness(service: ClaimeditService) -> Callable[[], Any]:
+    async def checks() -> dict[str, bool]:
+        result = {"pipeline": service.pool is not None or service.processor is not None}
+        if service.parts is not None:
+            try:
+                result["broker"] = bool(await service.parts.broker.ping(timeout=3.0))
+            except Exception:  # noqa: BLE001  (a failed ping is a "no")
+                result["broker"] = False
+        return result
+
+    return checks
+
+
+def _validator(service: ClaimeditService) -> Callable[[bytes, InputMeta, dt.datetime], Any]:
+    """Validate one HTTP input the way the broker path processes one message: workers, budgets, backstop."""
+
+    async def run(body: bytes, meta: InputMeta, now: dt.datetime) -> Validated:
+        limits, wall = service.limits, service.settings.wall_seconds
+        if service.pool is not None:
+            try:
+                return await service.pool.run(wall, validate_in_worker, body, meta, now, limits)
+            except WorkerStuck:
+                from claimedit.service.limits import rejecting_acks  # noqa: PLC0415
+                from claimedit.service.validate import ack_object  # noqa: PLC0415
+
+                acks = [ack_object(ack) for ack in rejecting_acks(body)]
+                return Validated(acks=acks, limit="over-cpu-budget", reason=budget_reason(limits))
+        if service.processor is not None:
+            processor = service.processor
+            try:
+                return await asyncio.wait_for(
+                    asyncio.to_thread(validate_bounded, processor, body, meta, now, limits, enforce_cpu=False), wall
+                )
+            except TimeoutError:
+                return Validated(limit="over-cpu-budget", reason=budget_reason(limits))
+        raise NotReadyError
+
+    return run
+
+
 def create_service(
     settings: ServiceSettings | None = None,
     *,
     processor: Processor | None = None,
     configure_logs: bool = False,
 ) -> ClaimeditService:
-    """Build (without connecting) the broker, subscriber, publishers and lifespan for ``settings``.
+    """Build (without connecting) the broker, subscriber, publishers, HTTP routes and lifespan for ``settings``.
 
     ``processor`` replaces the pipeline (tests); by default :class:`claimedit.pipeline.Pipeline` is
-    started in the lifespan, once per process.
+    started in the lifespan, once per worker process. With ``settings.http_only`` there is no broker.
     """
     settings = settings or load_settings()
     if configure_logs:
         configure_logging(level=settings.log_level, fmt=settings.log_format)
     metrics = ServiceMetrics.create()
-    parts = build_broker(settings, registry=metrics.registry, logger=logging.getLogger("claimedit.faststream"))
+    faststream_logger = logging.getLogger("claimedit.faststream")
+    parts = None if settings.http_only else build_broker(settings, registry=metrics.registry, logger=faststream_logger)
 
     @asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
         _log.info(
             "service starting",
-            broker=redact_url(settings.broker_url),
-            tls=settings.uses_tls,
-            input=settings.input,
-            kind=parts.kind,
+            broker=redact_url(settings.broker_url) if parts is not None else None,
+            tls=settings.uses_tls if parts is not None else None,
+            input=settings.input if parts is not None else None,
+            kind=parts.kind if parts is not None else "http-only",
             pipeline=f"{settings.workers} worker processes" if service.processor is None else "injected, in a thread",
             input_cpu_seconds=settings.input_cpu_seconds,
             max_input_bytes=settings.max_input_bytes,
         )
-        try:
-            await parts.preflight()  # refuses plain text where TLS was asked for, before any worker starts
-        except PlainTextRefusedError as refused:
-            _log.error("refusing to start", reason=str(refused))  # our own words, the URL already masked
-            raise
+        if parts is not None:
+            try:
+                await parts.preflight()  # refuses plain text where TLS was asked for, before any worker starts
+            except PlainTextRefusedError as refused:
+                _log.error("refusing to start", reason=str(refused))  # our own words, the URL already masked
+                raise
         if service.processor is None and service.pool is None:
             service.pool = await start_pool(settings)
-        await parts.broker.connect()
-        await parts.declare()
-        if settings.health_port:
-            service.health = HealthServer(lambda: parts.broker.ping(timeout=3.0), metrics.registry)
-            await service.health.start(settings.health_host, settings.health_port)
-            where = f"{settings.health_host}:{service.health.port}"
-            _log.info(
-                "health and metrics listening", health=f"http://{where}/health", metrics=f"http://{where}/metrics"
-            )
-        else:
-            _log.info("health and metrics endpoint off (health_port = 0)")
+        if parts is not None:
+            await parts.broker.connect()
+            await parts.declare()
         try:
             yield
         finally:
-            if service.health is not None:
-                await service.health.stop()
             if service.pool is not None:
                 await service.pool.stop(timeout=settings.graceful_timeout)
             _log.info("service stopped")
 
     async def ready() -> None:
-        _log.info("service ready", input=settings.input, kind=parts.kind)
+        if settings.http_port:
+            where = f"{settings.http_host}:{settings.http_port}"
+            _log.info(
+                "http listening",
+                health=f"http://{where}/health",
+                live=f"http://{where}/health/live",
+                ready=f"http://{where}/health/ready",
+                validate=f"http://{where}/v1/validate",
+                metrics=f"http://{where}/metrics",
+            )
+        else:
+            _log.info("HTTP API off (http_port = 0)")
+        _log.info("service ready", input=settings.input if parts is not None else None, kind=service_kind)
 
-    app = FastStream(
-        parts.broker,
+    service_kind = parts.kind if parts is not None else "http-only"
+    from claimedit.service.openapi import openapi_document  # noqa: PLC0415
+
+    http = HttpApi(
+        limits=lambda: service.limits,
+        runner=lambda body, meta, now: validator(body, meta, now),  # noqa: PLW0108  (bound late: built below)
+        readiness=lambda: readiness(),  # noqa: PLW0108
+        registry=metrics.registry,
+        openapi=openapi_document,
+    )
+    app = ClaimeditAsgi(
+        *([parts.broker] if parts is not None else []),
+        settings=settings,
+        http=http,
         lifespan=lifespan,
         after_startup=[ready],
-        logger=logging.getLogger("claimedit.faststream"),
+        logger=faststream_logger,
+        asyncapi_path=AsyncAPIRoute("/docs/asyncapi", include_in_schema=False, try_it_out_path=None)
+        if parts is not None
+        else None,
         specification=AsyncAPI(
             title="claimedit",
             version="0.1.0",
@@ -328,18 +479,22 @@ def create_service(
             ),
         ),
     )
-    service = ClaimeditService(settings=settings, parts=parts, metrics=metrics, app=app, processor=processor)
+    service = ClaimeditService(settings=settings, parts=parts, metrics=metrics, app=app, processor=processor, http=http)
+    validator = _validator(service)
+    readiness = _readiness(service)
 
-    async def handle(body: bytes) -> None:
-        # The message from the broker's context, not by injection: FastStream resolves an injected
-        # ``Context("message")`` in a worker thread, a thread hop per input (measured: ~0.3 ms of CPU).
-        message: StreamMessage[Any] = parts.broker.context.get_local("message")
-        await service.handle(body, message)
+    if parts is not None:
 
-    parts.subscribe(handle, _raw_body)
+        async def handle(body: bytes) -> None:
+            # The message from the broker's context, not by injection: FastStream resolves an injected
+            # ``Context("message")`` in a worker thread, a thread hop per input (measured: ~0.3 ms of CPU).
+            message: StreamMessage[Any] = parts.broker.context.get_local("message")
+            await service.handle(body, message)
+
+        parts.subscribe(handle, _raw_body)
     return service
 
 
-def create_app() -> FastStream:
-    """Factory for ``faststream run claimedit.service.app:create_app --factory`` and ``faststream docs``."""
+def create_app() -> ClaimeditAsgi:
+    """Factory for ``faststream run claimedit.service.app:create_app --factory`` (or any ASGI server)."""
     return create_service(configure_logs=True).app

@@ -352,6 +352,12 @@ def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
             settings.input,
             group_id=settings.group,
             auto_offset_reset="earliest",
+            # one poll's records are handled one after another: the group must not think this
+            # consumer dead while a batch of inputs each takes up to the wall-clock backstop
+            max_poll_records=settings.prefetch,
+            max_poll_interval_ms=int((settings.wall_seconds * settings.prefetch + 30) * 1000),
+            session_timeout_ms=45_000,
+            heartbeat_interval_ms=3_000,
             ack_policy=AckPolicy.MANUAL,
             decoder=decoder,
             title=f"{settings.input}:consume",

@@ -37,6 +37,7 @@ __all__ = [
     "InputMeta",
     "Outgoing",
     "build_outputs",
+    "claim_277ca",
     "dead_letter",
     "input_meta",
     "input_sha256",
@@ -163,6 +164,11 @@ def _claim_key(item: ClaimResult, index: int, meta: InputMeta) -> str:
     return key_for("claim", env.isa_control, env.gs_control, env.st_control, item.claim.claim_id, index, meta.sha256)
 
 
+def claim_277ca(item: ClaimResult, index: int, meta: InputMeta, now: dt.datetime) -> str:
+    """The 277CA of a rejected claim, with the control number the broker path gives it (same key)."""
+    return write_277ca(item, control_number=control_number_for(_claim_key(item, index, meta), "277"), processed=now)
+
+
 def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> list[Outgoing]:
     key = _claim_key(item, index, meta)
     split = split_claim(item.claim, item.segments, control_number_for(key, "837"))
@@ -203,7 +209,7 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
         rejected = ClaimRejected(
             event_id=event_id_for("claim.rejected", key),
             errors=list(item.errors),
-            ack_277ca=write_277ca(item, control_number=control_number_for(key, "277"), processed=now),
+            ack_277ca=claim_277ca(item, index, meta, now),
             **identity,
         )
         out.append(_event("rejected", rejected, headers))

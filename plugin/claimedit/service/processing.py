@@ -28,12 +28,14 @@ from claimedit.service.outputs import InputMeta, Outgoing, build_outputs, over_l
 __all__ = [
     "Processed",
     "budget_reason",
+    "discard_worker_pipeline",
     "over_limit",
     "process_bounded",
     "process_in_worker",
     "process_input",
     "reject_in_worker",
     "start_worker",
+    "worker_processor",
     "worker_ready",
 ]
 
@@ -190,7 +192,18 @@ def reject_in_worker(body: bytes, meta: InputMeta, now: dt.datetime, limits: Lim
     return over_limit(body, meta, over, now, budget=limits.cpu_seconds)
 
 
-def process_in_worker(body: bytes, meta: InputMeta, now: dt.datetime, limits: Limits) -> Processed:
+def worker_processor() -> Processor:
+    """This worker's pipeline, loaded again if an interrupted input discarded it."""
     if _worker_pipeline is None:
         _load_pipeline()
-    return process_bounded(_worker_pipeline, body, meta, now, limits)
+    processor: Processor = _worker_pipeline
+    return processor
+
+
+def discard_worker_pipeline() -> None:
+    """An input was interrupted by its CPU budget: the next one gets a fresh pipeline."""
+    _restart_pipeline()
+
+
+def process_in_worker(body: bytes, meta: InputMeta, now: dt.datetime, limits: Limits) -> Processed:
+    return process_bounded(worker_processor(), body, meta, now, limits)

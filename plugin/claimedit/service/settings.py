@@ -161,9 +161,12 @@ class ServiceSettings(BaseSettings):
     """Kafka: SASL mechanism used when the URL carries ``user:password@`` (only over kafkas://)."""
     validate_x12: bool = True
     """Validate against the implementation guide with pyx12 (findings and 999s)."""
-    health_host: str = "127.0.0.1"
-    health_port: int = Field(default=8080, ge=0, le=65535)
-    """GET /health and /metrics are served here; 0 turns the endpoint off."""
+    http_host: str = "127.0.0.1"
+    """Address of the HTTP API (``/v1/validate``, ``/health/live``, ``/health/ready``, ``/metrics``)."""
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    """Port of the HTTP API; 0 turns it off (broker only). ``health_host``/``health_port`` are old names."""
+    http_only: bool = False
+    """Serve the HTTP API without any broker (``claimedit serve --http-only``)."""
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
     history_enabled: bool = True
@@ -174,6 +177,31 @@ class ServiceSettings(BaseSettings):
     """HMAC key of the patient identity (at least 16 bytes); required with history_url, else kept in data_dir."""
     data_dir: Path | None = None
     """The service's data folder (unset: $XDG_DATA_HOME/claimedit, i.e. ~/.local/share/claimedit)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        """``health_host``/``health_port`` (before the HTTP API) are read as ``http_host``/``http_port``."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for old, new in (("health_host", "http_host"), ("health_port", "http_port")):
+                if old in data:
+                    value = data.pop(old)
+                    data.setdefault(new, value)
+                environment = os.environ.get(f"CLAIMEDIT_{old.upper()}")
+                if environment is not None:
+                    data.setdefault(new, environment)
+        return data
+
+    @property
+    def health_port(self) -> int:
+        """Old name of :attr:`http_port`."""
+        return self.http_port
+
+    @property
+    def health_host(self) -> str:
+        """Old name of :attr:`http_host`."""
+        return self.http_host
 
     @property
     def broker_kind(self) -> BrokerKind:

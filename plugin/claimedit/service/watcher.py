@@ -66,6 +66,7 @@ class OutputWatcher:
         """(output, idempotency key) of every message seen, duplicates included."""
         self._changed = asyncio.Event()
         self._broker: Any = None
+        self._redis_tails: dict[str, str] = {}
 
     def _gathered(self, correlation_id: str) -> Gathered:
         return self.by_correlation.setdefault(correlation_id, Gathered(correlation_id))
@@ -131,7 +132,10 @@ class OutputWatcher:
 
             broker = RedisBroker(settings.broker_url, logger=_QUIET)
             for output, name in names.items():
-                broker.subscriber(stream=StreamSub(name, last_id="$"), decoder=_raw)(self._handler(output))
+                # from the entry that is last now, never "$": a "$" read again after an empty poll
+                # would skip whatever was added between two polls
+                last_id = self._redis_tails.get(name, "0-0")
+                broker.subscriber(stream=StreamSub(name, last_id=last_id), decoder=_raw)(self._handler(output))
         else:
             from faststream.kafka import KafkaBroker  # noqa: PLC0415
 
@@ -140,7 +144,22 @@ class OutputWatcher:
                 broker.subscriber(name, group_id=f"claimedit-watch-{tag}", decoder=_raw)(self._handler(output))
         return broker
 
+    async def _read_redis_tails(self, names: Iterable[str]) -> None:
+        """The id of the last entry of each output stream now ("0-0" when it is empty or missing)."""
+        import redis.asyncio  # noqa: PLC0415
+
+        client = redis.asyncio.from_url(self.settings.broker_url)
+        try:
+            for name in names:
+                last: Any = await client.xrevrange(name, count=1)
+                self._redis_tails[name] = bytes(last[0][0]).decode() if last else "0-0"
+        finally:
+            await client.aclose()
+
     async def __aenter__(self) -> OutputWatcher:
+        if self.settings.broker_kind == "redis":
+            settings = self.settings
+            await self._read_redis_tails([settings.annotated, settings.rejected, settings.acks, settings.dlq])
         self._broker = self._build()
         await self._broker.start()
         return self
@@ -174,8 +193,12 @@ class OutputWatcher:
             )
         elif kind == "redis":
             await self._broker.publish(body, stream=name, headers=headers, correlation_id=correlation_id)
-        else:
-            await self._broker.publish(body, topic=name, headers=headers, correlation_id=correlation_id)
+        else:  # keyed by submitter: one submitter's interchanges in one partition, in order
+            from claimedit.service.partitioning import submitter_key  # noqa: PLC0415
+
+            await self._broker.publish(
+                body, topic=name, key=submitter_key(body), headers=headers, correlation_id=correlation_id
+            )
         return correlation_id
 
     async def wait(self, correlation_ids: Iterable[str], timeout: float) -> list[str]:
