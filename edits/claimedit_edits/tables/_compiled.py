@@ -14,6 +14,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from claimedit_edits.tables._manifest import Edition, TableError
 
@@ -133,32 +134,45 @@ class _Lookup:
         self._found: dict[object, object] = {}
 
 
-class PtpPairs(_Lookup, Mapping[tuple[str, str], object]):
-    """(column 1, column 2) -> PtpEdit, for the pairs whose modifier indicator is not 9."""
+class _RowLookup(_Lookup):
+    """One row per key, built by ``make``: ``_fetch`` queries it once, a missing row is a KeyError every time."""
 
     def __init__(self, connection: sqlite3.Connection, make: type) -> None:
         super().__init__(connection)
         self._make = make
-        self._columns = {column[1] for column in connection.execute("PRAGMA table_info(rows)")}
 
-    def __getitem__(self, key: tuple[str, str]) -> object:
+    def __getitem__(self, key: Any) -> object:
         if key in self._found:
             found = self._found[key]
         else:
-            effective = "effective" if "effective" in self._columns else "''"
-            row = self._connection.execute(
-                f"SELECT mod, rationale, {effective}, deleted FROM rows "  # noqa: S608  (a fixed column name)
-                "WHERE col1 = ? AND col2 = ? AND mod != '9'",
-                key,
-            ).fetchone()
-            found = None
-            if row is not None:
-                indicator, rationale, start, deleted = row
-                found = self._make(key[0], key[1], int(indicator), rationale or "", _date(start), _date(deleted))
-            self._found[key] = found
+            found = self._found[key] = self._fetch(key)
         if found is None:
             raise KeyError(key)
         return found
+
+    def _fetch(self, key: Any) -> object | None:
+        raise NotImplementedError
+
+
+class PtpPairs(_RowLookup, Mapping[tuple[str, str], object]):
+    """(column 1, column 2) -> PtpEdit, for the pairs whose modifier indicator is not 9."""
+
+    def __init__(self, connection: sqlite3.Connection, make: type) -> None:
+        super().__init__(connection, make)
+        self._columns = {column[1] for column in connection.execute("PRAGMA table_info(rows)")}
+
+    def _fetch(self, key: tuple[str, str]) -> object | None:
+        effective = "effective" if "effective" in self._columns else "''"
+        row = self._connection.execute(
+            f"SELECT mod, rationale, {effective}, deleted FROM rows "  # noqa: S608  (a fixed column name)
+            "WHERE col1 = ? AND col2 = ? AND mod != '9'",
+            key,
+        ).fetchone()
+        if row is None:
+            return None
+        indicator, rationale, start, deleted = row
+        edit: object = self._make(key[0], key[1], int(indicator), rationale or "", _date(start), _date(deleted))
+        return edit
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         yield from self._connection.execute("SELECT col1, col2 FROM rows WHERE mod != '9'")
@@ -194,25 +208,14 @@ class PtpPartners(_Lookup, Mapping[str, frozenset[str]]):
         return frozenset(code for (code,) in self._connection.execute("SELECT code FROM codes"))
 
 
-class MueLimits(_Lookup, Mapping[str, object]):
+class MueLimits(_RowLookup, Mapping[str, object]):
     """HCPCS/CPT code -> MueLimit."""
 
-    def __init__(self, connection: sqlite3.Connection, make: type) -> None:
-        super().__init__(connection)
-        self._make = make
-
-    def __getitem__(self, code: str) -> object:
-        if code in self._found:
-            found = self._found[code]
-        else:
-            row = self._connection.execute(
-                "SELECT mue_units, mue_mai, mue_rationale FROM rows WHERE hcpcs_code = ?", (code,)
-            ).fetchone()
-            found = None if row is None else self._make(int(row[0]), int(row[1][:1]), row[2] or "")
-            self._found[code] = found
-        if found is None:
-            raise KeyError(code)
-        return found
+    def _fetch(self, code: str) -> object | None:
+        row = self._connection.execute(
+            "SELECT mue_units, mue_mai, mue_rationale FROM rows WHERE hcpcs_code = ?", (code,)
+        ).fetchone()
+        return None if row is None else self._make(int(row[0]), int(row[1][:1]), row[2] or "")
 
     def __iter__(self) -> Iterator[str]:
         for (code,) in self._connection.execute("SELECT hcpcs_code FROM rows"):
@@ -222,26 +225,15 @@ class MueLimits(_Lookup, Mapping[str, object]):
         return int(self._connection.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
 
 
-class FeeIndicatorRows(_Lookup, Mapping[str, object]):
+class FeeIndicatorRows(_RowLookup, Mapping[str, object]):
     """HCPCS/CPT code -> FeeIndicators, from the fee schedule row without a modifier."""
 
-    def __init__(self, connection: sqlite3.Connection, make: type) -> None:
-        super().__init__(connection)
-        self._make = make
-
-    def __getitem__(self, code: str) -> object:
-        if code in self._found:
-            found = self._found[code]
-        else:
-            row = self._connection.execute(
-                "SELECT status_code, pctc_ind, glob_days, mult_proc, bilat_surg FROM rows WHERE hcpcs = ? AND mod = ''",
-                (code,),
-            ).fetchone()
-            found = None if row is None else self._make(*(value or "" for value in row))
-            self._found[code] = found
-        if found is None:
-            raise KeyError(code)
-        return found
+    def _fetch(self, code: str) -> object | None:
+        row = self._connection.execute(
+            "SELECT status_code, pctc_ind, glob_days, mult_proc, bilat_surg FROM rows WHERE hcpcs = ? AND mod = ''",
+            (code,),
+        ).fetchone()
+        return None if row is None else self._make(*(value or "" for value in row))
 
     def __iter__(self) -> Iterator[str]:
         for (code,) in self._connection.execute("SELECT hcpcs FROM rows WHERE mod = ''"):
