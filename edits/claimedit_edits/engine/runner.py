@@ -71,6 +71,15 @@ class _Planned:
     edit: RegisteredEdit
     severity: Severity
     options: EditOptions
+    context: int
+    """Index of this edit's context among the plan's distinct options: edits with equal options share one."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    edits: list[_Planned]
+    options: list[EditOptions]
+    """The distinct options of the plan: one :class:`EditContext` each per claim, not one per edit."""
 
 
 class Engine:
@@ -81,31 +90,39 @@ class Engine:
         self.reference = reference
         self.policy = policy or SelectionPolicy()
         self._edits: Sequence[RegisteredEdit] = list(registry)
-        self._plans: dict[int, tuple[Selection, list[_Planned]]] = {}
+        self._plans: dict[int, tuple[Selection, _Plan]] = {}
 
-    def _plan(self, selection: Selection) -> list[_Planned]:
+    def _plan(self, selection: Selection) -> _Plan:
         """Enabled edits with their severity and options: computed once per selection."""
         plan = self._plans.get(id(selection))
         if plan is None or plan[0] is not selection:
-            edits = [
-                _Planned(edit, selection.severity_of(edit), selection.options_of(edit))
-                for edit in self._edits
-                if selection.enabled(edit)
-            ]
+            distinct: dict[tuple[type[EditOptions], object], tuple[int, EditOptions]] = {}
+            edits: list[_Planned] = []
+            for edit in self._edits:
+                if selection.enabled(edit):
+                    options = selection.options_of(edit)
+                    context, _ = distinct.setdefault(_options_key(options), (len(distinct), options))
+                    edits.append(_Planned(edit, selection.severity_of(edit), options, context))
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
-            plan = self._plans[id(selection)] = (selection, edits)
+            options_list = [options for _, options in distinct.values()]
+            plan = self._plans[id(selection)] = (selection, _Plan(edits, options_list))
         return plan[1]
 
     def check(self, claim: Claim, history: ClaimHistory | None = None) -> list[Finding]:
         """All findings of the enabled edits on one claim, in edit-code order."""
         scope = ClaimScope(claim, self.reference, history)
+        plan = self._plan(self.policy.for_claim(claim))
+        contexts = [EditContext(scope, options) for options in plan.options]
         findings: list[Finding] = []
-        for planned in self._plan(self.policy.for_claim(claim)):
+        for planned in plan.edits:
             registered = planned.edit
+            before = len(findings)
             try:
-                hits = list(registered.check(EditContext(scope, planned.options)))
+                for hit in registered.check(contexts[planned.context]):
+                    findings.append(_finding(registered, hit, planned.severity))  # noqa: PERF401  (no generator per edit: most find nothing)
             except Exception as exc:  # noqa: BLE001  (an edit's bug must not lose the claim)
+                del findings[before:]  # what the edit found before failing is not reported: it did not finish
                 _log.error(
                     "edit_failed",
                     edit=registered.spec.code,
@@ -113,12 +130,19 @@ class Engine:
                     error=type(exc).__name__,
                 )
                 findings.append(_internal_finding(registered, exc))
-                continue
-            findings.extend(_finding(registered, hit, planned.severity) for hit in hits)
         return findings
 
     def check_all(self, claims: Iterable[Claim]) -> list[list[Finding]]:
         return [self.check(claim) for claim in claims]
+
+
+def _options_key(options: EditOptions) -> tuple[type[EditOptions], object]:
+    """Equal options of one model share a context; options that cannot be hashed get one of their own."""
+    try:
+        hash(options)
+    except TypeError:
+        return type(options), id(options)
+    return type(options), options
 
 
 def _finding(registered: RegisteredEdit, hit: Hit, severity: Severity) -> Finding:
