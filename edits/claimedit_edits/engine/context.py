@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from claimedit_edits.engine.history import ClaimHistory
 from claimedit_edits.engine.options import EditOptions, NoOptions
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["ClaimHistory", "ClaimScope", "DateOfService", "EditContext", "line_list", "units"]
 
 _O = TypeVar("_O", bound=EditOptions)
+_T = TypeVar("_T")
 
 
 def units(line: ServiceLine) -> int:
@@ -49,10 +50,16 @@ class DateOfService:
     tables: TableSet
     codes: frozenset[str] = field(default=frozenset())
     """Every procedure code billed on the date (filled by :meth:`of`)."""
+    _units: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """Units billed per procedure code on the date (filled by :meth:`of`)."""
+    _derived: dict[Callable[[DateOfService], Any], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, day: dt.date | None, lines: tuple[ServiceLine, ...], tables: TableSet) -> DateOfService:
-        return cls(day, lines, tables, frozenset(line.procedure_code for line in lines))
+        billed: dict[str, int] = {}
+        for line in lines:
+            billed[line.procedure_code] = billed.get(line.procedure_code, 0) + units(line)
+        return cls(day, lines, tables, frozenset(billed), billed)
 
     @property
     def label(self) -> str:
@@ -62,19 +69,31 @@ class DateOfService:
         return [line for line in self.lines if line.procedure_code in codes]
 
     def units_of(self, *codes: str) -> int:
-        return sum(units(line) for line in self.lines if line.procedure_code in codes)
+        if not self._units and self.lines:  # built without :meth:`of`
+            return sum(units(line) for line in self.lines if line.procedure_code in codes)
+        return sum(self._units.get(code, 0) for code in codes)
+
+    def derived(self, function: Callable[[DateOfService], _T]) -> _T:
+        """``function(self)``, computed once per date of the claim and shared by every edit (``function`` is pure)."""
+        try:
+            found: _T = self._derived[function]
+        except KeyError:
+            found = self._derived[function] = function(self)
+        return found
 
 
 class ClaimScope:
     """One claim as the engine prepares it for all its edits: built once per claim, shared by the edits."""
 
-    __slots__ = ("_dates", "claim", "history", "reference")
+    __slots__ = ("_dates", "_derived", "_lines_with_tables", "claim", "history", "reference")
 
     def __init__(self, claim: Claim, reference: Reference, history: ClaimHistory | None = None) -> None:
         self.claim = claim
         self.reference = reference
         self.history = history
         self._dates: tuple[DateOfService, ...] | None = None
+        self._lines_with_tables: tuple[tuple[ServiceLine, TableSet], ...] | None = None
+        self._derived: dict[Callable[[Claim], Any], Any] = {}
 
     @property
     def dates(self) -> tuple[DateOfService, ...]:
@@ -87,6 +106,21 @@ class ClaimScope:
                 DateOfService.of(day, tuple(lines), self.reference.tables_at(day)) for day, lines in grouped.items()
             )
         return self._dates
+
+    @property
+    def lines_with_tables(self) -> tuple[tuple[ServiceLine, TableSet], ...]:
+        """Each line with the table editions of its date, in date-group order."""
+        if self._lines_with_tables is None:
+            self._lines_with_tables = tuple((line, date.tables) for date in self.dates for line in date.lines)
+        return self._lines_with_tables
+
+    def derived(self, function: Callable[[Claim], _T]) -> _T:
+        """``function(claim)``, computed once per claim and shared by every edit (``function`` must be pure)."""
+        try:
+            found: _T = self._derived[function]
+        except KeyError:
+            found = self._derived[function] = function(self.claim)
+        return found
 
 
 class EditContext:
@@ -124,10 +158,14 @@ class EditContext:
         """The table editions for any date (e.g. a post-operative window reaching past the claim's dates)."""
         return self.scope.reference.tables_at(day)
 
-    def lines_with_tables(self) -> Iterator[tuple[ServiceLine, TableSet]]:
-        for date in self.dates:
-            for line in date.lines:
-                yield line, date.tables
+    def lines_with_tables(self) -> tuple[tuple[ServiceLine, TableSet], ...]:
+        """Each line with the table editions of its date (built once per claim)."""
+        return self.scope.lines_with_tables
+
+    def derived(self, function: Callable[[Claim], _T]) -> _T:
+        """``function(claim)`` computed once per claim and shared by the claim's edits: for a helper several edits
+        call (the claim's parties, its received date). ``function`` must be a pure function of the claim."""
+        return self.scope.derived(function)
 
     def options_as(self, kind: type[_O]) -> _O:
         """The options as the model the edit declared (the engine guarantees the type)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 __all__ = ["npi_check_digit", "npi_is_valid"]
 
 
@@ -18,6 +20,7 @@ def npi_check_digit(first_nine: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+@functools.lru_cache(maxsize=4096)
 def npi_is_valid(npi: str) -> bool:
     """Ten digits, the first 1 or 2, and the right check digit."""
     return len(npi) == 10 and npi.isdigit() and npi[0] in "12" and npi_check_digit(npi[:9]) == npi[9]

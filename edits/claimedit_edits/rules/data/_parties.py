@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from claimedit_edits.model import Claim, Provider
@@ -22,15 +21,23 @@ class Party:
     """NM102 values the guide allows for the loop: 1 person, 2 non-person entity."""
 
 
-def parties(claim: Claim) -> Iterator[Party]:
-    both = frozenset({PERSON, ORGANIZATION})
-    yield Party("billing provider (2010AA)", claim.billing_provider, None, both)
+_BOTH = frozenset({PERSON, ORGANIZATION})
+_PERSON_ONLY = frozenset({PERSON})
+_ORGANIZATION_ONLY = frozenset({ORGANIZATION})
+
+
+def parties(claim: Claim) -> tuple[Party, ...]:
+    """The claim's provider loops in claim order (edits share one list per claim: ``ctx.derived(parties)``)."""
+    found = [Party("billing provider (2010AA)", claim.billing_provider, None, _BOTH)]
     if claim.referring_provider is not None:
-        yield Party("referring provider (2310A)", claim.referring_provider, None, frozenset({PERSON}))
+        found.append(Party("referring provider (2310A)", claim.referring_provider, None, _PERSON_ONLY))
     if claim.rendering_provider is not None:
-        yield Party("rendering provider (2310B)", claim.rendering_provider, None, both)
+        found.append(Party("rendering provider (2310B)", claim.rendering_provider, None, _BOTH))
     if claim.service_facility is not None:
-        yield Party("service facility (2310C)", claim.service_facility, None, frozenset({ORGANIZATION}))
-    for line in claim.service_lines:
-        if line.rendering_provider is not None:
-            yield Party(f"line {line.number} rendering provider (2420A)", line.rendering_provider, line.number, both)
+        found.append(Party("service facility (2310C)", claim.service_facility, None, _ORGANIZATION_ONLY))
+    found += [
+        Party(f"line {line.number} rendering provider (2420A)", line.rendering_provider, line.number, _BOTH)
+        for line in claim.service_lines
+        if line.rendering_provider is not None
+    ]
+    return tuple(found)

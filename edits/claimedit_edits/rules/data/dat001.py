@@ -48,7 +48,7 @@ def npi_check_digit_valid(ctx: EditContext) -> Iterator[Hit]:
         45 CFR 162.406; CMS "Requirements for the NPI check digit" (Luhn formula, ISO/IEC 7812, prefix 80840);
         ASC X12 005010X222A1 NM108/NM109.
     """
-    for party in parties(ctx.claim):
+    for party in ctx.derived(parties):
         npi = party.provider.npi
         if not npi or npi_is_valid(npi):
             continue

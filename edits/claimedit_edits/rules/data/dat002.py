@@ -47,7 +47,7 @@ def provider_entity_type(ctx: EditContext) -> Iterator[Hit]:
     References:
         ASC X12 005010X222A1: 2310A NM102 = 1, 2310C NM102 = 2, 2010AA/2310B/2420A NM102 = 1 or 2.
     """
-    for party in parties(ctx.claim):
+    for party in ctx.derived(parties):
         kind = party.provider.entity_type
         if kind in party.allowed:
             continue

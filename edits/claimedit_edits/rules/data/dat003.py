@@ -45,7 +45,7 @@ def taxonomy_in_nucc_code_set(ctx: EditContext) -> Iterator[Hit]:
     """
     day = min((day for line in ctx.claim.service_lines if (day := ctx.claim.line_date(line))), default=None)
     taxonomy = ctx.codesets.at("taxonomy", day)
-    for party in parties(ctx.claim):
+    for party in ctx.derived(parties):
         code = party.provider.taxonomy
         if not code or code in taxonomy:
             continue

@@ -43,7 +43,7 @@ def service_date_after_receipt(ctx: EditContext) -> Iterator[Hit]:
     References:
         ASC X12 005010X222A1, 2300 DTP*050, 2400 DTP*472, BHT04, ISA09.
     """
-    received = received_on(ctx.claim)
+    received = ctx.derived(received_on)
     if received is None:
         return
     day, what = received

@@ -70,7 +70,7 @@ def timely_filing(ctx: EditContext) -> Iterator[Hit]:
     References:
         42 CFR 424.44 (Medicare, 12 months after the date of service); payer contracts for other limits.
     """
-    received = received_on(ctx.claim)
+    received = ctx.derived(received_on)
     if received is None:
         return
     today, what = received
