@@ -80,6 +80,8 @@ class _Plan:
     edits: list[_Planned]
     options: list[EditOptions]
     """The distinct options of the plan: one :class:`EditContext` each per claim, not one per edit."""
+    without_history: list[_Planned]
+    """The edits that can find something in a claim edited without the patient's history."""
 
 
 class Engine:
@@ -106,7 +108,8 @@ class Engine:
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
             options_list = [options for _, options in distinct.values()]
-            plan = self._plans[id(selection)] = (selection, _Plan(edits, options_list))
+            alone = [planned for planned in edits if not planned.edit.spec.needs_history]
+            plan = self._plans[id(selection)] = (selection, _Plan(edits, options_list, alone))
         return plan[1]
 
     def check(self, claim: Claim, history: ClaimHistory | None = None) -> list[Finding]:
@@ -115,7 +118,7 @@ class Engine:
         plan = self._plan(self.policy.for_claim(claim))
         contexts = [EditContext(scope, options) for options in plan.options]
         findings: list[Finding] = []
-        for planned in plan.edits:
+        for planned in plan.edits if history is not None else plan.without_history:
             registered = planned.edit
             before = len(findings)
             try:

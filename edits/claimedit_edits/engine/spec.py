@@ -50,6 +50,9 @@ class EditSpec:
     """The pydantic model of the options the configuration may set for this edit (``[options.CODE]``)."""
     default_enabled: bool = True
     """False for opt-in edits: they run only when the configuration selects them by code or name."""
+    needs_history: bool = False
+    """True for edits that compare the claim with the patient's earlier claims and find nothing without them:
+    the engine does not run them on a claim edited without a history."""
 
     @property
     def option_names(self) -> tuple[str, ...]:
@@ -98,13 +101,14 @@ def edit(
     since: str,
     options: type[EditOptions] = NoOptions,
     default_enabled: bool = True,
+    needs_history: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register ``check`` as an edit of its module. The docstring is the edit's documentation."""
     if not CODE_PATTERN.match(code):
         raise ValueError(f"edit code {code!r} must look like ABC123")
     if not NAME_PATTERN.match(name):
         raise ValueError(f"edit name {name!r} must be kebab-case")
-    spec = EditSpec(code, name, family, category, severity, since, options, default_enabled)
+    spec = EditSpec(code, name, family, category, severity, since, options, default_enabled, needs_history)
 
     def register(check: CheckFunction) -> CheckFunction:
         module = inspect.getmodule(check)

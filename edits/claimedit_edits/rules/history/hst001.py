@@ -13,6 +13,7 @@ from claimedit_edits.rules.history._prior import REPEAT_MODIFIERS, lines_on, pri
     code="HST001",
     name="exact-duplicate-of-earlier-claim",
     family="history",
+    needs_history=True,
     category="duplicate",
     severity="error",
     since="0.3.0",

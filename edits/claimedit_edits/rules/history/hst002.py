@@ -14,6 +14,7 @@ from claimedit_edits.rules.history._prior import REPEAT_MODIFIERS, lines_on, pri
     code="HST002",
     name="suspected-duplicate-of-earlier-claim",
     family="history",
+    needs_history=True,
     category="duplicate",
     severity="warning",
     since="0.3.0",

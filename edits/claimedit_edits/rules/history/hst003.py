@@ -14,6 +14,7 @@ from claimedit_edits.rules.history._periods import earlier_periods
     code="HST003",
     name="em-in-earlier-claims-postoperative-period-needs-24",
     family="history",
+    needs_history=True,
     category="modifier",
     severity="error",
     since="0.3.0",

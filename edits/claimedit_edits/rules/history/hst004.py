@@ -14,6 +14,7 @@ from claimedit_edits.rules.history._periods import earlier_periods
     code="HST004",
     name="procedure-in-earlier-claims-postoperative-period-needs-58-78-79",
     family="history",
+    needs_history=True,
     category="modifier",
     severity="error",
     since="0.3.0",

@@ -15,6 +15,7 @@ _MAI_TEXT = {2: "per date of service (MAI 2, policy)", 3: "per date of service (
     code="HST005",
     name="units-across-claims-over-mue",
     family="history",
+    needs_history=True,
     category="lesion-units",
     severity="error",
     since="0.3.0",

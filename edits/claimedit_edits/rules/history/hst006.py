@@ -31,6 +31,7 @@ _EXCLUDES: dict[str, frozenset[str]] = {
     code="HST006",
     name="destruction-counting-across-claims",
     family="history",
+    needs_history=True,
     category="lesion-units",
     severity="error",
     since="0.3.0",

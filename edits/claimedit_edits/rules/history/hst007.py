@@ -18,6 +18,7 @@ _ONE_DAY = dt.timedelta(days=1)
     code="HST007",
     name="em-with-earlier-claims-procedure-needs-25-or-57",
     family="history",
+    needs_history=True,
     category="modifier",
     severity="error",
     since="0.3.0",

@@ -71,7 +71,17 @@ class CodePair:
 
 
 def code_pairs_on(date: DateOfService) -> Iterator[CodePair]:
-    """Every active PTP edit between two different codes billed on the date, once per ordered code pair."""
+    """Every active PTP edit between two different codes billed on the date, once per ordered code pair.
+
+    Found once per date of a claim and shared by the PTP edits (MOD001-MOD003, REP001)."""
+    return iter(date.derived(_code_pairs))
+
+
+def _code_pairs(date: DateOfService) -> tuple[CodePair, ...]:
+    return tuple(_find_code_pairs(date))
+
+
+def _find_code_pairs(date: DateOfService) -> Iterator[CodePair]:
     ptp = date.tables.ptp
     by_code: dict[str, list[ServiceLine]] = {}
     for line in date.lines:
