@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from claimedit_edits.engine.history import ClaimHistory
 from claimedit_edits.engine.options import EditOptions, NoOptions
@@ -126,20 +126,20 @@ class ClaimScope:
 class EditContext:
     """Everything one edit sees of one claim: built by the engine for every edit of every claim (kept light)."""
 
-    __slots__ = ("options", "scope")
+    __slots__ = ("claim", "options", "scope")
 
     def __init__(self, scope: ClaimScope, options: EditOptions | None = None) -> None:
         self.scope = scope
+        self.claim: Claim = scope.claim if isinstance(scope, ClaimScope) else cast("Claim", None)
+        """The claim (an attribute, not a property: edits read it often; None only in a context built for an options
+        check)."""
         self.options: EditOptions = options if options is not None else NoOptions()
         """This edit's options, validated at start-up (the model the edit declared, payer layers applied)."""
 
     @property
-    def claim(self) -> Claim:
-        return self.scope.claim
-
-    @property
     def dates(self) -> tuple[DateOfService, ...]:
-        return self.scope.dates
+        dates = self.scope._dates  # the scope's own cache, read without a second property call
+        return dates if dates is not None else self.scope.dates
 
     @property
     def history(self) -> ClaimHistory | None:

@@ -126,6 +126,9 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+_UNSEEN = object()
+
+
 class _Lookup:
     """A read-only mapping whose values are looked up in SQLite on first use and kept."""
 
@@ -142,12 +145,23 @@ class _RowLookup(_Lookup):
         self._make = make
 
     def __getitem__(self, key: Any) -> object:
-        if key in self._found:
-            found = self._found[key]
-        else:
-            found = self._found[key] = self._fetch(key)
+        found = self._row(key)
         if found is None:
             raise KeyError(key)
+        return found
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """As ``Mapping.get``, without raising and catching a KeyError for every code the table lacks."""
+        found = self._row(key)
+        return default if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        return self._row(key) is not None
+
+    def _row(self, key: Any) -> object | None:
+        found = self._found.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._found[key] = self._fetch(key)
         return found
 
     def _fetch(self, key: Any) -> object | None:
@@ -185,6 +199,20 @@ class PtpPartners(_Lookup, Mapping[str, frozenset[str]]):
     """Code -> every code it pairs with in either column (modifier indicator not 9)."""
 
     def __getitem__(self, code: str) -> frozenset[str]:
+        found = self._partners(code)
+        if not found:
+            raise KeyError(code)
+        return found
+
+    def get(self, code: str, default: Any = None) -> Any:
+        """As ``Mapping.get``, without raising and catching a KeyError for every code without partners."""
+        found = self._partners(code)
+        return found if found else default
+
+    def __contains__(self, code: object) -> bool:
+        return bool(self._partners(code))
+
+    def _partners(self, code: Any) -> frozenset[str]:
         found = self._found.get(code)
         if found is None:
             rows = self._connection.execute(
@@ -193,8 +221,6 @@ class PtpPartners(_Lookup, Mapping[str, frozenset[str]]):
                 (code, code),
             ).fetchall()
             found = self._found[code] = frozenset(partner for (partner,) in rows)
-        if not found:
-            raise KeyError(code)
         return found  # type: ignore[return-value]
 
     def __iter__(self) -> Iterator[str]:

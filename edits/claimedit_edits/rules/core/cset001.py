@@ -59,11 +59,13 @@ def diagnosis_valid_and_billable(ctx: EditContext) -> Iterator[Hit]:
     day = diagnosis_day(ctx.claim)
     kind = code_set_for(day)
     codes = ctx.codesets.at(kind, day)
-    name = "ICD-9-CM" if kind == "icd9cm" else "ICD-10-CM"
     wanted = ICD9_QUALIFIERS if kind == "icd9cm" else ICD10_QUALIFIERS
-    first, rest = ("BK", "BF") if kind == "icd9cm" else ("ABK", "ABF")
-    when = f"the date of service {day.isoformat()}" if day else "a claim without a date of service"
     for diagnosis in ctx.claim.diagnoses:
+        if diagnosis.qualifier in wanted and codes.is_billable(diagnosis.code.replace(".", "")):
+            continue  # the usual case: nothing to say, no message built
+        name = "ICD-9-CM" if kind == "icd9cm" else "ICD-10-CM"
+        first, rest = ("BK", "BF") if kind == "icd9cm" else ("ABK", "ABF")
+        when = f"the date of service {day.isoformat()}" if day else "a claim without a date of service"
         if diagnosis.qualifier not in wanted:
             other = "ICD-10-CM (ABK/ABF)" if kind == "icd9cm" else "ICD-9-CM (BK/BF)"
             yield Hit(

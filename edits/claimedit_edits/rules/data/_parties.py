@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from claimedit_edits.model import Claim, Provider
 
@@ -11,8 +11,9 @@ __all__ = ["Party", "parties"]
 PERSON, ORGANIZATION = "1", "2"
 
 
-@dataclass(frozen=True)
-class Party:
+class Party(NamedTuple):
+    """One provider loop (a named tuple: built for every claim, it must be cheap)."""
+
     role: str
     """Billing provider (2010AA), rendering provider (2310B) ..."""
     provider: Provider

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from claimedit_edits.codesets import CodeSet
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Claim, Fix, ServiceLine
 from claimedit_edits.rules.data._scope import scope_rule
@@ -61,12 +62,16 @@ def taxonomy_performs_procedure_family(ctx: EditContext) -> Iterator[Hit]:
     """
     for date in ctx.dates:
         rules = ctx.codesets.at("taxonomy-scope", date.day)
+        nucc: CodeSet | None = None
         for line in date.lines:
             code = date.tables.lesion_codes.get(line.procedure_code)
             if code is None:
                 continue
             taxonomy, who = _taxonomy(ctx.claim, line)
-            if not taxonomy or taxonomy not in ctx.codesets.at("taxonomy", date.day):
+            if not taxonomy:
+                continue
+            nucc = nucc or ctx.codesets.at("taxonomy", date.day)
+            if taxonomy not in nucc:
                 continue
             rule = scope_rule(rules, code.family, taxonomy)
             if rule is not None and rule[0]:

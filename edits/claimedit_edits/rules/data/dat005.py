@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
@@ -44,20 +45,21 @@ def place_of_service_valid(ctx: EditContext) -> Iterator[Hit]:
         CMS Place of Service code set (edition in the finding); ASC X12 005010X222A1 CLM05-1, SV105.
     """
     claim = ctx.claim
-    checked: list[tuple[int | None, str, str]] = []
-    first_day = min((day for line in claim.service_lines if (day := claim.line_date(line))), default=None)
+    checked: list[tuple[int | None, str, dt.date | None]] = []
     if claim.place_of_service:
-        checked.append((None, claim.place_of_service, "claim (CLM05-1)"))
-    checked += [(line.number, line.place_of_service, f"line {line.number} (SV105)") for line in claim.service_lines]
-    for number, pos, where in checked:
-        if not pos:
-            continue
-        line = claim.line(number) if number is not None else None
-        day = claim.line_date(line) if line is not None else first_day
+        first_day = min((day for line in claim.service_lines if (day := claim.line_date(line))), default=None)
+        checked.append((None, claim.place_of_service, first_day))
+    checked += [
+        (line.number, line.place_of_service, claim.line_date(claim.line(line.number) or line))
+        for line in claim.service_lines
+        if line.place_of_service
+    ]
+    for number, pos, day in checked:
         codes = ctx.codesets.at("pos", day)
         entry = codes.get(pos)
         if entry is not None and entry.active_on(day):
             continue
+        where = "claim (CLM05-1)" if number is None else f"line {number} (SV105)"
         state = "is not a CMS place of service code" if entry is None else f"was not in effect on {day}"
         yield Hit(
             line=number,
