@@ -18,6 +18,7 @@ __all__ = ["trusted", "trusted_update"]
 _M = TypeVar("_M", bound=BaseModel)
 _DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
 _ALL_FIELDS: dict[type[BaseModel], set[str]] = {}
+_PREPARED: dict[type[BaseModel], tuple[dict[str, Any], set[str]]] = {}
 _SETATTR = object.__setattr__
 
 
@@ -46,9 +47,13 @@ def trusted(cls: type[_M], **values: Any) -> _M:
     Every field counts as set (one shared set per class: frozen models never change it, and pydantic
     copies it before any update), so ``exclude_unset`` dumps show defaults too.
     """
+    prepared = _PREPARED.get(cls)
+    if prepared is None:
+        prepared = _PREPARED[cls] = (_defaults(cls), _all_fields(cls))
+    defaults, fields = prepared
     model = cls.__new__(cls)
-    _SETATTR(model, "__dict__", {**_defaults(cls), **values})
-    _SETATTR(model, "__pydantic_fields_set__", _all_fields(cls))
+    _SETATTR(model, "__dict__", {**defaults, **values} if defaults else values)
+    _SETATTR(model, "__pydantic_fields_set__", fields)
     _SETATTR(model, "__pydantic_extra__", None)
     _SETATTR(model, "__pydantic_private__", None)
     return model

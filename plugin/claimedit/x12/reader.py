@@ -696,12 +696,16 @@ class _TransactionParser:
                 diagnoses.extend(self._diagnoses(segment, len(diagnoses)))
             elif tag == "NTE":
                 notes.append(segment.get(2))
-            elif tag == "DTP" and segment.get(1) == "472":
-                claim_date = _date_range(segment.get(2), segment.get(3))[0]
-            elif tag == "DTP" and segment.get(1) == "050":
-                received = _date_range(segment.get(2), segment.get(3))[0]
-            elif tag == "REF" and segment.get(1) in ("F8", "G1"):
-                references.setdefault(segment.get(1), segment.get(2))
+            elif tag == "DTP":
+                qualifier = segment.get(1)
+                if qualifier == "472":
+                    claim_date = _date_range(segment.get(2), segment.get(3))[0]
+                elif qualifier == "050":
+                    received = _date_range(segment.get(2), segment.get(3))[0]
+            elif tag == "REF":
+                qualifier = segment.get(1)
+                if qualifier in ("F8", "G1"):
+                    references.setdefault(qualifier, segment.get(2))
             elif tag == "NM1":
                 nm1_owner = segment.get(1)
                 if nm1_owner == "82":
@@ -844,9 +848,10 @@ class _Line:
             if segment.get(1) == "ADD":
                 self.notes.append(segment.get(2))
         elif tag == "REF":
-            if segment.get(1) == "6R":
+            qualifier = segment.get(1)
+            if qualifier == "6R":
                 self.control = segment.get(2)
-            elif segment.get(1) == "G1":
+            elif qualifier == "G1":
                 self.authorization = segment.get(2)
         elif tag == "NM1":
             self.nm1_owner = segment.get(1)
