@@ -71,7 +71,11 @@ class DateOfService:
     def units_of(self, *codes: str) -> int:
         if not self._units and self.lines:  # built without :meth:`of`
             return sum(units(line) for line in self.lines if line.procedure_code in codes)
-        return sum(self._units.get(code, 0) for code in codes)
+        billed = self._units
+        total = 0
+        for code in codes:
+            total += billed.get(code, 0)
+        return total
 
     def derived(self, function: Callable[[DateOfService], _T]) -> _T:
         """``function(self)``, computed once per date of the claim and shared by every edit (``function`` is pure)."""
@@ -152,7 +156,9 @@ class EditContext:
     @property
     def codesets(self) -> CodeSets:
         """Dated code sets: ``ctx.codesets.at("icd10cm", day)`` is the ICD-10-CM edition for a date of service."""
-        return self.scope.reference.code_sets()
+        reference = self.scope.reference
+        codesets = reference.codesets
+        return codesets if codesets is not None else reference.code_sets()
 
     def tables_at(self, day: dt.date | None) -> TableSet:
         """The table editions for any date (e.g. a post-operative window reaching past the claim's dates)."""
@@ -160,12 +166,14 @@ class EditContext:
 
     def lines_with_tables(self) -> tuple[tuple[ServiceLine, TableSet], ...]:
         """Each line with the table editions of its date (built once per claim)."""
-        return self.scope.lines_with_tables
+        built = self.scope._lines_with_tables  # the scope's own cache, read without a second property call
+        return built if built is not None else self.scope.lines_with_tables
 
     def derived(self, function: Callable[[Claim], _T]) -> _T:
         """``function(claim)`` computed once per claim and shared by the claim's edits: for a helper several edits
         call (the claim's parties, its received date). ``function`` must be a pure function of the claim."""
-        return self.scope.derived(function)
+        found: _T | None = self.scope._derived.get(function)  # the scope's own cache, read without a second call
+        return found if found is not None else self.scope.derived(function)
 
     def options_as(self, kind: type[_O]) -> _O:
         """The options as the model the edit declared (the engine guarantees the type)."""

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
+from claimedit_edits.rules.common.service_days import first_service_day
 from claimedit_edits.rules.data._parties import parties
 
 
@@ -43,7 +44,7 @@ def taxonomy_in_nucc_code_set(ctx: EditContext) -> Iterator[Hit]:
     References:
         NUCC Health Care Provider Taxonomy code set, edition in the finding; ASC X12 005010X222A1 PRV03.
     """
-    day = min((day for line in ctx.claim.service_lines if (day := ctx.claim.line_date(line))), default=None)
+    day = ctx.derived(first_service_day)
     taxonomy = ctx.codesets.at("taxonomy", day)
     for party in ctx.derived(parties):
         code = party.provider.taxonomy

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
+from claimedit_edits.rules.common.service_days import first_service_day
 from claimedit_edits.rules.data._sources import IG_CLM05
 
 
@@ -47,8 +48,7 @@ def place_of_service_valid(ctx: EditContext) -> Iterator[Hit]:
     claim = ctx.claim
     checked: list[tuple[int | None, str, dt.date | None]] = []
     if claim.place_of_service:
-        first_day = min((day for line in claim.service_lines if (day := claim.line_date(line))), default=None)
-        checked.append((None, claim.place_of_service, first_day))
+        checked.append((None, claim.place_of_service, ctx.derived(first_service_day)))
     checked += [
         (line.number, line.place_of_service, claim.line_date(claim.line(line.number) or line))
         for line in claim.service_lines
