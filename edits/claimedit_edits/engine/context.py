@@ -59,7 +59,10 @@ class DateOfService:
         billed: dict[str, int] = {}
         for line in lines:
             billed[line.procedure_code] = billed.get(line.procedure_code, 0) + units(line)
-        return cls(day, lines, tables, frozenset(billed), billed)
+        # what the frozen dataclass's __init__ does, in one step: built for every date of every claim
+        date = object.__new__(cls)
+        vars(date).update(day=day, lines=lines, tables=tables, codes=frozenset(billed), _units=billed, _derived={})
+        return date
 
     @property
     def label(self) -> str:
@@ -104,8 +107,9 @@ class ClaimScope:
         """The claim's lines grouped by date of service (claim date for lines without one), in claim order."""
         if self._dates is None:
             grouped: dict[dt.date | None, list[ServiceLine]] = {}
+            claim_day = self.claim.date_of_service
             for line in self.claim.service_lines:
-                grouped.setdefault(self.claim.line_date(line), []).append(line)
+                grouped.setdefault(line.date_of_service or claim_day, []).append(line)  # Claim.line_date, inlined
             self._dates = tuple(
                 DateOfService.of(day, tuple(lines), self.reference.tables_at(day)) for day, lines in grouped.items()
             )

@@ -11,7 +11,7 @@ from claimedit_edits.engine.context import ClaimHistory, ClaimScope, EditContext
 from claimedit_edits.engine.options import EditOptions
 from claimedit_edits.engine.reference import Reference
 from claimedit_edits.engine.registry import Registry
-from claimedit_edits.engine.spec import Hit, RegisteredEdit
+from claimedit_edits.engine.spec import CheckFunction, Hit, RegisteredEdit
 from claimedit_edits.model import Claim, Finding, Severity
 
 __all__ = ["Engine", "Selection", "SelectionPolicy"]
@@ -66,21 +66,18 @@ class SelectionPolicy:
         return self.default
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    edit: RegisteredEdit
-    severity: Severity
-    options: EditOptions
-    context: int
-    """Index of this edit's context among the plan's distinct options: edits with equal options share one."""
+_Step = tuple[CheckFunction, int, RegisteredEdit, Severity]
+"""One planned edit as the loop over a claim's edits reads it (a tuple: unpacked faster than attributes): its
+check, the index of its context among the plan's distinct options (edits with equal options share one), the
+edit and its severity."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    edits: list[_Planned]
+    edits: list[_Step]
     options: list[EditOptions]
     """The distinct options of the plan: one :class:`EditContext` each per claim, not one per edit."""
-    without_history: list[_Planned]
+    without_history: list[_Step]
     """The edits that can find something in a claim edited without the patient's history."""
 
 
@@ -99,16 +96,16 @@ class Engine:
         plan = self._plans.get(id(selection))
         if plan is None or plan[0] is not selection:
             distinct: dict[tuple[type[EditOptions], object], tuple[int, EditOptions]] = {}
-            edits: list[_Planned] = []
+            edits: list[_Step] = []
             for edit in self._edits:
                 if selection.enabled(edit):
                     options = selection.options_of(edit)
                     context, _ = distinct.setdefault(_options_key(options), (len(distinct), options))
-                    edits.append(_Planned(edit, selection.severity_of(edit), options, context))
+                    edits.append((edit.check, context, edit, selection.severity_of(edit)))
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
             options_list = [options for _, options in distinct.values()]
-            alone = [planned for planned in edits if not planned.edit.spec.needs_history]
+            alone = [step for step in edits if not step[2].spec.needs_history]
             plan = self._plans[id(selection)] = (selection, _Plan(edits, options_list, alone))
         return plan[1]
 
@@ -118,12 +115,11 @@ class Engine:
         plan = self._plan(self.policy.for_claim(claim))
         contexts = [EditContext(scope, options) for options in plan.options]
         findings: list[Finding] = []
-        for planned in plan.edits if history is not None else plan.without_history:
-            registered = planned.edit
+        for check, context, registered, severity in plan.edits if history is not None else plan.without_history:
             before = len(findings)
             try:
-                for hit in registered.check(contexts[planned.context]):
-                    findings.append(_finding(registered, hit, planned.severity))  # noqa: PERF401  (no generator per edit: most find nothing)
+                for hit in check(contexts[context]):
+                    findings.append(_finding(registered, hit, severity))  # noqa: PERF401  (no generator per edit: most find nothing)
             except Exception as exc:  # noqa: BLE001  (an edit's bug must not lose the claim)
                 del findings[before:]  # what the edit found before failing is not reported: it did not finish
                 _log.error(
