@@ -591,11 +591,14 @@ class _TransactionParser:
         if level == "":
             hierarchy.header.append(segment.raw)
             if tag == "BHT":
-                env["bht_reference"], env["bht_date"], env["bht_time"] = segment.get(3), segment.get(4), segment.get(5)
-            elif tag == "NM1" and segment.get(1) == "41":
-                env["submitter_name"], env["submitter_id"] = segment.get(3), segment.get(9)
-            elif tag == "NM1" and segment.get(1) == "40":
-                env["receiver_name"], env["receiver_id"] = segment.get(3), segment.get(9)
+                e = segment.elements + _PAD
+                env["bht_reference"], env["bht_date"], env["bht_time"] = e[3], e[4], e[5]
+            elif tag == "NM1":
+                e = segment.elements + _PAD
+                if e[1] == "41":
+                    env["submitter_name"], env["submitter_id"] = e[3], e[9]
+                elif e[1] == "40":
+                    env["receiver_name"], env["receiver_id"] = e[3], e[9]
         elif level == "20":
             hierarchy.billing_segments.append(segment.raw)
             if _billing_update(hierarchy.billing_fields, segment):
@@ -612,17 +615,18 @@ class _TransactionParser:
 
     def _subscriber_update(self, segment: Segment, hierarchy: _Hierarchy) -> None:
         tag = segment.tag
+        entity = segment.get(1) if tag == "NM1" else ""
         if tag == "SBR":
-            hierarchy.payer_fields.update(responsibility=segment.get(1), filing_indicator=segment.get(9))
-            hierarchy.subscriber_fields["relationship_code"] = segment.get(2)
+            e = segment.elements + _PAD
+            hierarchy.payer_fields.update(responsibility=e[1], filing_indicator=e[9])
+            hierarchy.subscriber_fields["relationship_code"] = e[2]
             hierarchy.changed("payer", "subscriber")
-        elif tag == "NM1" and segment.get(1) == "PR":
-            hierarchy.payer_fields.update(
-                name=segment.get(3), payer_id_qualifier=segment.get(8), payer_id=segment.get(9)
-            )
+        elif entity == "PR":
+            e = segment.elements + _PAD
+            hierarchy.payer_fields.update(name=e[3], payer_id_qualifier=e[8], payer_id=e[9])
             hierarchy.in_payer_loop = True
             hierarchy.changed("payer")
-        elif tag == "NM1" and segment.get(1) == "IL":
+        elif entity == "IL":
             hierarchy.in_payer_loop = False
             if _person_update(hierarchy.subscriber_fields, segment, "IL", relationship_tag=""):
                 hierarchy.changed("subscriber")
@@ -862,29 +866,33 @@ class _Line:
 
 
 def _provider_from_nm1(segment: Segment) -> Provider:
+    e = segment.elements + _PAD
     return trusted(
         Provider,
-        entity_type=segment.get(2),
-        last_or_organization_name=segment.get(3),
-        first_name=segment.get(4),
-        npi=segment.get(9) if segment.get(8) == "XX" else "",
+        entity_type=e[2],
+        last_or_organization_name=e[3],
+        first_name=e[4],
+        npi=e[9] if e[8] == "XX" else "",
     )
 
 
 def _billing_update(fields: dict[str, str], segment: Segment) -> bool:
     """Take what 2010AA says about the billing provider into ``fields``; True when something changed."""
     tag = segment.tag
-    if tag == "PRV" and segment.get(1) == "BI":
-        fields["taxonomy"] = segment.get(3)
-    elif tag == "NM1" and segment.get(1) == "85":
+    if tag not in ("PRV", "NM1", "REF"):
+        return False
+    e = segment.elements + _PAD
+    if tag == "PRV" and e[1] == "BI":
+        fields["taxonomy"] = e[3]
+    elif tag == "NM1" and e[1] == "85":
         fields.update(
-            entity_type=segment.get(2),
-            last_or_organization_name=segment.get(3),
-            first_name=segment.get(4),
-            npi=segment.get(9) if segment.get(8) == "XX" else "",
+            entity_type=e[2],
+            last_or_organization_name=e[3],
+            first_name=e[4],
+            npi=e[9] if e[8] == "XX" else "",
         )
-    elif tag == "REF" and segment.get(1) in ("EI", "SY") and "tax_id" not in fields:
-        fields.update(tax_id=segment.get(2), tax_id_qualifier=segment.get(1))
+    elif tag == "REF" and e[1] in ("EI", "SY") and "tax_id" not in fields:
+        fields.update(tax_id=e[2], tax_id_qualifier=e[1])
     else:
         return False
     return True
@@ -893,22 +901,23 @@ def _billing_update(fields: dict[str, str], segment: Segment) -> bool:
 def _person_update(fields: dict[str, str | None], segment: Segment, entity: str, relationship_tag: str) -> bool:
     """Take a subscriber's or patient's NM1/N3/N4/DMG (and PAT) into ``fields``; True when something changed."""
     tag = segment.tag
-    if tag == "NM1" and segment.get(1) == entity:
+    e = segment.elements + _PAD
+    if tag == "NM1" and e[1] == entity:
         fields.update(
-            entity_type=segment.get(2),
-            last_name=segment.get(3) or None,
-            first_name=segment.get(4) or None,
-            middle_name=segment.get(5) or None,
-            member_id=segment.get(9) or None,
+            entity_type=e[2],
+            last_name=e[3] or None,
+            first_name=e[4] or None,
+            middle_name=e[5] or None,
+            member_id=e[9] or None,
         )
     elif tag == "N3":
-        fields.update(address_line1=segment.get(1) or None, address_line2=segment.get(2) or None)
+        fields.update(address_line1=e[1] or None, address_line2=e[2] or None)
     elif tag == "N4":
-        fields.update(city=segment.get(1) or None, state=segment.get(2) or None, postal_code=segment.get(3) or None)
+        fields.update(city=e[1] or None, state=e[2] or None, postal_code=e[3] or None)
     elif tag == "DMG":
-        fields.update(date_of_birth=segment.get(2) or None, gender=segment.get(3) or None)
+        fields.update(date_of_birth=e[2] or None, gender=e[3] or None)
     elif relationship_tag and tag == relationship_tag:
-        fields["relationship_code"] = segment.get(1)
+        fields["relationship_code"] = e[1]
     else:
         return False
     return True
