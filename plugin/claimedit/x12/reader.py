@@ -638,27 +638,29 @@ class _TransactionParser:
             hierarchy.changed("subscriber")
 
     def _envelope(self, fields: dict[str, str]) -> Envelope:
-        isa, gs, st = self.isa, self.gs, self.st
-        gs_version = gs.get(8) if gs else ""
+        isa = self.isa.elements + _PAD
+        gs = self.gs.elements + _PAD if self.gs else _PAD  # no GS: every GS element reads as empty
+        st = self.st.elements + _PAD
+        gs_version = gs[8]
         return trusted(
             Envelope,
-            isa_control=isa.get(13).strip(),
-            isa_sender_qualifier=isa.get(5).strip(),
-            isa_sender_id=isa.get(6).strip(),
-            isa_receiver_qualifier=isa.get(7).strip(),
-            isa_receiver_id=isa.get(8).strip(),
-            isa_date=isa.get(9),
-            isa_time=isa.get(10),
-            isa_version=isa.get(12),
-            usage_indicator=isa.get(15),
-            gs_control=gs.get(6) if gs else "",
-            gs_functional_id=gs.get(1) if gs else "",
-            gs_sender=gs.get(2) if gs else "",
-            gs_receiver=gs.get(3) if gs else "",
+            isa_control=isa[13].strip(),
+            isa_sender_qualifier=isa[5].strip(),
+            isa_sender_id=isa[6].strip(),
+            isa_receiver_qualifier=isa[7].strip(),
+            isa_receiver_id=isa[8].strip(),
+            isa_date=isa[9],
+            isa_time=isa[10],
+            isa_version=isa[12],
+            usage_indicator=isa[15],
+            gs_control=gs[6],
+            gs_functional_id=gs[1],
+            gs_sender=gs[2],
+            gs_receiver=gs[3],
             gs_version_as_sent=gs_version,
             gs_version=A1 if _supported_version(gs_version) else gs_version,
-            st_control=st.get(2),
-            st_version_as_sent=st.get(3),
+            st_control=st[2],
+            st_version_as_sent=st[3],
             **fields,
         )
 
