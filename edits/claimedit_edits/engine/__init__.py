@@ -2,7 +2,7 @@
 
 from claimedit_edits.engine.context import ClaimScope, DateOfService, EditContext, line_list, units
 from claimedit_edits.engine.history import ClaimHistory, PriorClaim, PriorLine
-from claimedit_edits.engine.options import EditOptions, NoOptions
+from claimedit_edits.engine.options import EditOptions, NoOptions, option_set
 from claimedit_edits.engine.reference import Icd10Cm, Reference, SimpleIcd10Cm
 from claimedit_edits.engine.registry import Registry, load_registry
 from claimedit_edits.engine.runner import Engine, Selection, SelectionPolicy
@@ -31,5 +31,6 @@ __all__ = [
     "edit",
     "line_list",
     "load_registry",
+    "option_set",
     "units",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["EditOptions", "NoOptions"]
+__all__ = ["EditOptions", "NoOptions", "option_set"]
 
 
 class EditOptions(BaseModel):
@@ -19,3 +21,9 @@ class EditOptions(BaseModel):
 
 class NoOptions(EditOptions):
     """The options of an edit that declares none."""
+
+
+@functools.lru_cache(maxsize=256)
+def option_set(values: tuple[str, ...]) -> frozenset[str]:
+    """An option's list (codes, modifiers, pairs) as a set, built once per distinct list: edits read it per claim."""
+    return frozenset(values)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit
+from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix
 
 _WELL_FORMED = re.compile(r"^[0-9A-Z]{2}$")
@@ -60,7 +60,7 @@ def unknown_modifier(ctx: EditContext) -> Iterator[Hit]:
         origin/destination modifiers); CMS HCPCS Level II file (modifier records, ADD/TERM dates), edition in
         the finding.
     """
-    accepted = frozenset(ctx.options_as(UnknownModifierOptions).extra_modifiers)
+    accepted = option_set(ctx.options_as(UnknownModifierOptions).extra_modifiers)
     for date in ctx.dates:
         modifiers = ctx.codesets.at("modifiers", date.day)
         for line in date.lines:

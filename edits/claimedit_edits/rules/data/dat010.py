@@ -51,8 +51,10 @@ def zero_charge(ctx: EditContext) -> Iterator[Hit]:
     References:
         ASC X12 005010X222A1, 2300 CLM02 and 2400 SV102.
     """
-    allow = ctx.options_as(ZeroChargeOptions).allow_category_ii
     claim = ctx.claim
+    if claim.total_charge != 0 and all(line.charge != 0 for line in claim.service_lines):
+        return  # the usual case: no charge is zero
+    allow = ctx.options_as(ZeroChargeOptions).allow_category_ii
     exempt = [bool(allow and _CATEGORY_II.match(line.procedure_code)) for line in claim.service_lines]
     if claim.total_charge == 0 and not all(exempt):
         yield Hit(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit
+from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix
 from claimedit_edits.rules.data._sources import IG_REF_G1
 
@@ -50,7 +50,7 @@ def prior_authorization_missing(ctx: EditContext) -> Iterator[Hit]:
     References:
         ASC X12 005010X222A1, 2300/2400 REF*G1; the payer's prior authorization list.
     """
-    needed = frozenset(ctx.options_as(PriorAuthorizationOptions).codes)
+    needed = option_set(ctx.options_as(PriorAuthorizationOptions).codes)
     if not needed or ctx.claim.prior_authorization:
         return
     for line in ctx.claim.service_lines:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, line_list, units
+from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, line_list, option_set, units
 from claimedit_edits.model import Fix
 
 _MAI_TEXT = {
@@ -56,7 +56,7 @@ def mue_units_exceeded(ctx: EditContext) -> Iterator[Hit]:
     References:
         CMS NCCI Practitioner Services MUE table (edition by date of service).
     """
-    deferred = frozenset(ctx.options_as(MueOptions).deferred_codes)
+    deferred = option_set(ctx.options_as(MueOptions).deferred_codes)
     for date in ctx.dates:
         mue = date.tables.mue
         source = mue.edition.label

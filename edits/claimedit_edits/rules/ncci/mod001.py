@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit
+from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix
 from claimedit_edits.rules.ncci._ptp import code_pairs_on
 
@@ -52,7 +52,7 @@ def ptp_pair_never_together(ctx: EditContext) -> Iterator[Hit]:
     References:
         CMS NCCI Practitioner PTP edits (edition by date of service), modifier indicator 0.
     """
-    skipped = frozenset(ctx.options_as(NeverTogetherOptions).deferred_pairs)
+    skipped = option_set(ctx.options_as(NeverTogetherOptions).deferred_pairs)
     for date in ctx.dates:
         for pair in code_pairs_on(date):
             codes = pair.codes

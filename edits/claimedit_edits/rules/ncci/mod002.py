@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit
+from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix, ServiceLine
 from claimedit_edits.rules.ncci._ptp import (
     ANATOMIC_MODIFIERS,
@@ -71,7 +71,7 @@ def ptp_pair_modifier_missing(ctx: EditContext) -> Iterator[Hit]:
         Manual chapter I (NCCI-associated modifiers; 25, 59, X{EPSU}); NGS Medicare modifier 59 article.
     """
     options = ctx.options_as(ModifierMissingOptions)
-    accepted = frozenset(options.bypass_modifiers)
+    accepted = option_set(options.bypass_modifiers)
     either = options.bypass_on == "either"
     for date in ctx.dates:
         missing: dict[int, tuple[ServiceLine, bool, set[str]]] = {}

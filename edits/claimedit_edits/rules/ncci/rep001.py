@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit
+from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix, ServiceLine
 from claimedit_edits.rules.ncci._ptp import (
     ANATOMIC_MODIFIERS,
@@ -63,7 +63,7 @@ def repair_included_in_excision(ctx: EditContext) -> Iterator[Hit]:
         NCCI Policy Manual chapter III (repairs with excisions); CMS NCCI Practitioner PTP edits (lesion x
         repair pairs, edition by date of service); CPT repair guidelines (simple, intermediate, complex).
     """
-    accepted = frozenset(ctx.options_as(RepairOptions).bypass_modifiers)
+    accepted = option_set(ctx.options_as(RepairOptions).bypass_modifiers)
     for date in ctx.dates:
         if not any(date.tables.repair_codes.type_of(code) for code in date.codes):
             continue
