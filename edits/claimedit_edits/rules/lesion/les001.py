@@ -48,11 +48,11 @@ def premalignant_first_lesion_units(ctx: EditContext) -> Iterator[Hit]:
         CPT destruction code descriptors 17000/17003; NCCI MUE 17000 = 1 per date of service (MAI 2).
     """
     for date in ctx.dates:
-        first_lines = date.with_code(FIRST_LESION)
         first_units = date.units_of(FIRST_LESION)
         lesions = first_units + date.units_of(ADDITIONAL_LESIONS)
         if first_units <= 1 or lesions >= FIFTEEN_LESIONS:
             continue
+        first_lines = date.with_code(FIRST_LESION)
         line = first_lines[0]
         extra = lesions - 1
         yield Hit(

@@ -50,10 +50,10 @@ def premalignant_additional_lesions_over_13(ctx: EditContext) -> Iterator[Hit]:
     """
     limit = CPT_COUNTING_LIMITS[ADDITIONAL_LESIONS]
     for date in ctx.dates:
-        additional_lines = date.with_code(ADDITIONAL_LESIONS)
         additional = date.units_of(ADDITIONAL_LESIONS)
         if additional <= limit or additional + date.units_of(FIRST_LESION) >= FIFTEEN_LESIONS:
             continue
+        additional_lines = date.with_code(ADDITIONAL_LESIONS)
         line = additional_lines[-1]
         suggested = max(units(line) - (additional - limit), 0)
         yield Hit(

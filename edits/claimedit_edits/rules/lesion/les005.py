@@ -43,7 +43,7 @@ def premalignant_17004_with_17000_17003(ctx: EditContext) -> Iterator[Hit]:
         CPT destruction code descriptors; NCCI PTP 17004/17000 and 17004/17003, modifier indicator 0.
     """
     for date in ctx.dates:
-        if not date.with_code(FIFTEEN_OR_MORE):
+        if FIFTEEN_OR_MORE not in date.codes:
             continue
         for line in date.with_code(FIRST_LESION, ADDITIONAL_LESIONS):
             yield Hit(

@@ -42,7 +42,7 @@ def benign_17111_with_17110(ctx: EditContext) -> Iterator[Hit]:
         CPT destruction code descriptors 17110/17111; NCCI PTP 17111/17110, modifier indicator 0.
     """
     for date in ctx.dates:
-        if not date.with_code(BENIGN_15_OR_MORE):
+        if BENIGN_15_OR_MORE not in date.codes:
             continue
         for line in date.with_code(BENIGN_UP_TO_14):
             yield Hit(
