@@ -20,9 +20,10 @@ import io
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TextIO
 
 from claimedit.results import GroupAck
 from claimedit.x12._map_cache import load_map_cached
@@ -108,20 +109,47 @@ class Pyx12Validator:
         ``rejected_transactions`` are (GS06, ST02) pairs with a problem pyx12 cannot see in ``text``
         (an empty segment claimedit removed): their 999 says IK5*R*5 all the same.
         """
+
+        def walk(src: Any) -> tuple[Any, Any]:
+            return self._walk_planned(text, src, rejected_transactions)
+
+        return self._report(lambda: _reader(text), walk)
+
+    def validate_file(
+        self, file: TextIO, rejected_transactions: frozenset[tuple[str, str]] = frozenset()
+    ) -> ValidationReport:
+        """:meth:`validate` for an interchange whose text is in ``file``, read by pyx12 as it walks.
+
+        For interchanges too large to hold: no whole-interchange walk plan is looked up or kept (it holds
+        a map node per segment); the element checks are not memoized (their key is the segment's text).
+        """
+        import pyx12.error_handler  # noqa: PLC0415
+
+        def reader() -> Any:
+            file.seek(0)
+            return _indexed_reader_class()(file)
+
+        def walk(src: Any) -> tuple[Any, Any]:
+            errh = pyx12.error_handler.err_handler()
+            self._walk(src, errh, rejected_transactions, None, None, runs=False, keep_nodes=False)
+            return src, errh
+
+        return self._report(reader, walk)
+
+    def _report(self, reader: Callable[[], Any], walk: Callable[[Any], tuple[Any, Any]]) -> ValidationReport:
+        """The walk of one interchange (``reader`` opens pyx12's reader over it), its errors and its 999s."""
         import pyx12.errh_json  # noqa: PLC0415
         import pyx12.error_999  # noqa: PLC0415
-        import pyx12.error_handler  # noqa: PLC0415
         import pyx12.errors  # noqa: PLC0415
-        import pyx12.x12file  # noqa: PLC0415
 
         report = ValidationReport()
         try:
-            src = _reader(text)
+            src = reader()
         except pyx12.errors.X12Error as exc:
             report.fatal = f"pyx12 cannot read the ISA segment: {exc}"
             return report
         try:
-            src, errh = self._walk_planned(text, src, rejected_transactions)
+            src, errh = walk(src)
         except pyx12.errors.EngineError as exc:
             report.fatal = f"pyx12 could not validate the interchange: {exc}"
             report.fatal_in_envelope = False
@@ -218,6 +246,7 @@ class Pyx12Validator:
         segments: Segments | None,
         *,
         runs: bool = True,
+        keep_nodes: bool = True,
     ) -> tuple[Any, ...] | None:
         """The walk, with each segment's map node taken from ``plan`` when given (see the module doc).
 
@@ -234,7 +263,7 @@ class Pyx12Validator:
         icvn: str | None = None
         map_file = "x12.control.00501.xml"
         gs_control = ""
-        nodes: list[Any] | None = []
+        nodes: list[Any] | None = [] if keep_nodes else None
         run: Run | None = None
         for index, seg in enumerate(src):
             orig_node = node
