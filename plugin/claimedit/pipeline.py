@@ -1,8 +1,11 @@
 """One input in, every claim accounted for: read, validate against the implementation guide, run the edits.
 
-The replay CLI and the broker service both call :meth:`Pipeline.process`. It is synchronous and pure
-CPU; everything expensive (pyx12 maps, reference tables, the edit registry) is loaded once by
-:meth:`Pipeline.start`.
+The broker service calls :meth:`Pipeline.process`; the replay CLI calls :meth:`Pipeline.stream`, which
+reads a file in bounded pieces and hands each claim's result on as soon as its piece is done (an
+interchange of up to 1 MB, else a transaction or a run of claims of a spooled one: see "Streaming" in
+docs/design.md). Both are synchronous and pure CPU; everything expensive (pyx12 maps, reference tables,
+the edit registry) is loaded once by :meth:`Pipeline.start`. Validation asks the compiled guide's check
+first (:mod:`claimedit.validation.gate`, ``Pyx12Only`` by default) and pyx12 when it is not clean.
 
 Work stays linear in the input: a finding that concerns an interchange, group, transaction or HL loop
 is built once, and each claim below carries at most ``SHARED_ON_EACH_CLAIM`` findings of each kind from
@@ -221,8 +224,11 @@ class Pipeline:
             feed = GuideFeed(self.guide, delimiters)
             separator = separator_for(delimiters)
 
+            kept = [0]
+
             def keep(segment: str) -> None:
                 pyx12_text.write(segment + separator)
+                kept[0] += 1
                 feed.take(segment)
 
             writer = Pyx12Text(
@@ -257,9 +263,10 @@ class Pipeline:
             if feed.clean:
                 return clm, outline, ValidationReport(acks=feed.acks())
             try:
-                return clm, outline, self.validator.validate_file(pyx12_text, frozenset(rejected))
+                report = self.validator.validate_file(pyx12_text, frozenset(rejected), segments=kept[0])
             except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
                 return clm, outline, exc
+            return clm, outline, report
 
     def _interchange(
         self,

@@ -62,13 +62,13 @@ class _CountingValidator:
         self.validator = validator
         self.calls = 0
 
-    def validate(self, *args: Any) -> Any:
+    def validate(self, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
-        return self.validator.validate(*args)
+        return self.validator.validate(*args, **kwargs)
 
-    def validate_file(self, *args: Any) -> Any:
+    def validate_file(self, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
-        return self.validator.validate_file(*args)
+        return self.validator.validate_file(*args, **kwargs)
 
 
 def _pipeline(reference: Pipeline, guide: _FakeGuide | None) -> tuple[Pipeline, _CountingValidator]:

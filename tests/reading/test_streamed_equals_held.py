@@ -1,9 +1,10 @@
 """Streaming changes nothing: an input read in small pieces, its interchanges spooled and its transactions
 read in runs of claims, replays to exactly what it replays to when held whole.
 
-The pieces are made tiny here (a few dozen characters read at a time, every interchange spooled, runs of
-one or two claims) so that every fixture and every public sample crosses each boundary the streaming
-code has: an interchange end straddling two reads, a spooled interchange, a transaction cut into runs.
+The pieces are made tiny here (a few dozen characters read at a time, every interchange spooled and
+validated from its spooled text, runs of one claim) so that every fixture and every public sample
+crosses each boundary the streaming code has: an interchange end straddling two reads, a spooled
+interchange, a transaction cut into runs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from claimedit.pipeline import Pipeline
 from claimedit.replay import FileReplay
 from claimedit.replay_output import result_lines
 from claimedit.results import ClaimResult, GroupAck
-from claimedit.x12 import claim_runs, interchange_stream, reader, text_stream
+from claimedit.x12 import claim_runs, interchange_stream, reader, text_stream, validation
 from claimedit.x12.parsed import ParsedClaim
 from claimedit.x12.tokens import Segment
 
@@ -35,6 +36,7 @@ def tiny_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(text_stream, "READ_SIZE", 37)
     monkeypatch.setattr(interchange_stream, "SPILL_AT", 0)
     monkeypatch.setattr(claim_runs, "RUN_CLAIMS", 1)
+    monkeypatch.setattr(validation, "_READ_CHARS", 53)
 
 
 def _rows(pipeline: Pipeline, path: Path, *, streamed: bool) -> list[dict[str, Any]]:

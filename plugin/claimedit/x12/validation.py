@@ -16,9 +16,11 @@ Shortcuts make a claim stream cheaper than its first interchange without changin
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from claimedit.x12.walk_plans import (
     Run,
     RunPlan,
     Segments,
+    StreamedSegments,
     qualifier_positions,
     run_end,
     split_like_pyx12,
@@ -116,12 +119,14 @@ class Pyx12Validator:
         return self._report(lambda: _reader(text), walk)
 
     def validate_file(
-        self, file: TextIO, rejected_transactions: frozenset[tuple[str, str]] = frozenset()
+        self, file: TextIO, rejected_transactions: frozenset[tuple[str, str]] = frozenset(), *, segments: int = 0
     ) -> ValidationReport:
-        """:meth:`validate` for an interchange whose text is in ``file``, read by pyx12 as it walks.
+        """:meth:`validate` for an interchange whose text (``segments`` of them) is in ``file``, read by pyx12
+        as it walks.
 
         For interchanges too large to hold: no whole-interchange walk plan is looked up or kept (it holds
-        a map node per segment); the element checks are not memoized (their key is the segment's text).
+        a map node per segment); run plans and the memo of element checks work as for a held interchange,
+        over a second reading of ``file`` that holds one run ahead of the walk (:class:`StreamedSegments`).
         """
         import pyx12.error_handler  # noqa: PLC0415
 
@@ -129,9 +134,20 @@ class Pyx12Validator:
             file.seek(0)
             return _indexed_reader_class()(file)
 
+        def streamed() -> StreamedSegments | None:
+            if not self._qualifiers or not segments:
+                return None
+            return StreamedSegments(_Reopened(file), segments, self._qualifiers, read_chars=_READ_CHARS)
+
         def walk(src: Any) -> tuple[Any, Any]:
             errh = pyx12.error_handler.err_handler()
-            self._walk(src, errh, rejected_transactions, None, None, runs=False, keep_nodes=False)
+            try:
+                self._walk(src, errh, rejected_transactions, None, streamed(), keep_nodes=False)
+            except PlanMismatchError:
+                src.close()
+                src = reader()
+                errh = pyx12.error_handler.err_handler()
+                self._walk(src, errh, rejected_transactions, None, streamed(), runs=False, keep_nodes=False)
             return src, errh
 
         return self._report(reader, walk)
@@ -243,7 +259,7 @@ class Pyx12Validator:
         errh: Any,
         rejected: frozenset[tuple[str, str]],
         plan: tuple[Any, ...] | None,
-        segments: Segments | None,
+        segments: Segments | StreamedSegments | None,
         *,
         runs: bool = True,
         keep_nodes: bool = True,
@@ -349,7 +365,7 @@ class Pyx12Validator:
             return plan
         return tuple(nodes) if nodes is not None else None
 
-    def _start_run(self, index: int, node: Any, pushed: list[Any], segments: Segments) -> Run | None:
+    def _start_run(self, index: int, node: Any, pushed: list[Any], segments: Segments | StreamedSegments) -> Run | None:
         """The run after the HL or CLM at ``index`` whose walk entered (and so reset) its loop, if any."""
         if not pushed or pushed[-1].get_first_seg() is not node:
             return None
@@ -400,6 +416,32 @@ class Pyx12Validator:
                 errh.add_ele(error.map_node)
                 cursor = error.map_node
             errh.ele_error(error.err_cde, error.err_str, error.err_val, error.refdes)
+
+
+_READ_CHARS = 1 << 20
+
+
+class _Reopened:
+    """A second reader of a temporary text file, with its own position (pyx12 reads the first one).
+
+    Reads the file's bytes at its own offset (``os.pread``), decoded as UTF-8, so that pyx12's reading
+    and this one never move each other.
+    """
+
+    def __init__(self, file: TextIO) -> None:
+        file.flush()
+        self._fd = file.fileno()
+        self._offset = 0
+        self._decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+
+    def seek(self, offset: int) -> None:
+        self._offset = offset
+        self._decoder.reset()
+
+    def read(self, size: int) -> str:
+        block = os.pread(self._fd, size, self._offset)
+        self._offset += len(block)
+        return self._decoder.decode(block, final=not block)
 
 
 def _reader(text: str) -> Any:
