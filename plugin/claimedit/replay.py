@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from claimedit.history.port import HistoryUnavailableError
 from claimedit.pipeline import Pipeline
 from claimedit.replay_output import claim_line, shared_line, unreadable_line
 from claimedit.replay_paths import Skipped, discover, scan
@@ -78,8 +77,6 @@ class FileReplay:
                         later.append(unreadable_line(source, item))
                     elif isinstance(item, SharedFindings):
                         shared.append(shared_line(source, item))
-        except HistoryUnavailableError:
-            raise
         except Exception as exc:  # noqa: BLE001  (a defect on one file must not stop the replay of the others)
             checked = "no claim in it was checked" if not claims else f"only its first {claims} claims were checked"
             message = (

@@ -17,18 +17,20 @@ import pytest
 from claimedit_test_support import bench_generator
 
 from claimedit.history.store import HistoryStore
-from claimedit.pipeline import Pipeline
+from claimedit.pipeline import Pipeline, Produced
 from claimedit.replay import FileReplay
-from claimedit.replay_output import result_lines
-from claimedit.results import ClaimResult, GroupAck
+from claimedit.replay_output import claim_line, result_lines, shared_line, unreadable_line
+from claimedit.results import ClaimResult, GroupAck, SharedFindings, UnreadableResult
 from claimedit.x12 import claim_runs, interchange_stream, reader, text_stream, validation
 from claimedit.x12.parsed import ParsedClaim
 from claimedit.x12.tokens import Segment
 
-from .conftest import fixture_files, sample_files
+from .conftest import FIXTURES, fixture_files, sample_files
 
 SEEN_AT = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
 FILES = fixture_files() + sample_files()
+HISTORY_FILES = sorted(FIXTURES.glob("edits/*.x12"))
+"""The fixtures whose claims find each other in the history (duplicates, global periods, daily limits)."""
 
 
 @pytest.fixture
@@ -59,6 +61,14 @@ def _ack_lines(ack: GroupAck) -> tuple[str, str, bool, list[str]]:
     return ack.interchange_control, ack.group_control, ack.accepted, body
 
 
+def _streamed_lines(items: list[Produced], source: str) -> list[dict[str, Any]]:
+    """The replay lines of streamed results, in the order ``result_lines`` gives a held input's."""
+    claims = [claim_line(source, item) for item in items if isinstance(item, ClaimResult)]
+    unreadable = [unreadable_line(source, item) for item in items if isinstance(item, UnreadableResult)]
+    shared = [shared_line(source, item) for item in items if isinstance(item, SharedFindings)]
+    return [*claims, *unreadable, *shared]
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.relative_to(p.parents[1]).as_posix() for p in FILES])
 def test_a_file_streamed_in_tiny_pieces_replays_as_held_whole(
     pipeline: Pipeline, path: Path, tiny_pieces: None
@@ -70,6 +80,13 @@ def test_a_file_streamed_in_tiny_pieces_replays_as_held_whole(
     assert [_ack_lines(ack) for ack in held.acks] == [
         _ack_lines(item) for item in streamed if isinstance(item, GroupAck)
     ]
+    assert result_lines(held) == _streamed_lines(streamed, str(path))
+
+
+@pytest.mark.parametrize("path", HISTORY_FILES, ids=[p.name for p in HISTORY_FILES])
+def test_claims_read_in_runs_see_each_other_in_the_run_history_as_held_ones_do(
+    pipeline: Pipeline, path: Path, tiny_pieces: None
+) -> None:
     assert _rows(pipeline, path, streamed=False) == _rows(pipeline, path, streamed=True)
 
 
