@@ -86,6 +86,8 @@ def cut_stream(pieces: Iterable[str]) -> Iterator[Chunk | SpooledInterchange]:
             return
         end = _interchange_end(buffer, header.end, header.delimiters)
         spool, buffer.spool = buffer.spool, None
+        if spool is None and end > SPILL_AT:  # found within one read, yet too large to hold
+            spool = Spool(header.delimiters.segment)
         if spool is None:
             chunk = interchange_chunk(buffer.text[:end], header, next_index)
             buffer.text = buffer.text[end:]
