@@ -128,10 +128,11 @@ class Pipeline:
     def stream(self, data: bytes | str | BinaryIO, source: str = "<input>") -> Iterator[Produced]:
         """What :meth:`process` returns, one piece at a time, in input order, as soon as each is done.
 
-        ``data`` may be a binary file: it is read in bounded pieces, never whole. Claims come as their
-        interchange is done (one interchange at a time is held); then its unreadable pieces, scope rows
-        and 999s. A failure of claimedit itself on one interchange, transaction or claim is reported
-        where it stands, as :meth:`process` reports it.
+        ``data`` may be a binary file: it is read in bounded pieces, never whole. Each piece's results
+        come as soon as it is done: an interchange of up to ``SPILL_AT`` characters, else (spooled) each
+        transaction or run of claims; within a piece, its claims, unreadable pieces, scope rows and 999s.
+        A failure of claimedit itself on one interchange, transaction or claim is reported where it
+        stands, as :meth:`process` reports it (claims already handed on stay handed on).
         """
         for out, _ in self._interchanges(data, source):
             yield from out.claims
