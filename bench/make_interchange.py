@@ -15,13 +15,21 @@ import argparse
 import datetime
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GeneratedClaim", "ServiceLine", "build_interchange", "load_templates", "main", "npi_from_base"]
+__all__ = [
+    "GeneratedClaim",
+    "ServiceLine",
+    "build_interchange",
+    "interchange_pieces",
+    "load_templates",
+    "main",
+    "npi_from_base",
+]
 
 TEMPLATES_PATH = Path(__file__).with_name("make_interchange_templates.json")
 MAX_CLAIMS_PER_TRANSACTION = 5000  # the implementation guide's recommended limit of CLM per ST
@@ -234,6 +242,12 @@ class _Writer:
             values.pop()
         self.segments.append("*".join(values))
 
+    def flush(self) -> str:
+        """The segments added since the last flush, as text; forgets them."""
+        text = "".join(segment + "~\n" for segment in self.segments)
+        self.segments.clear()
+        return text
+
 
 def _amount(value: Decimal) -> str:
     return format(value.normalize(), "f")
@@ -330,6 +344,17 @@ def build_interchange(
     claims: int = 10_000, *, seed: int = 837, claims_per_transaction: int = MAX_CLAIMS_PER_TRANSACTION
 ) -> str:
     """Return the text of one ISA/GS interchange holding `claims` clean claims."""
+    return "".join(interchange_pieces(claims, seed=seed, claims_per_transaction=claims_per_transaction))
+
+
+def interchange_pieces(
+    claims: int = 10_000, *, seed: int = 837, claims_per_transaction: int = MAX_CLAIMS_PER_TRANSACTION
+) -> Iterator[str]:
+    """The text of :func:`build_interchange` in pieces (the envelope, then one transaction at a time).
+
+    Only one transaction's segments are held at a time, so a file of a million claims is written in the
+    memory of one transaction.
+    """
     templates = load_templates()
     rng = random.Random(seed)
     maker = _ClaimMaker(templates, rng)
@@ -340,14 +365,16 @@ def build_interchange(
     w.add("ISA", "00", " " * 10, "00", " " * 10, "ZZ", sender, "ZZ", receiver, date[2:], "0900", "^", "00501")
     w.segments[-1] += f"*{isa_control}*0*T*:"
     w.add("GS", "HC", "DERMSUBMIT01", "TESTCLEARING", date, "0900", "1", "X", "005010X222A1")
+    yield w.flush()
     transactions = 0
     for first in range(0, claims, claims_per_transaction):
         transactions += 1
         count = min(claims_per_transaction, claims - first)
         _write_transaction(w, templates, rng=rng, maker=maker, control=f"{transactions:04d}", first=first, count=count)
+        yield w.flush()
     w.add("GE", str(transactions), "1")
     w.add("IEA", "1", isa_control)
-    return "".join(segment + "~\n" for segment in w.segments)
+    yield w.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -364,10 +391,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.claims < 1 or args.claims_per_transaction < 1:
         parser.error("--claims and --claims-per-transaction must be at least 1")
-    text = build_interchange(args.claims, seed=args.seed, claims_per_transaction=args.claims_per_transaction)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.claims} claims, {text.count('~')} segments, {len(text.encode())} bytes to {args.out}")
+    segments = size = 0
+    with args.out.open("w", encoding="utf-8") as out:  # piece by piece: a million claims in flat memory
+        for piece in interchange_pieces(
+            args.claims, seed=args.seed, claims_per_transaction=args.claims_per_transaction
+        ):
+            out.write(piece)
+            segments += piece.count("~")
+            size += len(piece.encode())
+    print(f"wrote {args.claims} claims, {segments} segments, {size} bytes to {args.out}")
     return 0
 
 

@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -195,7 +195,7 @@ def _start_pipeline(args: argparse.Namespace) -> Any:
 
 
 def _replay_files(args: argparse.Namespace, pipeline: Any, out: TextIO) -> int:
-    from claimedit.replay import Skipped, progress_stream, replay_file, scan, write_jsonl  # noqa: PLC0415
+    from claimedit.replay import FileReplay, Skipped, progress_stream, scan, write_jsonl  # noqa: PLC0415
     from claimedit.report.rows import plural  # noqa: PLC0415
 
     progress = progress_stream()
@@ -213,14 +213,13 @@ def _replay_files(args: argparse.Namespace, pipeline: Any, out: TextIO) -> int:
             _say(_skip_line(found))
             continue
         files += 1
-        lines, readable = replay_file(pipeline, found)
-        all_read &= readable
-        verdicts.update(line["verdict"] for line in lines)
-        if args.format == "jsonl":
-            write_jsonl(lines, out)
+        replay = FileReplay(pipeline, found)
+        if args.format == "jsonl":  # each row written as soon as it is done, flushed as the file goes
+            write_jsonl(_counted(replay, verdicts), out, flush_every=_FLUSH_EVERY)
             out.flush()
         else:
-            kept.extend(lines)
+            kept.extend(_counted(replay, verdicts))
+        all_read &= replay.readable
         if progress is not None:
             summary = " ".join(f"{verdict}={n}" for verdict, n in sorted(verdicts.items()))
             print(f"\r\x1b[K{plural(files, 'file')}, {summary} ({found.name})", end="", file=progress, flush=True)
@@ -236,6 +235,16 @@ def _replay_files(args: argparse.Namespace, pipeline: Any, out: TextIO) -> int:
         write_html(kept, out, title=f"claimedit findings: {', '.join(str(path) for path in args.paths)}")
     _say(_files_summary(files, skipped, verdicts))
     return int(ExitStatus.OK if all_read else ExitStatus.INCOMPLETE)
+
+
+_FLUSH_EVERY = 256
+"""JSONL rows written between flushes: a reader of the output sees rows as they are done, in few writes."""
+
+
+def _counted(rows: Iterable[dict[str, Any]], verdicts: Counter[str]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        verdicts[row["verdict"]] += 1
+        yield row
 
 
 _SKIP_WORDS = {

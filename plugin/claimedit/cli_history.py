@@ -84,14 +84,15 @@ def replay_history(url: str | None, *, disabled: bool) -> Any:
         from claimedit.history.run import RunHistory  # noqa: PLC0415
 
         secret = secrets.token_bytes(32)
-        return RunHistory(lambda: _in_memory(secret))
+        return RunHistory(lambda: _run_only(secret))
     return open_history(url)
 
 
-def _in_memory(secret: bytes) -> Any:
+def _run_only(secret: bytes) -> Any:
+    """The run's own history, in a temporary file: a replay's memory does not grow with its claims."""
     from claimedit.history.store import HistoryStore  # noqa: PLC0415  (SQLAlchemy only once a claim needs it)
 
-    return HistoryStore.in_memory(secret)
+    return HistoryStore.in_temporary_file(secret)
 
 
 def _migrate(args: argparse.Namespace) -> int:

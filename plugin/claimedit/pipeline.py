@@ -1,8 +1,11 @@
 """One input in, every claim accounted for: read, validate against the implementation guide, run the edits.
 
-The replay CLI and the broker service both call :meth:`Pipeline.process`. It is synchronous and pure
-CPU; everything expensive (pyx12 maps, reference tables, the edit registry) is loaded once by
-:meth:`Pipeline.start`.
+The broker service calls :meth:`Pipeline.process`; the replay CLI calls :meth:`Pipeline.stream`, which
+reads a file in bounded pieces and hands each claim's result on as soon as its piece is done (an
+interchange of up to 1 MB, else a transaction or a run of claims of a spooled one: see "Streaming" in
+docs/design.md). Both are synchronous and pure CPU; everything expensive (pyx12 maps, reference tables,
+the edit registry) is loaded once by :meth:`Pipeline.start`. Validation asks the compiled guide's check
+first (:mod:`claimedit.validation.gate`, ``Pyx12Only`` by default) and pyx12 when it is not clean.
 
 Work stays linear in the input: a finding that concerns an interchange, group, transaction or HL loop
 is built once, and each claim below carries at most ``SHARED_ON_EACH_CLAIM`` findings of each kind from
@@ -15,11 +18,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import uuid
-from bisect import bisect_right
-from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from claimedit._gc import gc_paused
 from claimedit.history.port import HistoryBatch, HistoryPort, HistoryUnavailableError
@@ -32,24 +35,31 @@ from claimedit.results import (
     TransactionLocation,
     UnreadableResult,
 )
-from claimedit.x12.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR, rejecting_group_ack
+from claimedit.validation.acks import EnvelopeOutline, rejecting_group_acks
+from claimedit.validation.errors import SyntaxIndex, error_finding
+from claimedit.validation.gate import Guide, Pyx12Only
+from claimedit.validation.guide_feed import GuideFeed
+from claimedit.validation.pyx12_text import STRAY_FOR_PYX12, Pyx12Text, separator_for, text_for_pyx12
+from claimedit.x12.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR
 from claimedit.x12.interchanges import count_clm_segments
-from claimedit.x12.parsed import ParsedClaim
-from claimedit.x12.reader import A1, InterchangeRead, TransactionRead, describe, read_input
+from claimedit.x12.reader import InterchangeRead, SpooledRead, TransactionRead, describe, read_stream
+from claimedit.x12.spool import text_file
 from claimedit.x12.syntax import internal_finding, syntax_finding
+from claimedit.x12.text_stream import text_stream
 from claimedit.x12.tokens import Segment, decode
-from claimedit.x12.validation import Pyx12Validator, SyntaxError837, ValidationReport, redact_values
+from claimedit.x12.validation import Pyx12Validator, ValidationReport
 from claimedit_edits.engine import Engine
 from claimedit_edits.model import Claim, Finding, Severity, verdict_for
 from claimedit_edits.setup import build_engine
 
-__all__ = ["SHARED_ON_EACH_CLAIM", "STRAY_FOR_PYX12", "Pipeline"]
+__all__ = ["SHARED_ON_EACH_CLAIM", "STRAY_FOR_PYX12", "Pipeline", "Produced"]
+
+Produced = ClaimResult | UnreadableResult | SharedFindings | GroupAck
+"""What :meth:`Pipeline.stream` yields."""
 
 SHARED_ON_EACH_CLAIM = 20
 """Findings of each kind (reader's, pyx12's) that a claim carries from one interchange, group, transaction
 or HL loop above it. More than that are stated once, in :attr:`InputResult.shared`."""
-STRAY_FOR_PYX12 = 20
-"""Segments outside any transaction given to pyx12 per interchange: the reader names every one (SYN005)."""
 
 
 class Pipeline:
@@ -62,9 +72,12 @@ class Pipeline:
         history: HistoryPort | None = None,
         *,
         history_keys_by_content: bool = False,
+        guide: Guide | None = None,
     ) -> None:
         self.engine = engine
         self.validator = validator
+        self.guide: Guide = guide if guide is not None else Pyx12Only()
+        """The compiled implementation guide: an interchange its check calls clean is not given to pyx12."""
         self.history = history
         """The patient's earlier claims: recalled before a claim's edits, the claim recorded after its verdict."""
         self.history_keys_by_content = history_keys_by_content
@@ -80,6 +93,7 @@ class Pipeline:
         edits: bool = True,
         history: HistoryPort | None = None,
         history_keys_by_content: bool = False,
+        guide: Guide | None = None,
     ) -> Pipeline:
         """Load everything once: pyx12 maps (when validating), reference tables and the edit registry.
 
@@ -91,6 +105,7 @@ class Pipeline:
             Pyx12Validator() if validate else None,
             history,
             history_keys_by_content=history_keys_by_content,
+            guide=guide,
         )
         gc.collect()
         gc.freeze()
@@ -110,48 +125,182 @@ class Pipeline:
             except Exception as exc:  # noqa: BLE001  (last resort: the whole input, every claim in it counted)
                 return _failed_input(data, source, exc)
 
+    def stream(self, data: bytes | str | BinaryIO, source: str = "<input>") -> Iterator[Produced]:
+        """What :meth:`process` returns, one piece at a time, in input order, as soon as each is done.
+
+        ``data`` may be a binary file: it is read in bounded pieces, never whole. Each piece's results
+        come as soon as it is done: an interchange of up to ``SPILL_AT`` characters, else (spooled) each
+        transaction or run of claims; within a piece, its claims, unreadable pieces, scope rows and 999s.
+        A failure of claimedit itself on one interchange, transaction or claim is reported where it
+        stands, as :meth:`process` reports it (claims already handed on stay handed on).
+        """
+        for out, _ in self._interchanges(data, source):
+            yield from out.claims
+            yield from out.unreadable
+            yield from out.shared
+            yield from out.acks
+
     def _process(self, data: bytes | str, source: str) -> InputResult:
-        out = _Collected(input_key=self._input_key(data))
+        claims: list[ClaimResult] = []
+        unreadable: list[UnreadableResult] = []
+        acks: list[GroupAck] = []
+        shared: list[SharedFindings] = []
         seen = 0
-        for read in read_input(data, source):
-            in_chunk = _clm_segments_in(read)
+        for out, in_chunk in self._interchanges(data, source):
             seen += in_chunk
-            mark = out.mark()
+            claims += out.claims
+            unreadable += out.unreadable
+            acks += out.acks
+            shared += out.shared
+        return InputResult(source, tuple(claims), tuple(unreadable), tuple(acks), seen, shared=tuple(shared))
+
+    def _interchanges(self, data: bytes | str | BinaryIO, source: str) -> Iterator[tuple[_Collected, int]]:
+        """The input's results in pieces (an interchange, or a transaction of a large one), with the CLM
+        segments each piece brings into view (an interchange's all come with its first piece)."""
+        input_key = self._input_key(data)
+        claims_before = 0
+        for read in read_stream(text_stream(data), source):
+            out = _Collected(input_key=input_key, claims_before=claims_before)
+            pieces = self._spooled(read, out) if isinstance(read, SpooledRead) else self._held(read, out)
+            for piece, in_view in pieces:
+                claims_before += len(piece.claims)
+                yield piece, in_view
+
+    def _held(self, read: InterchangeRead, out: _Collected) -> Iterator[tuple[_Collected, int]]:
+        """An interchange held whole: read, validated and edited as one piece."""
+        with gc_paused():
+            in_chunk = _clm_segments_in(read)
             try:
-                self._interchange(read, in_chunk, out)
+                report = self._validate(read) if read.readable else ValidationReport()
+                outline = EnvelopeOutline.of(read.chunk.segments)
+                for _ in self._interchange(
+                    read, in_chunk, out, transactions=read.transactions, report=report, outline=outline
+                ):
+                    pass
             except HistoryUnavailableError:
                 raise
             except Exception as exc:  # noqa: BLE001  (this interchange's claims become one unreadable piece)
-                out.rollback(mark)
-                location = TransactionLocation(source, read.isa_control, segment_index=read.chunk.first_segment_index)
-                failure = internal_finding("processing the interchange", exc, location=describe(location))
-                out.unreadable.append(UnreadableResult(location, in_chunk, (failure,), raw=read.chunk.text))
-        return InputResult(
-            source, tuple(out.claims), tuple(out.unreadable), tuple(out.acks), seen, shared=tuple(out.shared)
-        )
+                out.rollback((0, 0, 0, 0))
+                out.unreadable.append(_failed_interchange(read, in_chunk, exc))
+        yield out, in_chunk
 
-    def _interchange(self, read: InterchangeRead, in_chunk: int, out: _Collected) -> None:
+    def _spooled(self, spooled: SpooledRead, out: _Collected) -> Iterator[tuple[_Collected, int]]:
+        """A large interchange: checked and validated in one pass over its text, then its claims read, validated
+        and edited transaction by transaction, each transaction's results handed on as soon as it is done."""
+        read = spooled.read
+        with gc_paused():
+            in_chunk, outline, report = self._check_spooled(spooled)
+        in_view, accounted = in_chunk, 0
+        try:
+            steps = self._interchange(
+                read, in_chunk, out, transactions=spooled.transactions(), report=report, outline=outline
+            )
+            while True:
+                with gc_paused():
+                    if next(steps, _DONE) is _DONE:
+                        break
+                    piece = out.drain()
+                accounted += piece.accounted()
+                yield piece, in_view
+                in_view = 0
+        except HistoryUnavailableError:
+            raise
+        except Exception as exc:  # noqa: BLE001  (the claims not yet handed on become one unreadable piece)
+            out.rollback((0, 0, 0, 0))
+            out.unreadable.append(_failed_interchange(read, max(in_chunk - accounted, 0), exc))
+        yield out, in_view
+
+    def _check_spooled(self, spooled: SpooledRead) -> tuple[int, EnvelopeOutline, ValidationReport | Exception]:
+        """One pass over a large interchange: its CLM segments, its outline, and its validation (the guide
+        check fed as the pass goes; pyx12 over the text kept for it when the check is not clean)."""
+        read = spooled.read
+        delimiters = read.chunk.delimiters
+        assert delimiters is not None
+        outline = EnvelopeOutline()
+        supported: set[str] = set()
+        early: set[int | None] = set()
+        rejected: set[tuple[str, str]] = set()
+        validating = self.validator is not None
+        with text_file() as pyx12_text:
+            feed = GuideFeed(self.guide, delimiters)
+            separator = separator_for(delimiters)
+
+            kept = [0]
+
+            def keep(segment: str) -> None:
+                pyx12_text.write(segment + separator)
+                kept[0] += 1
+                feed.take(segment)
+
+            writer = Pyx12Text(
+                delimiters, isa_fixed_width=read.chunk.isa_fixed_width, supported=supported, early=early, sink=keep
+            )
+            clm = 0
+            try:
+                for event in spooled.check():
+                    if isinstance(event, Segment):
+                        clm += event.tag == "CLM"
+                        if event.tag == "GS" and len(read.supported_groups) > len(supported):
+                            supported.add(read.supported_groups[-1])
+                        outline.take(event)
+                        if validating:
+                            writer.take(event)
+                        continue
+                    tx, walked = event
+                    clm += tx.clm_segments
+                    if tx.rejected_early:
+                        early.add(tx.location.segment_index)
+                    if tx.rejected_early or any(finding.code == "SYN004" for finding in tx.findings):
+                        rejected.add((tx.location.group_control, tx.location.transaction_control))
+                    for segment in walked.body:
+                        outline.take(segment)
+                        if validating:
+                            writer.take(segment)
+            except Exception as exc:  # noqa: BLE001  (a reader defect costs this interchange, not the input)
+                return _reader_failed(spooled, exc), outline, ValidationReport()
+            if self.validator is None or not read.supported_groups:
+                return clm, outline, ValidationReport()
+            writer.finish()
+            if feed.clean:
+                return clm, outline, ValidationReport(acks=feed.acks())
+            try:
+                report = self.validator.validate_file(pyx12_text, frozenset(rejected), segments=kept[0])
+            except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
+                return clm, outline, exc
+            return clm, outline, report
+
+    def _interchange(
+        self,
+        read: InterchangeRead,
+        in_chunk: int,
+        out: _Collected,
+        *,
+        transactions: Iterable[TransactionRead],
+        report: ValidationReport | Exception,
+        outline: EnvelopeOutline,
+    ) -> Iterator[None]:
+        """Every claim of one interchange with its findings; yields after each transaction (a large
+        interchange's results are handed on there)."""
         if not read.readable:
             out.unreadable.append(_unreadable_chunk(read, in_chunk))
             return
-        rows_before = out.mark()[:2]
+        rows_before = out.rows()
         base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
         interchange = _Shared("interchange", base, describe(base))
         failure: list[Finding] = []
-        try:
-            report = self._validate(read)
-        except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
+        if isinstance(report, Exception):  # the claims are still read; the groups get a rejecting 999
+            failure.append(internal_finding("validating the interchange", report, location=describe(base)))
             report = ValidationReport(fatal="", fatal_in_envelope=False)
-            failure.append(internal_finding("validating the interchange", exc, location=describe(base)))
         out.acks.extend(replace(ack, interchange_control=read.isa_control) for ack in report.acks)
-        out.acks.extend(_rejecting_group_acks(read, supported=False, reason=NOT_SUPPORTED))
+        supported = read.supported_groups
+        out.acks.extend(rejecting_group_acks(outline, supported, supported=False, reason=NOT_SUPPORTED))
         if report.fatal is not None and not report.fatal_in_envelope:  # pyx12 gave up: still answer
-            out.acks.extend(_rejecting_group_acks(read, supported=True, reason=SEGMENTS_IN_ERROR))
-        syntax = _SyntaxIndex(read, report)
+            out.acks.extend(rejecting_group_acks(outline, supported, supported=True, reason=SEGMENTS_IN_ERROR))
+        syntax = SyntaxIndex(read, report)
         interchange.parts = [read.findings, [*failure, *syntax.everywhere]]
         groups: dict[str, _Shared] = {}
         accounted = 0
-        for tx in read.transactions:
+        for tx in transactions:
             accounted += tx.clm_segments
             control = tx.location.group_control
             group = groups.get(control)
@@ -159,14 +308,20 @@ class Pipeline:
                 where = replace(base, group_control=control)
                 group = groups[control] = _Shared("group", where, describe(where), [syntax.by_group.get(control, [])])
             mark = out.mark()
+            handed_on = out.claims_drained
             try:
-                self._transaction(tx, syntax, interchange, group, out)
+                for _ in self._transaction(tx, syntax, interchange, group, out):
+                    if tx.runs is not None:
+                        yield
             except HistoryUnavailableError:
                 raise
             except Exception as exc:  # noqa: BLE001  (this transaction's claims become one unreadable piece)
-                out.rollback(mark)
+                handed_on = out.claims_drained - handed_on  # claims of this transaction already handed on
+                out.rollback((0, 0, 0, 0) if handed_on else mark)
                 failure_here = internal_finding("processing the transaction", exc, location=describe(tx.location))
-                out.unreadable.append(UnreadableResult(tx.location, tx.clm_segments, (failure_here,), raw=tx.raw))
+                inside = max(tx.clm_segments - handed_on, 0)
+                out.unreadable.append(UnreadableResult(tx.location, inside, (failure_here,), raw=tx.raw))
+            yield
         stray = in_chunk - accounted
         if stray > 0:
             location = TransactionLocation(read.source, read.isa_control, segment_index=read.chunk.first_segment_index)
@@ -174,21 +329,24 @@ class Pipeline:
             out.unreadable.append(UnreadableResult(location, stray, findings, raw=read.chunk.text))
         for shared in (interchange, *groups.values()):
             shared.publish(out)
-        if out.mark()[:2] == rows_before and (problems := syntax.without_claims(read)):
+        if out.rows() == rows_before and (problems := syntax.without_claims(read)):
             # nothing was read from the interchange, yet something is wrong with it: one row says what
             location = TransactionLocation(read.source, read.isa_control, segment_index=read.chunk.first_segment_index)
             out.unreadable.append(UnreadableResult(location, 0, tuple(problems), raw=read.chunk.text))
 
     def _transaction(
-        self, tx: TransactionRead, syntax: _SyntaxIndex, interchange: _Shared, group: _Shared, out: _Collected
-    ) -> None:
-        """The claims of one transaction: each with its own findings and the first findings of every scope above."""
+        self, tx: TransactionRead, syntax: SyntaxIndex, interchange: _Shared, group: _Shared, out: _Collected
+    ) -> Iterator[None]:
+        """The claims of one transaction: each with its own findings and the first findings of every scope above.
+
+        Yields after each run of claims of a large transaction (its results may be handed on there).
+        """
         location = tx.location
         if tx.unreadable:
             inside = (*tx.findings, *interchange.part(0), *interchange.reference())
             out.unreadable.append(UnreadableResult(location, tx.clm_segments, inside, raw=tx.raw))
             return
-        if not tx.parsed:  # no claim to carry what is wrong with the transaction: a row of its own
+        if not tx.has_claims:  # no claim to carry what is wrong with the transaction: a row of its own
             if own := [*tx.findings, *syntax.for_transaction(tx)]:
                 around = (*interchange.part(0), *interchange.part(1), *group.part(0))
                 out.unreadable.append(UnreadableResult(location, 0, (*around, *own), raw=tx.raw))
@@ -200,34 +358,43 @@ class Pipeline:
             loop: _Shared("loop", location, f"{where} / segment {loop[0]} of the transaction (HL)", [found])
             for loop, found in errors.loop_findings(location).items()
         }
-        keys = [f"{_claim_key(claim, len(out.claims) + n)}:{out.input_key}" for n, claim in enumerate(tx.claims)]
-        with self._history_batch(tx.claims, keys) as history:
-            for number, parsed in enumerate(tx.parsed):
-                claim = parsed.claim
-                above = [interchange, group, transaction]
-                above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
-                try:
-                    findings = [
-                        *interchange.part(0),
-                        *transaction.part(0),
-                        *interchange.part(1),
-                        *group.part(0),
-                        *transaction.part(1),
-                        *(finding for shared in above[3:] for finding in shared.part(0)),
-                        *(_finding(error, location, claim) for error in errors.own[number]),
-                        *(finding for shared in above for finding in shared.reference()),
-                    ]
-                    if self.engine is not None:
-                        findings.extend(self._edit(claim, findings, history, number))
-                except Exception as exc:  # noqa: BLE001  (this claim is reported with the failure; the others go on)
-                    where_claim = f"{where} / segment {claim.location.clm_segment_index} of the transaction (CLM)"
-                    findings = [internal_finding("checking the claim", exc, location=where_claim)]
-                out.claims.append(ClaimResult(claim, tuple(findings), parsed.segments))
+        before = 0
+        for run in tx.claim_runs():
+            if tx.unreadable:  # a defect of the reader only a second reading met
+                raise RuntimeError("the transaction could not be read again")
+            first = out.claims_before + out.claims_drained + len(out.claims)
+            claims = [parsed.claim for parsed in run]
+            keys = [f"{_claim_key(claim, first + n)}:{out.input_key}" for n, claim in enumerate(claims)]
+            with self._history_batch(claims, keys) as history:
+                for index, parsed in enumerate(run):
+                    number = before + index
+                    claim = parsed.claim
+                    above = [interchange, group, transaction]
+                    above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
+                    try:
+                        findings = [
+                            *interchange.part(0),
+                            *transaction.part(0),
+                            *interchange.part(1),
+                            *group.part(0),
+                            *transaction.part(1),
+                            *(finding for shared in above[3:] for finding in shared.part(0)),
+                            *(error_finding(error, location, claim) for error in errors.own.get(number, ())),
+                            *(finding for shared in above for finding in shared.reference()),
+                        ]
+                        if self.engine is not None:
+                            findings.extend(self._edit(claim, findings, history, index))
+                    except Exception as exc:  # noqa: BLE001  (this claim is reported with the failure; the others go on)
+                        where_claim = f"{where} / segment {claim.location.clm_segment_index} of the transaction (CLM)"
+                        findings = [internal_finding("checking the claim", exc, location=where_claim)]
+                    out.claims.append(ClaimResult(claim, tuple(findings), parsed.segments))
+            before += len(run)
+            yield
         for shared in (transaction, *loops.values()):
             shared.publish(out)
 
-    def _input_key(self, data: bytes | str) -> str:
-        if not self.history_keys_by_content:
+    def _input_key(self, data: bytes | str | BinaryIO) -> str:
+        if not self.history_keys_by_content or not isinstance(data, bytes | str):
             return uuid.uuid4().hex
         raw = data.encode() if isinstance(data, str) else data
         return hashlib.sha256(raw).hexdigest()[:16]
@@ -248,15 +415,25 @@ class Pipeline:
         recall.record(verdict_for([*findings, *edits]))
         return edits
 
-    def _validate(self, read: InterchangeRead) -> ValidationReport:
+    def _validate(self, read: InterchangeRead) -> ValidationReport | Exception:
+        """The guide check of an interchange held whole, then pyx12 when the check is not clean."""
         if self.validator is None or not read.supported_groups:
             return ValidationReport()
-        rejected = frozenset(
-            (tx.location.group_control, tx.location.transaction_control)
-            for tx in read.transactions
-            if tx.rejected_early or any(finding.code == "SYN004" for finding in tx.findings)
-        )
-        return self.validator.validate(_text_for_pyx12(read), rejected)
+        try:
+            rejected = frozenset(
+                (tx.location.group_control, tx.location.transaction_control)
+                for tx in read.transactions
+                if tx.rejected_early or any(finding.code == "SYN004" for finding in tx.findings)
+            )
+            delimiters = read.chunk.delimiters
+            assert delimiters is not None
+            feed = None if isinstance(self.guide, Pyx12Only) else GuideFeed(self.guide, delimiters)
+            text = text_for_pyx12(read, None if feed is None else feed.take)
+            if feed is not None and feed.clean:
+                return ValidationReport(acks=feed.acks())
+            return self.validator.validate(text, rejected)
+        except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
+            return exc
 
 
 @dataclass
@@ -265,17 +442,37 @@ class _Collected:
 
     input_key: str = ""
     """Tells this input from others in the claim history (its content hash, or a fresh id per call)."""
+    claims_before: int = 0
+    """Claims of the input's earlier interchanges (a claim's history key counts its place in the input)."""
     claims: list[ClaimResult] = field(default_factory=list)
     unreadable: list[UnreadableResult] = field(default_factory=list)
     acks: list[GroupAck] = field(default_factory=list)
     shared: list[SharedFindings] = field(default_factory=list)
+    claims_drained: int = 0
+    """Claims of this interchange already handed on (:meth:`drain`)."""
+    unreadable_drained: int = 0
 
     def mark(self) -> tuple[int, int, int, int]:
         return len(self.claims), len(self.unreadable), len(self.acks), len(self.shared)
 
+    def rows(self) -> tuple[int, int]:
+        """Claims and unreadable pieces of the interchange so far, handed on or not."""
+        return self.claims_drained + len(self.claims), self.unreadable_drained + len(self.unreadable)
+
     def rollback(self, mark: tuple[int, int, int, int]) -> None:
         """Forget what was added since ``mark`` (an interchange that failed half-way is reported whole)."""
         del self.claims[mark[0] :], self.unreadable[mark[1] :], self.acks[mark[2] :], self.shared[mark[3] :]
+
+    def drain(self) -> _Collected:
+        """What was collected since the last drain, handed on; this keeps counting."""
+        piece = _Collected(self.input_key, self.claims_before, self.claims, self.unreadable, self.acks, self.shared)
+        self.claims_drained += len(self.claims)
+        self.unreadable_drained += len(self.unreadable)
+        self.claims, self.unreadable, self.acks, self.shared = [], [], [], []
+        return piece
+
+    def accounted(self) -> int:
+        return len(self.claims) + sum(item.claims_inside for item in self.unreadable)
 
 
 class _Shared:
@@ -357,25 +554,6 @@ def _claim_key(claim: Claim, index: int) -> str:
     return f"{env.isa_control}:{env.gs_control}:{env.st_control}:{claim.claim_id}:{index}"
 
 
-def _rejecting_group_acks(read: InterchangeRead, *, supported: bool, reason: str) -> list[GroupAck]:
-    """A rejecting 999 for each functional group claimedit reads (``supported``) or does not (4010, 837I ...)."""
-    segments = read.chunk.segments
-    if not segments or segments[0].tag != "ISA":
-        return []
-    groups: list[tuple[Segment, list[Segment]]] = []
-    read_groups = frozenset(read.supported_groups)
-    for segment in segments:
-        if segment.tag == "GS":
-            groups.append((segment, []))
-        elif segment.tag == "ST" and groups:
-            groups[-1][1].append(segment)
-    return [
-        rejecting_group_ack(isa=segments[0], gs=gs, transactions=transactions, reason=reason)
-        for gs, transactions in groups
-        if (gs.get(6) in read_groups) == supported
-    ]
-
-
 def _clm_segments_in(read: InterchangeRead) -> int:
     """CLM segments in the raw chunk: counted on its segments, or by pattern when it is not X12."""
     if read.chunk.delimiters is None:
@@ -383,238 +561,27 @@ def _clm_segments_in(read: InterchangeRead) -> int:
     return sum(1 for segment in read.chunk.segments if segment.tag == "CLM")
 
 
+def _failed_interchange(read: InterchangeRead, inside: int, exc: Exception) -> UnreadableResult:
+    """claimedit failed on the interchange (not the reader): its claims (or those not yet handed on) as one piece."""
+    location = TransactionLocation(read.source, read.isa_control, segment_index=read.chunk.first_segment_index)
+    failure = internal_finding("processing the interchange", exc, location=describe(location))
+    return UnreadableResult(location, inside, (failure,), raw=read.chunk.text)
+
+
+def _reader_failed(spooled: SpooledRead, exc: Exception) -> int:
+    """The reader failed on a large interchange: it is reported unreadable, as a held one is; its CLM segments."""
+    read = spooled.read
+    read.failed = True
+    read.transactions.clear()
+    read.supported_groups.clear()
+    where = f"{f'file {read.source}' if read.source else 'input'} / segment {read.chunk.first_segment_index}"
+    read.findings.append(internal_finding("reading the interchange", exc, location=where))
+    return sum(segment.tag == "CLM" for segment in spooled.spooled.segments())
+
+
+_DONE = object()
+
+
 def _unreadable_chunk(read: InterchangeRead, inside: int) -> UnreadableResult:
     location = TransactionLocation(source=read.source, segment_index=read.chunk.first_segment_index)
     return UnreadableResult(location, inside, tuple(read.findings), raw=read.chunk.text)
-
-
-_ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE"})
-
-
-def _text_for_pyx12(read: InterchangeRead) -> str:
-    """The interchange as pyx12 should see it: 837P 5010 groups only, A2 errata read as A1, no empty segments.
-
-    Bounded for hostile input: a transaction rejected before validation (SYN010) is given as its ST and
-    an SE, so that its 999 still answers it; of the segments outside any transaction, the first
-    ``STRAY_FOR_PYX12`` only (the reader names every one).
-    """
-    delimiters = read.chunk.delimiters
-    assert delimiters is not None
-    kept = _Pyx12Text(read, delimiters.element)
-    for segment in read.chunk.segments:
-        if segment.elements:
-            kept.take(segment)
-    keep = kept.finish()
-    element = delimiters.element
-    if kept.groups != sum(1 for segment in read.chunk.segments if segment.tag == "GS") and keep[-1].startswith("IEA"):
-        iea = keep[-1].split(element)
-        keep[-1] = element.join([iea[0], str(kept.groups), *iea[2:]])
-    separator = delimiters.segment if delimiters.segment == "\n" else f"{delimiters.segment}\n"
-    return "".join(f"{segment}{separator}" for segment in keep)
-
-
-class _Pyx12Text:
-    """The segments of one interchange kept for pyx12, one at a time (see :func:`_text_for_pyx12`)."""
-
-    def __init__(self, read: InterchangeRead, element: str) -> None:
-        self.element = element
-        self.isa_fixed_width = read.chunk.isa_fixed_width
-        """pyx12 reads the ISA by position: it is given the fixed-width form when one exists."""
-        self.early = {tx.location.segment_index for tx in read.transactions if tx.rejected_early}
-        self.supported = frozenset(read.supported_groups)
-        self.keep: list[str] = []
-        self.groups = 0
-        self.in_supported = False
-        self.in_transaction = False
-        self.stubbed = ""
-        """ST02 of the transaction rejected before validation whose segments are being left out."""
-        self.stray = 0
-
-    def take(self, segment: Segment) -> None:
-        tag = segment.tag
-        if self.stubbed:
-            if tag not in ("SE", "ST", *_ENVELOPE):
-                return
-            self._close_stub()
-            if tag == "SE":
-                return
-        if tag in _ENVELOPE:
-            self._envelope(segment)
-            return
-        if tag == "ST":
-            self.in_transaction = True
-            self.stubbed = segment.get(2) if self.in_supported and segment.index in self.early else ""
-        elif not self.in_transaction:
-            self.stray += 1
-            if self.stray > STRAY_FOR_PYX12:
-                return
-        if self.in_supported:
-            self.keep.append(_with_element(segment.elements, 3, A1, self.element) if tag == "ST" else segment.raw)
-        if tag == "SE":
-            self.in_transaction = False
-
-    def _envelope(self, segment: Segment) -> None:
-        tag = segment.tag
-        self.in_transaction = False
-        if tag == "GS":
-            self.in_supported = segment.get(6) in self.supported
-            if self.in_supported:
-                self.groups += 1
-                self.keep.append(_with_element(segment.elements, 8, A1, self.element))
-            return
-        if tag == "GE":
-            if self.in_supported:
-                self.keep.append(segment.raw)
-            self.in_supported = False
-            return
-        self.keep.append((self.isa_fixed_width or segment.raw) if tag == "ISA" else segment.raw)
-
-    def _close_stub(self) -> None:
-        self.keep.append(self.element.join(["SE", "2", self.stubbed]))
-        self.stubbed, self.in_transaction = "", False
-
-    def finish(self) -> list[str]:
-        if self.stubbed:
-            self._close_stub()
-        return self.keep
-
-
-def _with_element(elements: list[str], position: int, value: str, separator: str) -> str:
-    if position < len(elements) and elements[position] and elements[position] != value:
-        elements = [*elements[:position], value, *elements[position + 1 :]]
-    return separator.join(elements)
-
-
-@dataclass(frozen=True)
-class _SortedErrors:
-    """pyx12's errors of one transaction, by what they concern."""
-
-    own: list[list[SyntaxError837]]
-    """Per claim: the errors inside its own 2300/2400 segments."""
-    transaction: list[SyntaxError837]
-    """Errors of the transaction as a whole (ST, BHT, 1000A/B, SE, outside every loop, or without position)."""
-    loops: dict[tuple[int, int], list[SyntaxError837]]
-    """Errors inside an HL loop's own segments (billing provider, subscriber, patient), by loop range."""
-
-    def transaction_findings(self, location: TransactionLocation) -> list[Finding]:
-        return [_finding(error, location) for error in self.transaction]
-
-    def loop_findings(self, location: TransactionLocation) -> dict[tuple[int, int], list[Finding]]:
-        return {loop: [_finding(error, location) for error in errors] for loop, errors in self.loops.items()}
-
-
-class _SyntaxIndex:
-    """pyx12 errors turned into findings and sorted to the claims they concern."""
-
-    def __init__(self, read: InterchangeRead, report: ValidationReport) -> None:
-        self.everywhere: list[Finding] = []
-        self.by_group: dict[str, list[Finding]] = defaultdict(list)
-        self.by_transaction: dict[tuple[str, str], list[SyntaxError837]] = defaultdict(list)
-        base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
-        if report.fatal:
-            self.everywhere.append(_fatal_finding(report.fatal, envelope=report.fatal_in_envelope, where=base))
-        for error in report.errors:
-            if error.level == "interchange":
-                self.everywhere.append(_finding(error, base))
-            elif error.level == "group":
-                group = replace(base, group_control=error.group_control)
-                self.by_group[error.group_control].append(_finding(error, group))
-            else:
-                self.by_transaction[(error.group_control, error.transaction_control)].append(error)
-
-    def for_transaction(self, tx: TransactionRead) -> list[Finding]:
-        """pyx12 errors inside one transaction, located there (for a transaction without claims)."""
-        location = tx.location
-        errors = self.by_transaction.get((location.group_control, location.transaction_control), [])
-        return [_finding(error, location) for error in errors]
-
-    def without_claims(self, read: InterchangeRead) -> list[Finding]:
-        """Every finding of an interchange no claim was read from, so that one row can state them."""
-        found = [*read.findings, *self.everywhere, *(f for group in self.by_group.values() for f in group)]
-        for tx in read.transactions:
-            found.extend(tx.findings)
-        base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
-        for (group, transaction), errors in self.by_transaction.items():
-            where = replace(base, group_control=group, transaction_control=transaction)
-            found.extend(_finding(error, where) for error in errors)
-        return found
-
-    def sorted_errors(self, tx: TransactionRead) -> _SortedErrors:
-        """The transaction's errors sorted to its claims, its HL loops and the transaction itself."""
-        location = tx.location
-        errors = self.by_transaction.get((location.group_control, location.transaction_control))
-        if not errors:
-            return _SortedErrors([[] for _ in tx.parsed], [], {})
-        return _sort_to_claims(tx.parsed, errors)
-
-
-def _sort_to_claims(parsed: list[ParsedClaim], errors: list[SyntaxError837]) -> _SortedErrors:
-    """Each error to the claim, the HL loop or the transaction it concerns, in O(errors x log claims).
-
-    An error inside a claim's 2300/2400 segments concerns that claim; one in an HL loop's own segments
-    (billing provider, subscriber, patient) concerns the claims below that loop; anything else (ST, BHT,
-    1000A/B, SE, or no position) concerns every claim of the transaction.
-    """
-    claims = [item.claim for item in parsed]
-    starts = [claim.location.clm_segment_index for claim in claims]
-    ends = [start + len(item.segments.claim) for start, item in zip(starts, parsed, strict=True)]
-    loops = sorted({loop for claim in claims for loop in claim.location.loop_ranges})
-    loop_starts = [loop[0] for loop in loops]
-    sorted_errors = _SortedErrors([[] for _ in claims], [], {})
-    for error in errors:
-        position = error.segment_in_transaction
-        if position is not None:
-            at = bisect_right(starts, position) - 1
-            if at >= 0 and position < ends[at]:
-                sorted_errors.own[at].append(error)
-                continue
-            at = bisect_right(loop_starts, position) - 1
-            if at >= 0 and position < loops[at][1]:
-                sorted_errors.loops.setdefault(loops[at], []).append(error)
-                continue
-        sorted_errors.transaction.append(error)
-    return sorted_errors
-
-
-def _fatal_finding(fatal: str, *, envelope: bool, where: TransactionLocation) -> Finding:
-    """pyx12 could not validate the interchange: its envelope is broken (SYN005), or pyx12 failed on a segment."""
-    fatal = redact_values(fatal)
-    if envelope:
-        code = "SYN005"
-        message = (
-            f"The interchange envelope is not valid X12: {fatal}. Fix the ISA segment (106 characters, "
-            "fixed-width elements) and resend."
-        )
-    else:
-        code = "SYN001"
-        message = (
-            f"Implementation guide: {fatal}, so this interchange was not checked against 005010X222A1. A "
-            "segment is likely malformed (more elements or components than the guide allows); fix it and resend."
-        )
-    return syntax_finding(code, message, location=describe(where))
-
-
-def _finding(error: SyntaxError837, location: TransactionLocation, claim: Claim | None = None) -> Finding:
-    line = None
-    if claim is not None and error.segment_in_transaction is not None:
-        line = _line_at(claim, error.segment_in_transaction)
-    where = describe(replace(location, segment_index=None))
-    if error.segment_in_transaction is not None:
-        where += f" / segment {error.segment_in_transaction} of the transaction ({error.segment_id})"
-    if error.element:
-        where += f" / element {error.element}"
-    return syntax_finding(
-        "SYN001",
-        f"Implementation guide: {error.message} (pyx12 error {error.code or '?'}).",
-        location=where,
-        line=line,
-    )
-
-
-def _line_at(claim: Claim, position: int) -> int | None:
-    """LX number of the service line containing transaction segment ``position``, if any."""
-    found: int | None = None
-    for service_line in claim.service_lines:
-        if service_line.segment_index and service_line.segment_index - 1 <= position:
-            found = service_line.number
-    return found

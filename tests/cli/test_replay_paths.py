@@ -6,6 +6,7 @@ import json
 import os
 import socket
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -157,14 +158,14 @@ def test_hidden_files_and_folders_are_skipped(loaded: Pipeline, tmp_path: Path) 
 def test_a_file_the_pipeline_fails_on_is_reported_and_the_replay_goes_on(
     loaded: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_process = Pipeline.process
+    real_stream = Pipeline.stream
 
-    def process(self: Pipeline, data: bytes, source: str = "") -> object:
+    def stream(self: Pipeline, data: BinaryIO, source: str = "") -> object:
         if source == str(BROKEN):
             raise RuntimeError("a defect")
-        return real_process(self, data, source)
+        return real_stream(self, data, source)
 
-    monkeypatch.setattr(Pipeline, "process", process)
+    monkeypatch.setattr(Pipeline, "stream", stream)
     run = run_cli("replay", str(BROKEN), str(CLEAN_ONE))
     lines = [json.loads(line) for line in run.out.splitlines()]
 

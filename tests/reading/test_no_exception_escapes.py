@@ -115,7 +115,7 @@ def test_a_validator_failure_rejects_the_group_and_keeps_the_claims(
 def test_a_failure_on_one_interchange_leaves_the_others_read(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_index = pipeline_module._SyntaxIndex
+    real_index = pipeline_module.SyntaxIndex
     calls: list[int] = []
 
     def index_failing_first(*args: object) -> object:
@@ -124,7 +124,7 @@ def test_a_failure_on_one_interchange_leaves_the_others_read(
             _raise()
         return real_index(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline_module, "_SyntaxIndex", index_failing_first)
+    monkeypatch.setattr(pipeline_module, "SyntaxIndex", index_failing_first)
     data = MULTI.read_bytes()
     clean = pipeline.process(data, "multi.x12")  # both interchanges read, the first one failing
     monkeypatch.undo()
@@ -142,7 +142,7 @@ def test_a_failure_on_one_interchange_leaves_the_others_read(
 def test_a_failure_before_any_interchange_is_cut_still_counts_every_claim(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline_module, "read_input", _raise)
+    monkeypatch.setattr(pipeline_module, "read_stream", _raise)
 
     result = pipeline.process(MULTI.read_bytes(), "multi.x12")
 

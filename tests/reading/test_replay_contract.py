@@ -6,6 +6,7 @@ import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pyx12.params
@@ -116,14 +117,14 @@ def test_bad_usage_exits_two() -> None:
 
 def test_a_file_that_cannot_be_read_is_reported_and_exits_one(monkeypatch: pytest.MonkeyPatch) -> None:
     target = FIXTURES / "clean" / "single_claim_premalignant_medicare.x12"
-    real_read = Path.read_bytes
+    real_open = Path.open
 
-    def failing_read(path: Path) -> bytes:
+    def failing_open(path: Path, *args: Any, **kwargs: Any) -> Any:
         if path == target:
             raise PermissionError(13, "Permission denied")
-        return real_read(path)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", failing_read)
+    monkeypatch.setattr(Path, "open", failing_open)
     status, out, _ = run_cli("replay", str(target), str(FIXTURES / "broken"))
     lines = [json.loads(line) for line in out.splitlines()]
     assert status == 1

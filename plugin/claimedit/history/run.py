@@ -2,7 +2,8 @@
 
 The first claim of a run has no earlier claim to find, so its verdict is kept aside; the SQLite database (and
 SQLAlchemy with it) is opened when a second transaction set, or a first one holding several claims, comes,
-and the kept claims are recorded into it first. A one-claim replay therefore never loads SQLAlchemy, and
+and the kept claims are recorded into it first (the CLI opens it in a temporary file, so that the run's memory
+does not grow with its claims). A one-claim replay therefore never loads SQLAlchemy, and
 every later claim sees exactly what it would have seen had the database been open from the start.
 """
 

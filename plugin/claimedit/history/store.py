@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
+import tempfile
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,6 +109,8 @@ class HistoryStore:
         self._secret = secret
         self._clock = clock
         self._postgres = engine.dialect.name == "postgresql"
+        self._removal: weakref.finalize[Any, Any] | None = None
+        """Removes a temporary database's folder (:meth:`in_temporary_file`)."""
 
     @classmethod
     def open(
@@ -140,6 +145,24 @@ class HistoryStore:
         """
         store = cls.open("sqlite://", secret, clock=clock, check=False)
         metadata.create_all(store.engine)
+        return store
+
+    @classmethod
+    def in_temporary_file(cls, secret: bytes, *, clock: Callable[[], dt.datetime] = _utcnow) -> HistoryStore:
+        """A SQLite database in a temporary folder, removed when the store is closed or the process ends.
+
+        A replay's own history: like :meth:`in_memory`, but its pages live on disk (SQLite keeps a small
+        page cache), so that a replay of a million claims does not hold a million claims' history in RAM.
+        """
+        folder = tempfile.mkdtemp(prefix="claimedit-history-")
+        store = cls.open(f"sqlite:///{folder}/history.sqlite", secret, clock=clock, check=False)
+
+        @event.listens_for(store.engine, "connect")
+        def _throwaway(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA synchronous = OFF")  # nothing survives the run: no fsync per batch
+
+        metadata.create_all(store.engine)
+        store._removal = weakref.finalize(store, shutil.rmtree, folder, ignore_errors=True)
         return store
 
     # -- schema -------------------------------------------------------------------------------------
@@ -257,6 +280,8 @@ class HistoryStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._removal is not None:
+            self._removal()
 
 
 @dataclass

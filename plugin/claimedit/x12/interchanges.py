@@ -11,9 +11,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from claimedit.x12.tokens import DelimiterError, Delimiters, Segment, fixed_width_isa, read_isa, split_segments
+from claimedit.x12.tokens import (
+    DelimiterError,
+    Delimiters,
+    IsaHeader,
+    Segment,
+    fixed_width_isa,
+    read_isa,
+    split_segments,
+)
 
-__all__ = ["Chunk", "count_clm_segments", "cut_interchanges"]
+__all__ = ["Chunk", "count_clm_segments", "cut_interchanges", "interchange_chunk", "interchange_end_patterns"]
 
 _CLM_ANYWHERE = re.compile(r"(?:^|[^A-Za-z0-9 ])\s*CLM[^A-Za-z0-9\s]")
 
@@ -55,28 +63,31 @@ def cut_interchanges(text: str) -> list[Chunk]:
             break
         delimiters = header.delimiters
         end = _interchange_end(text, header.end, delimiters)
-        piece = text[position:end]
-        segments = split_segments(piece, delimiters, first_index=next_index)
-        odd = header.odd_widths
-        chunks.append(
-            Chunk(
-                piece,
-                next_index,
-                delimiters,
-                tuple(segments),
-                isa_odd_widths=odd,
-                isa_fixed_width=fixed_width_isa(header) if odd else None,
-            )
-        )
-        next_index += len(segments)
+        chunk = interchange_chunk(text[position:end], header, next_index)
+        chunks.append(chunk)
+        next_index += len(chunk.segments)
         position = end
         while position < length and text[position] in " \t\r\n":
             position += 1
     return chunks
 
 
+def interchange_chunk(piece: str, header: IsaHeader, first_index: int) -> Chunk:
+    """The chunk of one interchange's text ``piece``, opened by the ISA ``header`` read from it."""
+    segments = split_segments(piece, header.delimiters, first_index=first_index)
+    odd = header.odd_widths
+    return Chunk(
+        piece,
+        first_index,
+        header.delimiters,
+        tuple(segments),
+        isa_odd_widths=odd,
+        isa_fixed_width=fixed_width_isa(header) if odd else None,
+    )
+
+
 @lru_cache(maxsize=64)
-def _patterns(delimiters: Delimiters) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def interchange_end_patterns(delimiters: Delimiters) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The IEA of an interchange, and the start of the next ISA (which may declare other delimiters)."""
     segment, element = re.escape(delimiters.segment), re.escape(delimiters.element)
     iea = re.compile(segment + r"[ \t\r\n]*IEA" + element)
@@ -89,7 +100,7 @@ def _interchange_end(text: str, isa_end: int, delimiters: Delimiters) -> int:
 
     Both searches stop at the next ISA: the work is proportional to this interchange's length.
     """
-    iea_pattern, next_isa_pattern = _patterns(delimiters)
+    iea_pattern, next_isa_pattern = interchange_end_patterns(delimiters)
     next_isa = next_isa_pattern.search(text, isa_end - 1)
     limit = len(text) if next_isa is None else next_isa.start()
     iea = iea_pattern.search(text, isa_end - 1, limit + 1)

@@ -8,17 +8,24 @@ unreadable transaction. Implementation-guide validation is separate (:mod:`claim
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
-from claimedit.x12.interchanges import Chunk, count_clm_segments, cut_interchanges
+from claimedit.x12.claim_runs import claim_runs
+from claimedit.x12.interchange_stream import cut_stream
+from claimedit.x12.interchanges import Chunk, count_clm_segments, interchange_chunk
 from claimedit.x12.limits import first_breach
 from claimedit.x12.parsed import ClaimSegments, ParsedClaim
+from claimedit.x12.spool import SpooledInterchange
 from claimedit.x12.syntax import internal_finding, syntax_finding
-from claimedit.x12.tokens import ISA_ELEMENTS, Decoded, Delimiters, Segment, decode_input, encoding_name
+from claimedit.x12.text_stream import TextStream, text_stream
+from claimedit.x12.tokens import ISA_ELEMENTS, Decoded, Delimiters, Segment, encoding_name, fixed_width_isa
 from claimedit.x12.transactions import describe_transaction
 from claimedit_edits.model import (
     Claim,
@@ -35,12 +42,18 @@ from claimedit_edits.model._trusted import trusted, trusted_update
 
 __all__ = [
     "A1",
+    "ClaimSpans",
     "InterchangeRead",
+    "SpooledRead",
     "TransactionRead",
+    "WalkedTransaction",
+    "check_transaction",
     "describe",
     "read_claims",
     "read_input",
     "read_parsed_claims",
+    "read_stream",
+    "walk_interchange",
 ]
 
 A1 = "005010X222A1"
@@ -64,11 +77,40 @@ class TransactionRead:
     rejected_early: bool = False
     """Beyond the guide's limits (SYN010): not read, and not given to pyx12 either."""
     raw: str = ""
+    runs: list[list[Segment]] | None = field(default=None, repr=False)
+    """A large transaction's runs of claims (:mod:`claimedit.x12.claim_runs`), read one at a time by
+    :meth:`claim_runs`; ``parsed`` then stays empty."""
+    spans: ClaimSpans | None = field(default=None, repr=False)
+    """Where each claim and HL loop of a transaction read in runs stands (for sorting errors to them)."""
+    isa: Segment | None = field(default=None, repr=False)
+    gs: Segment | None = field(default=None, repr=False)
+    delimiters: Delimiters | None = field(default=None, repr=False)
 
     @property
     def claims(self) -> list[Claim]:
         """The domain claims read, in order (without their raw segments)."""
         return [parsed.claim for parsed in self.parsed]
+
+    @property
+    def has_claims(self) -> bool:
+        return bool(self.parsed) or bool(self.runs)
+
+    def claim_runs(self) -> Iterator[list[ParsedClaim]]:
+        """The claims read, in runs: all of ``parsed`` at once, or each run of a large transaction read now."""
+        if self.runs is None:
+            yield self.parsed
+            return
+        for run in self.runs:
+            yield _parse_run(self, run)
+
+
+@dataclass(frozen=True)
+class ClaimSpans:
+    """Where each claim of a transaction stands (its 2300/2400 segments, from ST = 1) and its HL loops."""
+
+    starts: array[int]
+    ends: array[int]
+    loops: frozenset[tuple[int, int]]
 
 
 @dataclass
@@ -121,10 +163,19 @@ def segment_id(segment: Segment) -> str:
 
 
 def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
-    """Every interchange in ``data``. Never raises on bad input: problems become findings."""
-    decoded = decode_input(data)
-    text = decoded.text
+    """Every interchange in ``data``, each read whole. Never raises on bad input: problems become findings."""
+    with gc_paused():
+        return [
+            item if isinstance(item, InterchangeRead) else item.whole()
+            for item in read_stream(text_stream(data), source)
+        ]
+
+
+def read_stream(stream: TextStream, source: str = "") -> Iterator[InterchangeRead | SpooledRead]:
+    """Every interchange of a text stream, each read as soon as its end is seen (see :func:`read_input`)."""
+    decoded = stream.decoded
     if decoded.error is not None:
+        text = decoded.text
         chunk = Chunk(text, 1, error=decoded.error)
         read = InterchangeRead(chunk, source)
         read.findings.append(
@@ -135,25 +186,96 @@ def read_input(data: bytes | str, source: str = "") -> list[InterchangeRead]:
                 location=_file(source),
             )
         )
-        return [read]
-    if not text.strip():
-        chunk = Chunk(text, 1, error="input is empty")
+        yield read
+        return
+    empty = True
+    for piece in cut_stream(stream.pieces):
+        if isinstance(piece, SpooledInterchange):
+            empty = False
+            yield SpooledRead(piece, decoded, source)
+            continue
+        if empty and piece.error is not None and not piece.text.strip():
+            break  # only blanks (beyond those an interchange may follow): the input is empty
+        empty = False
+        yield _read_decoded_chunk(piece, decoded, source)
+    if empty:
+        chunk = Chunk("", 1, error="input is empty")
         read = InterchangeRead(chunk, source)
         read.findings.append(
             syntax_finding("SYN006", "The input is empty: there is no interchange to read.", location=_file(source))
         )
-        return [read]
+        yield read
+
+
+class SpooledRead:
+    """An interchange too large to hold (:class:`~claimedit.x12.spool.SpooledInterchange`), read in passes.
+
+    :meth:`check` walks it once without reading a claim: its envelope, each transaction's findings
+    before reading, and every segment for the guide check and pyx12. :meth:`transactions` then reads the
+    claims, one transaction at a time. Only one transaction's segments and claims are held at a time.
+    """
+
+    def __init__(self, spooled: SpooledInterchange, decoded: Decoded, source: str) -> None:
+        self.spooled = spooled
+        self.decoded = decoded
+        self.source = source
+        header = spooled.header
+        odd = header.odd_widths
+        chunk = Chunk(
+            "",
+            spooled.first_segment_index,
+            header.delimiters,
+            isa_odd_widths=odd,
+            isa_fixed_width=fixed_width_isa(header) if odd else None,
+        )
+        self.read = InterchangeRead(chunk, source)
+        """The interchange as :meth:`check` found it: envelope findings, groups, transactions without claims."""
+
+    def check(self) -> Iterator[Segment | tuple[TransactionRead, WalkedTransaction]]:
+        """Every segment outside a transaction, and each transaction with what is known before reading it."""
+        read, delimiters = self.read, self.read.chunk.delimiters
+        assert delimiters is not None
+        segments = self.spooled.segments()
+        isa = next(segments)
+        if read.chunk.isa_odd_widths:
+            read.findings.append(_isa_width_finding(read.chunk, self.source, isa))
+        for event in walk_interchange(read, itertools.chain((isa,), segments)):
+            if isinstance(event, WalkedTransaction):
+                tx, _ = check_transaction(event.gs, event.body, event.location, delimiters, raw=False)
+                read.transactions.append(tx)
+                yield tx, event
+            else:
+                yield event
+        if self.decoded.wide:
+            read.findings.append(_encoding_finding(self.decoded, read, self.source))
+
+    def transactions(self) -> Iterator[TransactionRead]:
+        """Each transaction read with its claims, one at a time (after :meth:`check`)."""
+        delimiters = self.read.chunk.delimiters
+        assert delimiters is not None
+        again = InterchangeRead(self.read.chunk, self.source)
+        for event in walk_interchange(again, self.spooled.segments()):
+            if isinstance(event, WalkedTransaction):
+                yield _read_transaction(event.isa, event.gs, event.body, event.location, delimiters, in_runs=True)
+
+    def whole(self) -> InterchangeRead:
+        """The interchange read whole, as :func:`read_input` reads one (for tools and tests; not bounded)."""
+        self.spooled.file.seek(0)
+        text = self.spooled.file.read()
+        chunk = interchange_chunk(text, self.spooled.header, self.spooled.first_segment_index)
+        return _read_decoded_chunk(chunk, self.decoded, self.source)
+
+
+def _read_decoded_chunk(chunk: Chunk, decoded: Decoded, source: str) -> InterchangeRead:
+    """One chunk read; for UTF-16/32 input, with how it was decoded said."""
     with gc_paused():
-        chunks = cut_interchanges(text)
-        if decoded.wide:  # say how the text was read when it is not an interchange after all
+        if decoded.wide and chunk.error:  # say how the text was read when it is not an interchange after all
             how = f"decoded as {encoding_name(decoded)}, found by its {decoded.detected_by}"
-            chunks = [replace(chunk, error=f"{chunk.error}; {how}") if chunk.error else chunk for chunk in chunks]
-        reads = [_read_chunk(chunk, source) for chunk in chunks]
-        if decoded.wide:
-            for read in reads:
-                if read.readable:
-                    read.findings.append(_encoding_finding(decoded, read, source))
-        return reads
+            chunk = replace(chunk, error=f"{chunk.error}; {how}")
+        read = _read_chunk(chunk, source)
+        if decoded.wide and read.readable:
+            read.findings.append(_encoding_finding(decoded, read, source))
+        return read
 
 
 def read_claims(data: bytes | str, source: str = "") -> list[Claim]:
@@ -184,7 +306,7 @@ def _read_chunk(chunk: Chunk, source: str) -> InterchangeRead:
         )
         return read
     if chunk.isa_odd_widths:
-        read.findings.append(_isa_width_finding(chunk, source))
+        read.findings.append(_isa_width_finding(chunk, source, chunk.segments[0] if chunk.segments else None))
     try:
         _Walker(read, chunk.delimiters).walk(list(chunk.segments))
     except Exception as exc:  # noqa: BLE001  (a reader defect must cost this interchange, not the input)
@@ -208,13 +330,12 @@ def _encoding_finding(decoded: Decoded, read: InterchangeRead, source: str) -> F
     )
 
 
-def _isa_width_finding(chunk: Chunk, source: str) -> Finding:
+def _isa_width_finding(chunk: Chunk, source: str, isa: Segment | None) -> Finding:
     """SYN008: the ISA's elements are not at their fixed widths; it was read by counting its elements."""
     odd = [
         f"ISA{number:02d} ({ISA_ELEMENTS[number - 1][1]}) has {sent} character{'s' if sent != 1 else ''}, not {fixed}"
         for number, sent, fixed in chunk.isa_odd_widths
     ]
-    isa = chunk.segments[0] if chunk.segments else None
     where = f"{_file(source)} / interchange {isa.get(13).strip()}" if isa is not None else _file(source)
     return syntax_finding(
         "SYN008",
@@ -226,6 +347,16 @@ def _isa_width_finding(chunk: Chunk, source: str) -> Finding:
     )
 
 
+@dataclass(frozen=True)
+class WalkedTransaction:
+    """One transaction's segments as the interchange walk found them (ST up to its SE or the next envelope)."""
+
+    isa: Segment
+    gs: Segment | None
+    body: list[Segment]
+    location: TransactionLocation
+
+
 class _Walker:
     """Walks one interchange's segments: envelopes, then each 837P transaction loop by loop."""
 
@@ -234,70 +365,134 @@ class _Walker:
         self.delimiters = delimiters
 
     def walk(self, segments: list[Segment]) -> None:
-        read = self.read
-        isa = segments[0]
-        read.isa_control = isa.get(13).strip()
-        base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
-        gs: Segment | None = None
-        seen_iea = False
-        stray: list[Segment] = []
-        index = 1
-        while index < len(segments):
-            segment = segments[index]
-            tag = segment.tag
-            if tag == "GS":
-                gs = segment
-                if _supported_version(segment.get(8)) and segment.get(1) == "HC":
-                    read.supported_groups.append(segment.get(6))
-                index += 1
-            elif tag == "ST":
-                end = _find_se(segments, index)
-                location = TransactionLocation(
-                    source=read.source,
-                    interchange_control=read.isa_control,
-                    group_control=gs.get(6) if gs else "",
-                    transaction_control=segment.get(2),
-                    segment_index=segment.index,
-                )
-                body = segments[index:end]
-                read.transactions.append(_read_transaction(isa, gs, body, location, self.delimiters))
-                index = end
-            elif tag == "IEA":
-                seen_iea = True
-                index += 1
-            elif tag in ("GE", "SE", ""):
-                index += 1
-            else:
-                stray.append(segment)
-                index += 1
-        read.findings.extend(_stray_findings(base, stray))
-        if not seen_iea:
-            read.findings.append(
-                syntax_finding(
-                    "SYN005",
-                    "The interchange has no IEA trailer: it may have been cut short in transmission.",
-                    location=describe(base, segments[-1]),
-                )
+        """Every transaction read whole into :attr:`InterchangeRead.transactions`."""
+        read, delimiters = self.read, self.delimiters
+        for event in walk_interchange(read, iter(segments)):
+            if isinstance(event, WalkedTransaction):
+                read.transactions.append(_read_transaction(event.isa, event.gs, event.body, event.location, delimiters))
+
+
+def walk_interchange(read: InterchangeRead, segments: Iterator[Segment]) -> Iterator[Segment | WalkedTransaction]:
+    """One pass over an interchange's segments (from its ISA), one transaction at a time, in input order.
+
+    Yields each segment outside any transaction (the ISA first) and each transaction (ST up to its SE,
+    or to where the next ST, GE, IEA, ISA or GS begins) as soon as all its segments are seen: only one
+    transaction's segments are held. Sets the interchange's control number, supported groups and
+    envelope findings on ``read`` (the findings once the walk is done).
+    """
+    source = _Pushback(segments)
+    isa = next(source)
+    yield isa
+    read.isa_control = isa.get(13).strip()
+    base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
+    gs: Segment | None = None
+    seen_iea = False
+    stray = _Stray()
+    last = isa
+    for segment in source:
+        last = segment
+        tag = segment.tag
+        if tag == "ST":
+            body = source.transaction(segment)
+            last = body[-1]
+            location = TransactionLocation(
+                source=read.source,
+                interchange_control=read.isa_control,
+                group_control=gs.get(6) if gs else "",
+                transaction_control=segment.get(2),
+                segment_index=segment.index,
             )
+            yield WalkedTransaction(isa, gs, body, location)
+            continue
+        if tag == "GS":
+            gs = segment
+            if _supported_version(segment.get(8)) and segment.get(1) == "HC":
+                read.supported_groups.append(segment.get(6))
+        elif tag == "IEA":
+            seen_iea = True
+        elif tag not in ("GE", "SE", ""):
+            stray.add(segment)
+        yield segment
+    read.findings.extend(_stray_findings(base, stray))
+    if not seen_iea:
+        read.findings.append(
+            syntax_finding(
+                "SYN005",
+                "The interchange has no IEA trailer: it may have been cut short in transmission.",
+                location=describe(base, last),
+            )
+        )
 
 
-def _stray_findings(base: TransactionLocation, stray: list[Segment]) -> list[Finding]:
+_ENDS_TRANSACTION_BEFORE = frozenset({"ST", "GE", "IEA", "ISA", "GS"})
+"""Segments that end a transaction without SE: they belong to what follows it."""
+
+
+class _Pushback:
+    """Segments one at a time, where the segment that ended a transaction without SE is read again."""
+
+    def __init__(self, segments: Iterator[Segment]) -> None:
+        self._segments = segments
+        self._back: Segment | None = None
+
+    def __iter__(self) -> Iterator[Segment]:
+        return self
+
+    def __next__(self) -> Segment:
+        back = self._back
+        if back is not None:
+            self._back = None
+            return back
+        return next(self._segments)
+
+    def transaction(self, st: Segment) -> list[Segment]:
+        """The segments from ``st`` up to its SE, or to (not including) the next ST, GE, IEA, ISA or GS."""
+        body = [st]
+        for following in self._segments:
+            if following.tag in _ENDS_TRANSACTION_BEFORE:
+                self._back = following
+                break
+            body.append(following)
+            if following.tag == "SE":
+                break
+        return body
+
+
+class _Stray:
+    """Segments outside any transaction: the first ones named, the rest counted (bounded however many)."""
+
+    def __init__(self) -> None:
+        self.named: list[Segment] = []
+        self.count = 0
+        self.first_unnamed: Segment | None = None
+        self.last: Segment | None = None
+
+    def add(self, segment: Segment) -> None:
+        self.count += 1
+        if len(self.named) < LISTED_ONE_BY_ONE:
+            self.named.append(segment)
+        elif self.first_unnamed is None:
+            self.first_unnamed = segment
+        self.last = segment
+
+
+def _stray_findings(base: TransactionLocation, stray: _Stray) -> list[Finding]:
     findings = [
         syntax_finding(
             "SYN005",
             f"Segment {segment_id(segment)} stands outside any transaction (ST/SE) and was not read.",
             location=describe(base, segment),
         )
-        for segment in stray[:LISTED_ONE_BY_ONE]
+        for segment in stray.named
     ]
-    if len(stray) > LISTED_ONE_BY_ONE:
-        rest = stray[LISTED_ONE_BY_ONE:]
+    if stray.first_unnamed is not None and stray.last is not None:
+        first = stray.first_unnamed
         findings.append(
             syntax_finding(
                 "SYN005",
-                f"{len(rest)} more segments stand outside any transaction (ST/SE), from segment {rest[0].index} "
-                f"to segment {rest[-1].index}; none was read.",
-                location=describe(base, rest[0]),
+                f"{stray.count - len(stray.named)} more segments stand outside any transaction (ST/SE), from "
+                f"segment {first.index} to segment {stray.last.index}; none was read.",
+                location=describe(base, first),
             )
         )
     return findings
@@ -307,28 +502,106 @@ def _supported_version(version: str) -> bool:
     return version == A1 or version in _READ_AS_A1
 
 
-def _find_se(segments: list[Segment], start: int) -> int:
-    """Index just past the SE closing the ST at ``start`` (or where the next ST/GE/IEA begins)."""
-    for index in range(start + 1, len(segments)):
-        tag = segments[index].tag
-        if tag == "SE":
-            return index + 1
-        if tag in ("ST", "GE", "IEA", "ISA", "GS"):
-            return index
-    return len(segments)
-
-
 def _read_transaction(
     isa: Segment,
     gs: Segment | None,
     body: list[Segment],
     location: TransactionLocation,
     delimiters: Delimiters,
+    *,
+    in_runs: bool = False,
 ) -> TransactionRead:
+    """One transaction read; with ``in_runs``, a large one is read run by run (:meth:`TransactionRead.claim_runs`)."""
+    tx, segments = check_transaction(gs, body, location, delimiters, raw=not in_runs)
+    if segments is None:
+        return tx
+    st = body[0]
+    runs = claim_runs(segments, tx.clm_segments) if in_runs else None
+    if runs is not None:
+        tx.isa, tx.gs, tx.delimiters = isa, gs, delimiters
+        _read_spans(tx, runs)
+        return tx
+    try:
+        _TransactionParser(
+            isa=isa, gs=gs, st=st, segments=segments, location=location, delimiters=delimiters, tx=tx
+        ).parse()
+    except _StructureError as exc:
+        tx.parsed.clear()
+        tx.unreadable = True
+        tx.findings.append(
+            syntax_finding(
+                "SYN007",
+                f"{exc.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
+                location=describe(location, exc.segment),
+            )
+        )
+    except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
+        tx.parsed.clear()
+        tx.unreadable = True
+        tx.findings.append(internal_finding("reading the transaction", exc, location=describe(location, st)))
+    return tx
+
+
+def _read_spans(tx: TransactionRead, runs: list[list[Segment]]) -> None:
+    """Read every run once, keeping where each claim and loop stands (not the claims): the transaction is
+    readable only when every claim is, and errors are sorted to claims before the first one is handed on."""
+    starts: array[int] = array("l")
+    ends: array[int] = array("l")
+    loops: set[tuple[int, int]] = set()
+    for run in runs:
+        parsed = _parse_run(tx, run)
+        if tx.unreadable:
+            return
+        for item in parsed:
+            location = item.claim.location
+            starts.append(location.clm_segment_index)
+            ends.append(location.clm_segment_index + len(item.segments.claim))
+            loops.update(location.loop_ranges)
+    tx.runs = runs
+    tx.spans = ClaimSpans(starts, ends, frozenset(loops))
+
+
+def _parse_run(tx: TransactionRead, run: list[Segment]) -> list[ParsedClaim]:
+    """The claims of one run of a transaction's segments; a structure error makes the transaction unreadable."""
+    st = run[0]
+    assert tx.isa is not None
+    assert tx.delimiters is not None
+    piece = TransactionRead(location=tx.location)
+    try:
+        _TransactionParser(
+            isa=tx.isa, gs=tx.gs, st=st, segments=run, location=tx.location, delimiters=tx.delimiters, tx=piece
+        ).parse()
+    except _StructureError as exc:
+        tx.unreadable = True
+        tx.runs = None
+        tx.findings.append(
+            syntax_finding(
+                "SYN007",
+                f"{exc.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
+                location=describe(tx.location, exc.segment),
+            )
+        )
+        return []
+    except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
+        tx.unreadable = True
+        tx.runs = None
+        tx.findings.append(internal_finding("reading the transaction", exc, location=describe(tx.location, st)))
+        return []
+    return piece.parsed
+
+
+def check_transaction(
+    gs: Segment | None, body: list[Segment], location: TransactionLocation, delimiters: Delimiters, *, raw: bool = True
+) -> tuple[TransactionRead, list[Segment] | None]:
+    """What is known of a transaction before its claims are read: its findings so far, whether it is read at
+    all, and the segments to read (empty ones left out, each numbered from ST = 1), or None.
+
+    ``raw`` False leaves :attr:`TransactionRead.raw` empty (a check that keeps nothing of the text).
+    """
     st = body[0]
     tx = TransactionRead(
         location=location,
-        raw=delimiters.segment.join(segment.raw for segment in body) + delimiters.segment,
+        raw=delimiters.segment.join(segment.raw for segment in body) + delimiters.segment if raw else "",
     )
     tx.clm_segments = sum(1 for segment in body if segment.tag == "CLM")
     version = (gs.get(8) if gs else "") or st.get(3)
@@ -344,7 +617,7 @@ def _read_transaction(
                 location=where,
             )
         )
-        return tx
+        return tx, None
     if version in _READ_AS_A1 or st.get(3) in _READ_AS_A1:
         sent = version if version in _READ_AS_A1 else st.get(3)
         tx.findings.append(
@@ -397,26 +670,8 @@ def _read_transaction(
                 location=describe(location, breach.segment),
             )
         )
-        return tx
-    try:
-        _TransactionParser(
-            isa=isa, gs=gs, st=st, segments=segments, location=location, delimiters=delimiters, tx=tx
-        ).parse()
-    except _StructureError as exc:
-        tx.parsed.clear()
-        tx.unreadable = True
-        tx.findings.append(
-            syntax_finding(
-                "SYN007",
-                f"{exc.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
-                location=describe(location, exc.segment),
-            )
-        )
-    except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
-        tx.parsed.clear()
-        tx.unreadable = True
-        tx.findings.append(internal_finding("reading the transaction", exc, location=describe(location, st)))
-    return tx
+        return tx, None
+    return tx, segments
 
 
 def _kind_of(st: Segment, gs: Segment | None) -> str:

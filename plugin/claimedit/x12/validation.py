@@ -16,13 +16,16 @@ Shortcuts make a claim stream cheaper than its first interchange without changin
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import logging
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TextIO
 
 from claimedit.results import GroupAck
 from claimedit.x12._map_cache import load_map_cached
@@ -33,6 +36,7 @@ from claimedit.x12.walk_plans import (
     Run,
     RunPlan,
     Segments,
+    StreamedSegments,
     qualifier_positions,
     run_end,
     split_like_pyx12,
@@ -108,20 +112,60 @@ class Pyx12Validator:
         ``rejected_transactions`` are (GS06, ST02) pairs with a problem pyx12 cannot see in ``text``
         (an empty segment claimedit removed): their 999 says IK5*R*5 all the same.
         """
+
+        def walk(src: Any) -> tuple[Any, Any]:
+            return self._walk_planned(text, src, rejected_transactions)
+
+        return self._report(lambda: _reader(text), walk)
+
+    def validate_file(
+        self, file: TextIO, rejected_transactions: frozenset[tuple[str, str]] = frozenset(), *, segments: int = 0
+    ) -> ValidationReport:
+        """:meth:`validate` for an interchange whose text (``segments`` of them) is in ``file``, read by pyx12
+        as it walks.
+
+        For interchanges too large to hold: no whole-interchange walk plan is looked up or kept (it holds
+        a map node per segment); run plans and the memo of element checks work as for a held interchange,
+        over a second reading of ``file`` that holds one run ahead of the walk (:class:`StreamedSegments`).
+        """
+        import pyx12.error_handler  # noqa: PLC0415
+
+        def reader() -> Any:
+            file.seek(0)
+            return _indexed_reader_class()(file)
+
+        def streamed() -> StreamedSegments | None:
+            if not self._qualifiers or not segments:
+                return None
+            return StreamedSegments(_Reopened(file), segments, self._qualifiers, read_chars=_READ_CHARS)
+
+        def walk(src: Any) -> tuple[Any, Any]:
+            errh = pyx12.error_handler.err_handler()
+            try:
+                self._walk(src, errh, rejected_transactions, None, streamed(), keep_nodes=False)
+            except PlanMismatchError:
+                src.close()
+                src = reader()
+                errh = pyx12.error_handler.err_handler()
+                self._walk(src, errh, rejected_transactions, None, streamed(), runs=False, keep_nodes=False)
+            return src, errh
+
+        return self._report(reader, walk)
+
+    def _report(self, reader: Callable[[], Any], walk: Callable[[Any], tuple[Any, Any]]) -> ValidationReport:
+        """The walk of one interchange (``reader`` opens pyx12's reader over it), its errors and its 999s."""
         import pyx12.errh_json  # noqa: PLC0415
         import pyx12.error_999  # noqa: PLC0415
-        import pyx12.error_handler  # noqa: PLC0415
         import pyx12.errors  # noqa: PLC0415
-        import pyx12.x12file  # noqa: PLC0415
 
         report = ValidationReport()
         try:
-            src = _reader(text)
+            src = reader()
         except pyx12.errors.X12Error as exc:
             report.fatal = f"pyx12 cannot read the ISA segment: {exc}"
             return report
         try:
-            src, errh = self._walk_planned(text, src, rejected_transactions)
+            src, errh = walk(src)
         except pyx12.errors.EngineError as exc:
             report.fatal = f"pyx12 could not validate the interchange: {exc}"
             report.fatal_in_envelope = False
@@ -215,9 +259,10 @@ class Pyx12Validator:
         errh: Any,
         rejected: frozenset[tuple[str, str]],
         plan: tuple[Any, ...] | None,
-        segments: Segments | None,
+        segments: Segments | StreamedSegments | None,
         *,
         runs: bool = True,
+        keep_nodes: bool = True,
     ) -> tuple[Any, ...] | None:
         """The walk, with each segment's map node taken from ``plan`` when given (see the module doc).
 
@@ -234,7 +279,7 @@ class Pyx12Validator:
         icvn: str | None = None
         map_file = "x12.control.00501.xml"
         gs_control = ""
-        nodes: list[Any] | None = []
+        nodes: list[Any] | None = [] if keep_nodes else None
         run: Run | None = None
         for index, seg in enumerate(src):
             orig_node = node
@@ -320,7 +365,7 @@ class Pyx12Validator:
             return plan
         return tuple(nodes) if nodes is not None else None
 
-    def _start_run(self, index: int, node: Any, pushed: list[Any], segments: Segments) -> Run | None:
+    def _start_run(self, index: int, node: Any, pushed: list[Any], segments: Segments | StreamedSegments) -> Run | None:
         """The run after the HL or CLM at ``index`` whose walk entered (and so reset) its loop, if any."""
         if not pushed or pushed[-1].get_first_seg() is not node:
             return None
@@ -371,6 +416,32 @@ class Pyx12Validator:
                 errh.add_ele(error.map_node)
                 cursor = error.map_node
             errh.ele_error(error.err_cde, error.err_str, error.err_val, error.refdes)
+
+
+_READ_CHARS = 1 << 20
+
+
+class _Reopened:
+    """A second reader of a temporary text file, with its own position (pyx12 reads the first one).
+
+    Reads the file's bytes at its own offset (``os.pread``), decoded as UTF-8, so that pyx12's reading
+    and this one never move each other.
+    """
+
+    def __init__(self, file: TextIO) -> None:
+        file.flush()
+        self._fd = file.fileno()
+        self._offset = 0
+        self._decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+
+    def seek(self, offset: int) -> None:
+        self._offset = offset
+        self._decoder.reset()
+
+    def read(self, size: int) -> str:
+        block = os.pread(self._fd, size, self._offset)
+        self._offset += len(block)
+        return self._decoder.decode(block, final=not block)
 
 
 def _reader(text: str) -> Any:

@@ -30,6 +30,7 @@ __all__ = [
     "Run",
     "RunPlan",
     "Segments",
+    "StreamedSegments",
     "qualifier_positions",
     "run_end",
     "split_like_pyx12",
@@ -49,7 +50,7 @@ RUN_ENDS = frozenset({"HL", "CLM", "SE", "ST", "GE", "GS", "IEA", "ISA"})
 """Segments that end a run: the next loop start, or a trailer."""
 
 
-def run_end(skeleton: tuple[tuple[str, ...], ...], start: int) -> int:
+def run_end(skeleton: tuple[tuple[str, ...], ...] | _Window, start: int) -> int:
     """Index past the run that starts at ``start``: the next loop start or trailer, or the end."""
     end = start
     while end < len(skeleton) and skeleton[end][0] not in RUN_ENDS:
@@ -129,6 +130,100 @@ class Segments:
     """Element, component and repetition separators."""
 
 
+def _skeleton_entry(
+    raw: str, element: str, component: str, qualifiers: dict[str, tuple[tuple[int, int | None], ...]]
+) -> tuple[str, ...]:
+    """One segment's id and the values at its qualifier positions."""
+    fields = raw.split(element)
+    positions = qualifiers.get(fields[0], ())
+    if not positions:
+        return (fields[0],)
+    key = [fields[0]]
+    for position, part in positions:
+        value = fields[position] if position < len(fields) else ""
+        if part is not None:
+            parts = value.split(component)
+            value = parts[part - 1] if part <= len(parts) else ""
+        key.append(value)
+    return tuple(key)
+
+
+class _Window:
+    """Entries of a long sequence read on demand, the ones behind the reader forgotten: ``[i]`` and ``[i:j]``
+    for indices at or after the last index read by ``[i]``, ``len`` the whole sequence's length."""
+
+    def __init__(self, source: StreamedSegments, column: int) -> None:
+        self._source = source
+        self._column = column
+
+    def __len__(self) -> int:
+        return self._source.count
+
+    def __getitem__(self, key: int | slice) -> Any:
+        source = self._source
+        if isinstance(key, slice):
+            start, stop = key.start or 0, min(key.stop if key.stop is not None else source.count, source.count)
+            source.ensure(stop - 1)
+            return tuple(entry[self._column] for entry in source.entries[start - source.base : stop - source.base])
+        if self._column == 0:
+            source.forget_before(key)
+        source.ensure(key)
+        return source.entries[key - source.base][self._column]
+
+
+class StreamedSegments:
+    """:class:`Segments` of a text in a file, read ahead as the walk needs and forgotten behind it.
+
+    For an interchange too large to hold: ``texts`` and ``skeleton`` answer the indices the walk asks
+    for (the current segment, and the run ahead of it up to its next loop start or trailer) in the
+    memory of one run. ``count`` is the number of segments the text holds (known from writing it).
+    """
+
+    def __init__(
+        self, file: Any, count: int, qualifiers: dict[str, tuple[tuple[int, int | None], ...]], *, read_chars: int
+    ) -> None:
+        self._file = file
+        self._read_chars = read_chars
+        self.count = count
+        self._qualifiers = qualifiers
+        self.base = 0
+        self.entries: list[tuple[str, tuple[str, ...]]] = []
+        self._carry = ""
+        self._ended = False
+        file.seek(0)
+        head = file.read(106)
+        self._carry = head
+        self._element, self._component, self._terminator = head[3:4], head[104:105], head[105:106]
+        self.delimiters = self._element + self._component + head[82:83]
+        self.texts = _Window(self, 0)
+        self.skeleton = _Window(self, 1)
+
+    def forget_before(self, index: int) -> None:
+        drop = index - self.base
+        if drop > 256:
+            del self.entries[:drop]
+            self.base = index
+
+    def ensure(self, index: int) -> None:
+        while index - self.base >= len(self.entries) and not self._ended:
+            block = self._file.read(self._read_chars)
+            if not block:
+                self._ended = True
+                pieces = [self._carry]
+            else:
+                pieces = (self._carry + block).split(self._terminator)
+                self._carry = pieces.pop()
+            for piece in pieces:
+                raw = piece.lstrip("\r\n")
+                if not raw:
+                    continue
+                if raw.startswith(" "):
+                    raw = raw.lstrip()
+                self.entries.append((raw, _skeleton_entry(raw, self._element, self._component, self._qualifiers)))
+        if index - self.base >= len(self.entries):
+            raise IndexError(index)
+
+
 def split_like_pyx12(text: str, qualifiers: dict[str, tuple[tuple[int, int | None], ...]]) -> Segments | None:
     """Cut like pyx12's raw reader; the values are not trimmed, so one skeleton here is one for pyx12.
 
@@ -146,17 +241,5 @@ def split_like_pyx12(text: str, qualifiers: dict[str, tuple[tuple[int, int | Non
         if raw.startswith(" "):
             raw = raw.lstrip()
         texts.append(raw)
-        fields = raw.split(element)
-        positions = qualifiers.get(fields[0], ())
-        if not positions:
-            skeleton.append((fields[0],))
-            continue
-        key = [fields[0]]
-        for position, part in positions:
-            value = fields[position] if position < len(fields) else ""
-            if part is not None:
-                parts = value.split(component)
-                value = parts[part - 1] if part <= len(parts) else ""
-            key.append(value)
-        skeleton.append(tuple(key))
+        skeleton.append(_skeleton_entry(raw, element, component, qualifiers))
     return Segments(texts, tuple(skeleton), element + component + text[82])

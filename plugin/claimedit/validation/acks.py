@@ -1,0 +1,59 @@
+"""The rejecting 999s claimedit writes itself: for groups it does not read, and for groups pyx12 gave up on.
+
+They need only the interchange's outline (its ISA, each GS and the ST segments under it), collected in
+the same pass that reads the interchange, so that a large interchange is not held for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from claimedit.results import GroupAck
+from claimedit.x12.ack999 import rejecting_group_ack
+from claimedit.x12.tokens import Segment
+
+__all__ = ["EnvelopeOutline", "rejecting_group_acks"]
+
+
+@dataclass
+class EnvelopeOutline:
+    """An interchange's ISA, and each functional group's GS with the ST segments under it, in order."""
+
+    isa: Segment | None = None
+    groups: list[tuple[Segment, list[Segment]]] = field(default_factory=list)
+
+    def take(self, segment: Segment) -> None:
+        """The next segment of the interchange (only ISA, GS and ST are kept)."""
+        tag = segment.tag
+        if tag == "GS":
+            self.groups.append((segment, []))
+        elif tag == "ST" and self.groups:
+            self.groups[-1][1].append(segment)
+        elif tag == "ISA" and self.isa is None:
+            self.isa = segment
+
+    @classmethod
+    def of(cls, segments: Iterable[Segment]) -> EnvelopeOutline:
+        outline = cls()
+        first = True
+        for segment in segments:
+            if first and segment.tag != "ISA":
+                return outline
+            first = False
+            outline.take(segment)
+        return outline
+
+
+def rejecting_group_acks(
+    outline: EnvelopeOutline, supported_groups: Iterable[str], *, supported: bool, reason: str
+) -> list[GroupAck]:
+    """A rejecting 999 for each functional group claimedit reads (``supported``) or does not (4010, 837I ...)."""
+    if outline.isa is None:
+        return []
+    read_groups = frozenset(supported_groups)
+    return [
+        rejecting_group_ack(isa=outline.isa, gs=gs, transactions=transactions, reason=reason)
+        for gs, transactions in outline.groups
+        if (gs.get(6) in read_groups) == supported
+    ]

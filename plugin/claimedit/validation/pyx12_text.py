@@ -1,0 +1,155 @@
+"""The segments of one interchange as pyx12 (and the compiled guide check) should see them, one at a time.
+
+837P 5010 groups only, A2 errata read as A1, no empty segments, the fixed-width ISA when the one sent
+was not. Bounded for hostile input: a transaction rejected before validation (SYN010) is given as its
+ST and an SE, so that its 999 still answers it; of the segments outside any transaction, the first
+:data:`STRAY_FOR_PYX12` only (the reader names every one).
+
+:class:`Pyx12Text` hands each kept segment to a sink as soon as it is decided (the last one is held
+until :meth:`Pyx12Text.finish`: the IEA's group count may need rewriting), so that the text of a large
+interchange goes to a file, never into memory; :func:`text_for_pyx12` is the whole text of a small one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+
+from claimedit.x12.reader import A1, InterchangeRead
+from claimedit.x12.tokens import Delimiters, Segment
+
+__all__ = ["STRAY_FOR_PYX12", "Pyx12Text", "separator_for", "text_for_pyx12"]
+
+STRAY_FOR_PYX12 = 20
+"""Segments outside any transaction given to pyx12 per interchange: the reader names every one (SYN005)."""
+_ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE"})
+
+
+def separator_for(delimiters: Delimiters) -> str:
+    """What follows each segment in pyx12's text: the terminator and a line break."""
+    return delimiters.segment if delimiters.segment == "\n" else f"{delimiters.segment}\n"
+
+
+def text_for_pyx12(read: InterchangeRead, sink: Callable[[str], None] | None = None) -> str:
+    """The interchange (held whole) as pyx12 should see it; each kept segment also goes to ``sink``."""
+    delimiters = read.chunk.delimiters
+    assert delimiters is not None
+    keep: list[str] = []
+
+    def take(segment: str) -> None:
+        keep.append(segment)
+        if sink is not None:
+            sink(segment)
+
+    early = {tx.location.segment_index for tx in read.transactions if tx.rejected_early}
+    kept = Pyx12Text(
+        delimiters, isa_fixed_width=read.chunk.isa_fixed_width, supported=read.supported_groups, early=early, sink=take
+    )
+    for segment in read.chunk.segments:
+        kept.take(segment)
+    kept.finish()
+    separator = separator_for(delimiters)
+    return "".join(f"{segment}{separator}" for segment in keep)
+
+
+class Pyx12Text:
+    """The segments of one interchange kept for pyx12, decided one at a time (see the module doc).
+
+    ``early`` holds the ST segment index of each transaction rejected before validation: it must hold a
+    transaction's before its ST is taken.
+    """
+
+    def __init__(
+        self,
+        delimiters: Delimiters,
+        *,
+        isa_fixed_width: str | None,
+        supported: Iterable[str],
+        early: Collection[int | None],
+        sink: Callable[[str], None],
+    ) -> None:
+        self.element = delimiters.element
+        self.isa_fixed_width = isa_fixed_width
+        """pyx12 reads the ISA by position: it is given the fixed-width form when one exists."""
+        self.early = early
+        self.supported = supported if isinstance(supported, frozenset | set) else frozenset(supported)
+        self.sink = sink
+        self.held: str | None = None
+        self.groups = 0
+        self.groups_sent = 0
+        self.in_supported = False
+        self.in_transaction = False
+        self.stubbed = ""
+        """ST02 of the transaction rejected before validation whose segments are being left out."""
+        self.stray = 0
+
+    def _keep(self, segment: str) -> None:
+        if self.held is not None:
+            self.sink(self.held)
+        self.held = segment
+
+    def take(self, segment: Segment) -> None:
+        """The next segment of the interchange, as read (empty ones are left out here)."""
+        tag = segment.tag
+        if tag == "GS":
+            self.groups_sent += 1
+        if not segment.elements:
+            return
+        if self.stubbed:
+            if tag not in ("SE", "ST", *_ENVELOPE):
+                return
+            self._close_stub()
+            if tag == "SE":
+                return
+        if tag in _ENVELOPE:
+            self._envelope(segment)
+            return
+        if tag == "ST":
+            self.in_transaction = True
+            self.stubbed = segment.get(2) if self.in_supported and segment.index in self.early else ""
+        elif not self.in_transaction:
+            self.stray += 1
+            if self.stray > STRAY_FOR_PYX12:
+                return
+        if self.in_supported:
+            self._keep(_with_element(segment.elements, 3, A1, self.element) if tag == "ST" else segment.raw)
+        if tag == "SE":
+            self.in_transaction = False
+
+    def _envelope(self, segment: Segment) -> None:
+        tag = segment.tag
+        self.in_transaction = False
+        if tag == "GS":
+            self.in_supported = segment.get(6) in self.supported
+            if self.in_supported:
+                self.groups += 1
+                self._keep(_with_element(segment.elements, 8, A1, self.element))
+            return
+        if tag == "GE":
+            if self.in_supported:
+                self._keep(segment.raw)
+            self.in_supported = False
+            return
+        self._keep((self.isa_fixed_width or segment.raw) if tag == "ISA" else segment.raw)
+
+    def _close_stub(self) -> None:
+        self._keep(self.element.join(["SE", "2", self.stubbed]))
+        self.stubbed, self.in_transaction = "", False
+
+    def finish(self) -> None:
+        """After the interchange's last segment: the held segment, its IEA01 set to the groups kept."""
+        if self.stubbed:
+            self._close_stub()
+        last = self.held
+        if last is None:
+            return
+        if self.groups != self.groups_sent and last.startswith("IEA"):
+            iea = last.split(self.element)
+            last = self.element.join([iea[0], str(self.groups), *iea[2:]])
+        self.sink(last)
+        self.held = None
+
+
+def _with_element(elements: list[str], position: int, value: str, separator: str) -> str:
+    if position < len(elements) and elements[position] and elements[position] != value:
+        elements = [*elements[:position], value, *elements[position + 1 :]]
+    return separator.join(elements)
