@@ -56,6 +56,7 @@ __all__ = [
     "PublishError",
     "create_app",
     "create_service",
+    "log_processed",
     "start_pool",
 ]
 
@@ -155,17 +156,7 @@ class ClaimeditService:
             msg = "the pipeline is not loaded (the lifespan did not run)"
             raise RuntimeError(msg)
         self.metrics.observe(processed)
-        _log.info(
-            "input processed" if not processed.limit else "input over a limit: dead-lettered",
-            interchange_controls=processed.interchange_controls,
-            group_controls=processed.group_controls,
-            claim_ids=processed.claim_ids,
-            verdicts=processed.verdicts,
-            unreadable=processed.unreadable,
-            outputs=len(processed.outputs),
-            delivery_attempts=meta.delivery_attempts,
-            limit=processed.limit or None,
-        )
+        log_processed(_log, processed, delivery_attempts=meta.delivery_attempts)
         return processed
 
     async def _stuck(self, body: bytes, meta: InputMeta, now: dt.datetime) -> Processed:
@@ -241,6 +232,21 @@ class ClaimeditService:
             return
         await self._ack(message)
         self.metrics.inputs.labels(outcome="dead-lettered").inc()
+
+
+def log_processed(log: Any, processed: Processed, *, delivery_attempts: int) -> None:
+    """The one line per input: control numbers, claim ids, verdict counts and outcome, never claim data."""
+    log.info(
+        "input processed" if not processed.limit else "input over a limit: dead-lettered",
+        interchange_controls=processed.interchange_controls,
+        group_controls=processed.group_controls,
+        claim_ids=processed.claim_ids,
+        verdicts=processed.verdicts,
+        unreadable=processed.unreadable,
+        outputs=len(processed.outputs),
+        delivery_attempts=delivery_attempts,
+        limit=processed.limit or None,
+    )
 
 
 async def start_pool(settings: ServiceSettings, processor: Processor | None = None) -> WorkerPool:
