@@ -59,7 +59,7 @@ def main() -> None:
 
     pipeline = Pipeline.start(validate=not args.no_validate)
     configure_logging(level="INFO", fmt="json", stream=io.StringIO())
-    sink = open("/dev/null", "w")  # noqa: SIM115, PTH123  (open for the whole run)
+    sink = open("/dev/null", "w")  # noqa: SIM115  (open for the whole run)
     configure_logging(level="INFO", fmt="json", stream=sink)
     log = structlog.get_logger("claimedit.service")
     metrics = ServiceMetrics.create()
@@ -79,9 +79,15 @@ def main() -> None:
             )
             for index, body in enumerate(bodies)
         }
-        lookup = results.__getitem__
-        outputs = _per_input(lambda body: process_input(lambda b, _s: lookup(b), body, metas[body], now), bodies)
-        processed = [process_input(lambda b, _s: lookup(b), body, metas[body], now) for body in bodies]
+
+        def processor(body: bytes, _source: str, results: dict[bytes, Any] = results) -> Any:
+            return results[body]
+
+        def outputs_of(body: bytes, metas: dict[bytes, Any] = metas, processor: Any = processor) -> Any:
+            return process_input(processor, body, metas[body], now)
+
+        outputs = _per_input(outputs_of, bodies)
+        processed = [outputs_of(body) for body in bodies]
         pickled = [pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL) for item in processed]
         round_trip = _per_input(
             lambda item: pickle.loads(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)), processed
@@ -89,9 +95,9 @@ def main() -> None:
         size = sum(len(data) for data in pickled) / len(pickled) / 1024
         logging_ms = _per_input(lambda item: log_processed(log, item, delivery_attempts=1), processed)
         metrics_ms = _per_input(metrics.observe, processed)
-        print(
-            f"{claims:>4} claim{'s' if claims > 1 else ' '} {outputs:8.3f} {round_trip:10.3f} {size:10.1f} {logging_ms:8.3f} {metrics_ms:8.3f}"
-        )
+        label = f"{claims} claim{'s' if claims > 1 else ''}"
+        figures = f"{outputs:8.3f} {round_trip:10.3f} {size:10.1f} {logging_ms:8.3f} {metrics_ms:8.3f}"
+        print(f"{label:>10} {figures}")
     sink.close()
 
 
