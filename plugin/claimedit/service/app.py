@@ -43,6 +43,7 @@ from claimedit.service.processing import (
     process_bounded,
     process_in_worker,
     reject_in_worker,
+    with_input,
 )
 from claimedit.service.settings import ServiceSettings, load_settings, redact_url
 from claimedit.service.tls import PlainTextRefusedError
@@ -141,7 +142,7 @@ class ClaimeditService:
         limits, wall = self.limits, self.settings.wall_seconds
         if self.pool is not None:
             try:
-                processed = await self.pool.run(wall, process_in_worker, body, meta, now, limits)
+                processed = with_input(await self.pool.run(wall, process_in_worker, body, meta, now, limits), body)
             except WorkerStuck:
                 processed = await self._stuck(body, meta, now)
         elif self.processor is not None:
@@ -164,7 +165,8 @@ class ClaimeditService:
         limits = self.limits
         if self.pool is not None:
             try:
-                return await self.pool.run(self.settings.wall_seconds, reject_in_worker, body, meta, now, limits)
+                rejected = await self.pool.run(self.settings.wall_seconds, reject_in_worker, body, meta, now, limits)
+                return with_input(rejected, body)
             except Exception:  # noqa: BLE001  (reading the headers failed too: the dead letter alone)
                 _log.warning("no 999 for an input whose worker was killed")
         over = OverLimit("over-cpu-budget", budget_reason(limits))

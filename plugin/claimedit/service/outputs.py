@@ -104,6 +104,8 @@ class Outgoing:
     event_id: str
     correlation_id: str
     headers: dict[str, str] = field(default_factory=dict)
+    payload_is_input: bool = False
+    """The payload is the input's own bytes, left out of a worker's answer (the event loop has them)."""
 
 
 def _event(

@@ -68,7 +68,9 @@ def _serve(connection: Connection, initargs: tuple[Any, ...]) -> None:
             request = connection.recv_bytes()
         except (EOFError, OSError):  # the parent closed the socket (stop) or died
             return
-        function, args = pickle.loads(request)  # noqa: S301  (from the parent process only)
+        count, header = pickle.loads(request)  # noqa: S301  (from the parent process only)
+        buffers = [connection.recv_bytes() for _ in range(count)]
+        function, args = pickle.loads(header, buffers=buffers)  # noqa: S301
         try:
             reply = _reply("ok", function(*args))
         except BaseException as exc:  # noqa: BLE001  (raised again in the parent, where it is handled)
@@ -83,9 +85,24 @@ def _reply(status: str, value: Any) -> bytes:
         return pickle.dumps(("raised", RuntimeError(f"unpicklable {type(value).__name__}: {type(exc).__name__}")))
 
 
-def _frame(payload: bytes) -> bytes:
-    size = len(payload)
+def _frame(size: int) -> bytes:
     return _SMALL.pack(size) if size <= 0x7FFFFFFF else _SMALL.pack(-1) + _LARGE.pack(size)
+
+
+_OUT_OF_BAND_BYTES = 64 * 1024
+"""``bytes`` arguments from this size on (an input's body) travel as raw frames after the pickled call,
+never copied into the pickle, and are written a chunk at a time: the parent holds one copy of a body."""
+_CHUNK = 1024 * 1024
+
+
+def _request(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bytes, list[pickle.PickleBuffer]]:
+    """The pickled call, and the large ``bytes`` arguments to send after it as they are."""
+    buffers: list[pickle.PickleBuffer] = []
+    wrapped = tuple(
+        pickle.PickleBuffer(arg) if isinstance(arg, bytes) and len(arg) >= _OUT_OF_BAND_BYTES else arg for arg in args
+    )
+    header = pickle.dumps((fn, wrapped), protocol=_PROTOCOL, buffer_callback=buffers.append)
+    return pickle.dumps((len(buffers), header), protocol=_PROTOCOL), buffers
 
 
 class _Worker:
@@ -107,10 +124,16 @@ class _Worker:
         status, value = pickle.loads(data)  # noqa: S301  (from our own worker process)
         return status, value
 
-    async def call(self, request: bytes) -> tuple[str, Any]:
+    async def call(self, request: bytes, buffers: list[pickle.PickleBuffer]) -> tuple[str, Any]:
         try:
-            self.writer.write(_frame(request))
+            self.writer.write(_frame(len(request)))
             self.writer.write(request)
+            for buffer in buffers:
+                view = buffer.raw()  # not released here: the transport may still hold slices of it
+                self.writer.write(_frame(len(view)))
+                for start in range(0, len(view), _CHUNK):
+                    self.writer.write(view[start : start + _CHUNK])
+                    await self.writer.drain()
             await self.writer.drain()
         except ConnectionError as exc:
             raise _Gone from exc
@@ -196,11 +219,11 @@ class WorkerPool:
         if not self._started:
             msg = "the worker pool is not started"
             raise RuntimeError(msg)
-        request = pickle.dumps((fn, args), protocol=_PROTOCOL)
+        request, buffers = _request(fn, args)
         for attempt in (1, 2):
             worker = await self._idle.get()
             try:
-                status, value = await asyncio.wait_for(worker.call(request), timeout)
+                status, value = await asyncio.wait_for(worker.call(request, buffers), timeout)
             except TimeoutError:
                 await self._replace(worker, f"a worker was silent for {timeout:.0f} s")
                 raise WorkerStuck from None
