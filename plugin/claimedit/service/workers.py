@@ -230,7 +230,7 @@ class WorkerPool:
             except _Gone:
                 # the worker died under this call (OOM killer, a kill): once more, on another one
                 await self._replace(worker, "a worker died")
-                if attempt == 1:
+                if attempt == 1 and self._started:  # not while stopping: no worker would come back
                     continue
                 raise WorkerDied from None
             except asyncio.CancelledError:
