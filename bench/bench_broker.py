@@ -113,7 +113,7 @@ def run_relay(url: str, stream: str, source: str, target: str) -> None:
 
         broker = NatsBroker(url, logger=None)
         jstream = JStream(stream, subjects=[source, f"{source}.fan-out", target])
-        out = broker.publisher(target, stream=jstream)
+        out = broker.publisher(target, stream=jstream, timeout=120.0)
         bare_in, fan_in = source, f"{source}.fan-out"
         options = {"stream": jstream, "pull_sub": PullSub(batch_size=PREFETCH, timeout=1.0)}
 
