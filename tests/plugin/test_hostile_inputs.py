@@ -113,6 +113,24 @@ async def test_input_over_max_input_bytes_is_dead_lettered_unread_with_a_999_per
     assert [("000000902", "902", "R")] == [(a.interchange_control, a.group_control, a.ack_code) for a in acks]
 
 
+async def test_an_input_one_byte_over_the_default_max_input_bytes_is_refused_naming_the_bound(
+    pipeline: Pipeline,
+) -> None:
+    limit = load_settings().max_input_bytes
+    body = _input("PCN", 904)
+    over = body + b"\n" * (limit + 1 - len(body))  # blank lines after the IEA: one interchange still
+    collected = Collected()
+
+    async with in_memory_service("rabbit", pipeline.process, collected) as running:
+        await running.send(over, {"x-correlation-id": "over"})
+
+    letters = _letters(collected)
+    reason = f"the input is {limit + 1} bytes, over max_input_bytes ({limit})"
+    assert [("over-size", reason, "over")] == [(h.reason_kind, h.reason, h.correlation_id) for h in letters]
+    assert [] == collected.bodies("annotated")
+    assert [("000000904", "R")] == [(ack.interchange_control, ack.ack_code) for ack in _acks(collected)]
+
+
 async def test_a_200_kb_element_makes_the_input_over_size_before_any_of_it_is_copied(pipeline: Pipeline) -> None:
     collected = Collected()
     huge = _input("X" * 200_000, 903)

@@ -43,6 +43,7 @@ from claimedit.service.processing import (
     process_bounded,
     process_in_worker,
     reject_in_worker,
+    with_input,
 )
 from claimedit.service.settings import ServiceSettings, load_settings, redact_url
 from claimedit.service.tls import PlainTextRefusedError
@@ -56,6 +57,7 @@ __all__ = [
     "PublishError",
     "create_app",
     "create_service",
+    "log_processed",
     "start_pool",
 ]
 
@@ -140,7 +142,7 @@ class ClaimeditService:
         limits, wall = self.limits, self.settings.wall_seconds
         if self.pool is not None:
             try:
-                processed = await self.pool.run(wall, process_in_worker, body, meta, now, limits)
+                processed = with_input(await self.pool.run(wall, process_in_worker, body, meta, now, limits), body)
             except WorkerStuck:
                 processed = await self._stuck(body, meta, now)
         elif self.processor is not None:
@@ -155,17 +157,7 @@ class ClaimeditService:
             msg = "the pipeline is not loaded (the lifespan did not run)"
             raise RuntimeError(msg)
         self.metrics.observe(processed)
-        _log.info(
-            "input processed" if not processed.limit else "input over a limit: dead-lettered",
-            interchange_controls=processed.interchange_controls,
-            group_controls=processed.group_controls,
-            claim_ids=processed.claim_ids,
-            verdicts=processed.verdicts,
-            unreadable=processed.unreadable,
-            outputs=len(processed.outputs),
-            delivery_attempts=meta.delivery_attempts,
-            limit=processed.limit or None,
-        )
+        log_processed(_log, processed, delivery_attempts=meta.delivery_attempts)
         return processed
 
     async def _stuck(self, body: bytes, meta: InputMeta, now: dt.datetime) -> Processed:
@@ -173,7 +165,8 @@ class ClaimeditService:
         limits = self.limits
         if self.pool is not None:
             try:
-                return await self.pool.run(self.settings.wall_seconds, reject_in_worker, body, meta, now, limits)
+                rejected = await self.pool.run(self.settings.wall_seconds, reject_in_worker, body, meta, now, limits)
+                return with_input(rejected, body)
             except Exception:  # noqa: BLE001  (reading the headers failed too: the dead letter alone)
                 _log.warning("no 999 for an input whose worker was killed")
         over = OverLimit("over-cpu-budget", budget_reason(limits))
@@ -241,6 +234,21 @@ class ClaimeditService:
             return
         await self._ack(message)
         self.metrics.inputs.labels(outcome="dead-lettered").inc()
+
+
+def log_processed(log: Any, processed: Processed, *, delivery_attempts: int) -> None:
+    """The one line per input: control numbers, claim ids, verdict counts and outcome, never claim data."""
+    log.info(
+        "input processed" if not processed.limit else "input over a limit: dead-lettered",
+        interchange_controls=processed.interchange_controls,
+        group_controls=processed.group_controls,
+        claim_ids=processed.claim_ids,
+        verdicts=processed.verdicts,
+        unreadable=processed.unreadable,
+        outputs=len(processed.outputs),
+        delivery_attempts=delivery_attempts,
+        limit=processed.limit or None,
+    )
 
 
 async def start_pool(settings: ServiceSettings, processor: Processor | None = None) -> WorkerPool:

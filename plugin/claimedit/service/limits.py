@@ -39,7 +39,7 @@ _HEADER_ELEMENT_CAP = 35
 class Limits:
     """The bounds of one input; picklable, handed to the worker with the input."""
 
-    max_input_bytes: int = 64 * 1024 * 1024
+    max_input_bytes: int = 2 * 1024 * 1024
     max_element_length: int = 1024
     cpu_seconds: float = 30.0
 

@@ -104,6 +104,8 @@ class Outgoing:
     event_id: str
     correlation_id: str
     headers: dict[str, str] = field(default_factory=dict)
+    payload_is_input: bool = False
+    """The payload is the input's own bytes, left out of a worker's answer (the event loop has them)."""
 
 
 def _event(
@@ -136,16 +138,31 @@ def _input_ref(meta: InputMeta, result: InputResult) -> InputRef:
     )
 
 
-def _envelope(claim: Claim, meta: InputMeta) -> SourceEnvelope:
-    env = claim.envelope
-    return SourceEnvelope(
-        interchange_control=env.isa_control,
-        group_control=env.gs_control,
-        transaction_control=env.st_control,
-        submitter_id=meta.submitter_id or env.submitter_id or env.isa_sender_id,
-        sender_id=env.isa_sender_id,
-        receiver_id=env.isa_receiver_id,
-    )
+@dataclass
+class _InputOutputs:
+    """What every output of one input shares, built once per input (envelopes once per transaction)."""
+
+    meta: InputMeta
+    ref: InputRef
+    now: dt.datetime
+    identity_headers: dict[str, str]
+    envelopes: dict[tuple[str, ...], SourceEnvelope] = field(default_factory=dict)
+
+    def envelope(self, claim: Claim) -> SourceEnvelope:
+        env = claim.envelope
+        submitter = self.meta.submitter_id or env.submitter_id or env.isa_sender_id
+        key = (env.isa_control, env.gs_control, env.st_control, submitter, env.isa_sender_id, env.isa_receiver_id)
+        known = self.envelopes.get(key)
+        if known is None:
+            known = self.envelopes[key] = SourceEnvelope(
+                interchange_control=env.isa_control,
+                group_control=env.gs_control,
+                transaction_control=env.st_control,
+                submitter_id=submitter,
+                sender_id=env.isa_sender_id,
+                receiver_id=env.isa_receiver_id,
+            )
+        return known
 
 
 def _payer(claim: Claim) -> PayerRef:
@@ -169,7 +186,8 @@ def claim_277ca(item: ClaimResult, index: int, meta: InputMeta, now: dt.datetime
     return write_277ca(item, control_number=control_number_for(_claim_key(item, index, meta), "277"), processed=now)
 
 
-def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef, now: dt.datetime) -> list[Outgoing]:
+def _claim_outputs(item: ClaimResult, index: int, shared: _InputOutputs) -> list[Outgoing]:
+    meta, now = shared.meta, shared.now
     key = _claim_key(item, index, meta)
     split = split_claim(item.claim, item.segments, control_number_for(key, "837"))
     verdict = item.verdict
@@ -180,8 +198,8 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
         "idempotency_key": key,
         "correlation_id": meta.correlation_id,
         "processed_at": now,
-        "input": ref,
-        "source_envelope": _envelope(item.claim, meta),
+        "input": shared.ref,
+        "source_envelope": shared.envelope(item.claim),
         "claim_index": index,
         "claim_id": item.claim.claim_id,
         "payer": _payer(item.claim),
@@ -199,7 +217,7 @@ def _claim_outputs(item: ClaimResult, index: int, meta: InputMeta, ref: InputRef
         **identity,
     )
     headers = {
-        **_identity_headers(meta),
+        **shared.identity_headers,
         "x-claimedit-idempotency-key": key,
         "x-claimedit-payer-id": capped(item.claim.payer.payer_id, 80),
         "x-claimedit-verdict": verdict,
@@ -367,9 +385,10 @@ def _unreadable_reason(item: UnreadableResult) -> str:
 def build_outputs(result: InputResult, body: bytes, meta: InputMeta, *, now: dt.datetime) -> list[Outgoing]:
     """Every message one input yields: per claim annotated (+ rejected), per group a 999, per unreadable a DLQ."""
     ref = _input_ref(meta, result)
+    shared = _InputOutputs(meta, ref, now, _identity_headers(meta))
     out: list[Outgoing] = []
     for index, item in enumerate(result.claims):
-        out.extend(_claim_outputs(item, index, meta, ref, now))
+        out.extend(_claim_outputs(item, index, shared))
     scopes = _scopes_by_ack(result) if result.shared else {}
     for index, ack in enumerate(result.acks):
         out.append(_ack_output(ack, index, meta, ref, now, scopes=scopes.get(index)))

@@ -16,7 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ __all__ = [
     "process_input",
     "reject_in_worker",
     "start_worker",
+    "with_input",
+    "without_input",
     "worker_processor",
     "worker_ready",
 ]
@@ -56,6 +58,32 @@ class Processed:
     group_controls: list[str] = field(default_factory=list)
     limit: str = ""
     """The bound the input broke (``over-size``, ``over-cpu-budget``), else empty."""
+
+
+def without_input(processed: Processed, body: bytes) -> Processed:
+    """``processed`` with every payload that is ``body`` itself left out (a dead letter of the whole input).
+
+    A worker answers the event loop this way: a 50 MB input over ``max_input_bytes`` is not sent back
+    to a process that holds it already (:func:`with_input` puts it back).
+    """
+    if not any(outgoing.payload is body for outgoing in processed.outputs):
+        return processed
+    outputs = [
+        replace(outgoing, payload=b"", payload_is_input=True) if outgoing.payload is body else outgoing
+        for outgoing in processed.outputs
+    ]
+    return replace(processed, outputs=outputs)
+
+
+def with_input(processed: Processed, body: bytes) -> Processed:
+    """The outputs of a worker's answer with the input's bytes back where :func:`without_input` left them out."""
+    if not any(outgoing.payload_is_input for outgoing in processed.outputs):
+        return processed
+    outputs = [
+        replace(outgoing, payload=body, payload_is_input=False) if outgoing.payload_is_input else outgoing
+        for outgoing in processed.outputs
+    ]
+    return replace(processed, outputs=outputs)
 
 
 def process_input(processor: Processor, body: bytes, meta: InputMeta, now: dt.datetime) -> Processed:
@@ -189,7 +217,7 @@ def worker_ready() -> bool:
 def reject_in_worker(body: bytes, meta: InputMeta, now: dt.datetime, limits: Limits) -> Processed:
     """The outputs of an input whose worker had to be killed: its dead letter and its groups' 999s."""
     over = OverLimit("over-cpu-budget", budget_reason(limits))
-    return over_limit(body, meta, over, now, budget=limits.cpu_seconds)
+    return without_input(over_limit(body, meta, over, now, budget=limits.cpu_seconds), body)
 
 
 def worker_processor() -> Processor:
@@ -206,4 +234,5 @@ def discard_worker_pipeline() -> None:
 
 
 def process_in_worker(body: bytes, meta: InputMeta, now: dt.datetime, limits: Limits) -> Processed:
-    return process_bounded(worker_processor(), body, meta, now, limits)
+    """Entry point in a pipeline worker; the answer leaves the input's own bytes out (:func:`with_input`)."""
+    return without_input(process_bounded(worker_processor(), body, meta, now, limits), body)

@@ -144,8 +144,10 @@ class ServiceSettings(BaseSettings):
     input_wall_seconds: float | None = Field(default=None, gt=0)
     """Backstop: a worker silent this long on one input is killed and the pool replaced (default: twice
     the CPU budget plus 10 s)."""
-    max_input_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
-    """Larger inputs are dead-lettered unread (``over-size``) with a 999 rejecting each readable group."""
+    max_input_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    """Larger inputs are dead-lettered unread (``over-size``) with a 999 rejecting each readable group.
+    The pipeline holds a whole input while it works: a worker peaked at 200 MB for a 2 MB interchange
+    (about 5,800 claims) and adds about 70 MB per MB beyond (bench/bench_service_memory.py, docs/operations.md)."""
     max_element_length: int = Field(default=1024, ge=80)
     """An input with a data element longer than this (no 837P element allows more than 264 characters)
     is dead-lettered as ``over-size``: such values would otherwise be copied into events and 277CAs."""
