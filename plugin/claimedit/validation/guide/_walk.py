@@ -78,7 +78,7 @@ class Node:
         self.key: tuple[int, int, frozenset[str | None]] | None = None
         self.name = ""
         self.elements: tuple[Element | Composite, ...] = ()
-        self.syntax: tuple[tuple[object, ...], ...] = ()
+        self.syntax: tuple[tuple[str, tuple[int, ...]], ...] = ()
         self.eq: tuple[str, str] = (self.id, "")
 
 
@@ -104,10 +104,17 @@ def build_nodes(compiled: Compiled) -> list[Node]:
             assert isinstance(elements, tuple)
             assert isinstance(syntax, tuple)
             node.elements = tuple(_element_or_composite(item) for item in elements)
-            node.syntax = syntax
+            node.syntax = tuple(_rule(rule) for rule in syntax)
     for node in nodes:
         node.eq = (node.id, node.parent.id if node.parent is not None else "")
     return nodes
+
+
+def _rule(rule: tuple[object, ...]) -> tuple[str, tuple[int, ...]]:
+    """A syntax rule as (code, element positions); one pyx12 would reject as malformed gets code "?" (never clean)."""
+    if len(rule) < 3:
+        return ("?", ())
+    return (str(rule[0]), tuple(int(str(position)) for position in rule[1:]))
 
 
 def _element_or_composite(data: tuple[object, ...]) -> Element | Composite:
