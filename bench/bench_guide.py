@@ -70,7 +70,8 @@ def main() -> None:
     )
     _line("Pyx12Validator().validate", pyx12_seconds, count, claims, pyx12_clean)
     print(
-        f"guide check is {pyx12_seconds / runs[0]:.1f}x (first run), {pyx12_seconds / best:.1f}x (best run) pyx12's rate"
+        f"guide check is {pyx12_seconds / runs[0]:.1f}x (first run), "
+        f"{pyx12_seconds / best:.1f}x (best run) pyx12's validation rate"
     )
 
 
