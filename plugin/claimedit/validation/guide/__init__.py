@@ -17,6 +17,7 @@ from claimedit.validation.guide._compile import Compiled, load_compiled
 from claimedit.validation.guide._fast import segment_pattern
 from claimedit.validation.guide._segment import segment_ok, syntax_ok
 from claimedit.validation.guide._steps import KINDS, MEMO_LIMIT, SEGMENT_ID, UNLIMITED, Op, Step, StepMemo, fail, ops_of
+from claimedit.validation.guide._values import Element
 from claimedit.validation.guide._walk import Node, build_nodes, transition, value_at
 from claimedit.x12.tokens import Delimiters, Segment
 
@@ -40,7 +41,11 @@ class CompiledGuide:
             raise ValueError("the compiled map has no /ISA_LOOP/GS_LOOP/GS")
         self.gs_loop = gs_loop
         self.isa_loop = isa_loop
-        self._gs_ops: tuple[Op, ...] = ((gs_loop.resets, gs_loop.slot, UNLIMITED), ((), self.gs.slot, UNLIMITED))
+        self.zeros = [0] * self.slots
+        spans = (isa_loop.reset_span, gs_loop.reset_span)
+        if spans[0] is None or spans[1] is None:
+            raise ValueError("the compiled map's ISA and GS loops cannot be reset as one slice each")
+        self._gs_ops: tuple[Op, ...] = ((*spans[1], gs_loop.slot, UNLIMITED), (0, 0, self.gs.slot, UNLIMITED))
         self.characters = re.compile(compiled["char_pattern"], re.S | re.ASCII)
         self.icvn: str = compiled["icvn"]
         self.fic: str = compiled["fic"]
@@ -54,6 +59,7 @@ class CompiledGuide:
         self._qualifiers = {seg_id: tuple(sorted(positions)) for seg_id, positions in keys.items()}
         self._steps: dict[tuple[object, ...], Walked] = {}
         self._step_memos: dict[Delimiters, StepMemo] = {}
+        self._isa_values: dict[tuple[int, str], bool] = {}
         self._patterns: dict[tuple[int, str, str, str], re.Pattern[str] | None] = {}
 
     def open(self, isa: Segment, delimiters: Delimiters) -> GuideCheck:
@@ -76,7 +82,8 @@ class CompiledGuide:
         walked = self._steps.get(key)
         if walked is None:
             found = transition(start, seg_id, elements, component)
-            walked = (None if found.error else found.target, found.at_least_one, ops_of(found))
+            ops = ops_of(found)
+            walked = (None if found.error or ops is None else found.target, found.at_least_one, ops or ())
             if len(self._steps) >= MEMO_LIMIT:
                 self._steps.clear()
             self._steps[key] = walked
@@ -121,6 +128,26 @@ class CompiledGuide:
                 return fail()
             target = found
         return (self.segment_ok(target, raw, elements, delimiters), kind, at_least_one, ops, target)
+
+    def isa_ok(self, elements: list[str], element: str) -> bool:
+        """The ISA's elements against the control map's ISA, each value's verdict remembered (most repeat)."""
+        children = self.isa.elements
+        simple = [child for child in children if isinstance(child, Element)]
+        if len(simple) != len(children) or self.isa.syntax or len(elements) - 1 != len(children):
+            return segment_ok(self.isa, elements, element, self.characters)
+        memo = self._isa_values
+        for position, child in enumerate(simple, start=1):
+            value = elements[position]
+            key = (position, value)
+            found = memo.get(key)
+            if found is None:
+                found = child.value_ok(value, self.characters) if value else not child.required_when_empty
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = found
+            if not found:
+                return False
+        return True
 
     def segment_ok(self, node: Node, raw: str, elements: list[str], delimiters: Delimiters) -> bool:
         """The element checks of one segment: its node's whole-segment expression first (then only the syntax

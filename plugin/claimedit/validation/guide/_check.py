@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from claimedit.results import GroupAck
 from claimedit.validation.guide._ack import GroupSeen, accepting_acks
-from claimedit.validation.guide._segment import segment_ok
 from claimedit.validation.guide._steps import CLM, GE, GS, HL, IEA, SE, ST
 from claimedit.validation.guide._walk import Node
 from claimedit.x12.tokens import Delimiters, Segment
@@ -110,13 +109,14 @@ class GuideCheck:
             return False
         if delimiters.segment in raw or delimiters.component == delimiters.element:
             return False
-        return segment_ok(guide.isa, isa.elements, delimiters.element, guide.characters)
+        return guide.isa_ok(isa.elements, delimiters.element)
 
     def _force(self, loop: Node, first: Node) -> None:
         """pyx12's ``forceWalkCounterToLoopStart`` at an ISA or GS."""
         counts = self._counts
-        for slot in loop.resets:
-            counts[slot] = 0
+        span = loop.reset_span
+        assert span is not None  # checked when the guide was loaded
+        counts[span[0] : span[1]] = self._guide.zeros[span[0] : span[1]]
         counts[loop.slot] += 1
         counts[first.slot] += 1
         self._node = first
@@ -147,9 +147,10 @@ class GuideCheck:
             if counts[slot] < 1:
                 self._clean = False
                 return
-        for resets, slot, limit in ops:
-            for reset in resets:
-                counts[reset] = 0
+        zeros = self._guide.zeros
+        for start, stop, slot, limit in ops:
+            if stop:
+                counts[start:stop] = zeros[start:stop]
             count = counts[slot] + 1
             counts[slot] = count
             if count > limit:

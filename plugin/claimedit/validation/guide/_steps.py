@@ -3,7 +3,7 @@
 A step is ``(ok, kind, at_least_one, ops, target)``: whether the segment's own text passes (segment id,
 no leading space or trailing separator, no repetition separator, found in the map, its elements and
 syntax rules), which of the reader's stateful checks it needs (``kind``), the counts that must be at least
-1, the count updates ``(slots reset, slot, max)`` and the node it leaves the walk at.
+1, the count updates ``(reset start, reset stop, slot, max)`` and the node it leaves the walk at.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ MEMO_LIMIT = 50_000
 UNLIMITED = 1 << 62
 SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 
-Op = tuple[tuple[int, ...], int, int]
+Op = tuple[int, int, int, int]
+"""(start, stop) of the counts to reset (0, 0: none), the slot counted, the max it may reach."""
 Step = tuple[bool, int, tuple[int, ...], tuple[Op, ...], Node | None]
 
 
@@ -46,12 +47,15 @@ def fail() -> Step:
     return (False, 0, (), (), None)
 
 
-def ops_of(step: Transition) -> tuple[Op, ...]:
-    """A transition's count updates as (slots reset, slot counted, max allowed)."""
-    return tuple(
-        (node.resets if op == ENTER else (), node.slot, UNLIMITED if op == INCREMENT else node.max_repeat)
-        for op, node in step.ops
-    )
+def ops_of(step: Transition) -> tuple[Op, ...] | None:
+    """A transition's count updates; None when a loop's counts cannot be reset as one slice (never clean)."""
+    ops: list[Op] = []
+    for op, node in step.ops:
+        span = node.reset_span if op == ENTER else (0, 0)
+        if span is None:
+            return None
+        ops.append((span[0], span[1], node.slot, UNLIMITED if op == INCREMENT else node.max_repeat))
+    return tuple(ops)
 
 
 class StepMemo:

@@ -52,6 +52,7 @@ class Node:
         "name",
         "parent",
         "pos",
+        "reset_span",
         "resets",
         "slot",
         "syntax",
@@ -75,6 +76,8 @@ class Node:
         self.parent: Node | None = None
         self.children: tuple[Node, ...] = ()
         self.resets: tuple[int, ...] = ()
+        self.reset_span: tuple[int, int] | None = (0, 0)
+        """``resets`` as a slice (start, stop) of the counts; None when they are not contiguous (never clean)."""
         self.key: tuple[int, int, frozenset[str | None]] | None = None
         self.name = ""
         self.elements: tuple[Element | Composite, ...] = ()
@@ -97,6 +100,7 @@ def build_nodes(compiled: Compiled) -> list[Node]:
             assert isinstance(resets, tuple)
             node.children = tuple(nodes[child] for child in children)
             node.resets = resets
+            node.reset_span = _span(resets)
         else:
             key, name, elements, syntax = data[7:11]
             node.key = key if isinstance(key, tuple) else None
@@ -108,6 +112,13 @@ def build_nodes(compiled: Compiled) -> list[Node]:
     for node in nodes:
         node.eq = (node.id, node.parent.id if node.parent is not None else "")
     return nodes
+
+
+def _span(slots: tuple[int, ...]) -> tuple[int, int] | None:
+    if not slots:
+        return (0, 0)
+    low, high = min(slots), max(slots) + 1
+    return (low, high) if len(set(slots)) == high - low else None
 
 
 def _rule(rule: tuple[object, ...]) -> tuple[str, tuple[int, ...]]:
