@@ -43,7 +43,6 @@ class GuideCheck:
         "_component",
         "_counts",
         "_delimiters",
-        "_element",
         "_groups",
         "_gs_ids",
         "_guide",
@@ -54,7 +53,6 @@ class GuideCheck:
         "_isa",
         "_lx_count",
         "_node",
-        "_repetition",
         "_seg_count",
         "_st02",
         "_st_count",
@@ -67,9 +65,7 @@ class GuideCheck:
         self._clean = True
         self._closed = False
         self._delimiters = delimiters
-        self._element = delimiters.element
         self._component = delimiters.component
-        self._repetition = delimiters.repetition
         self._counts = [0] * guide.slots
         self._isa = isa.elements
         self._gs_ids: set[str | None] = set()

@@ -195,9 +195,8 @@ class _Scan:
     def walk(self, start: Node) -> Node | None:
         node_pos = start.pos
         node = start if start.is_loop else _parent_loop(start)
-        orig_loop = node
         while True:
-            found, target = self.scan(node, node_pos, orig_loop)
+            found, target = self.scan(node, node_pos)
             if found:
                 return target
             if node.is_root:
@@ -206,8 +205,8 @@ class _Scan:
             node_pos = node.pos
             node = _parent_loop(node)
 
-    def scan(self, node: Node, node_pos: int, orig_loop: Node) -> tuple[bool, Node | None]:
-        del orig_loop  # pyx12 only changes the pop/push lists it returns when re-entering the start loop
+    def scan(self, node: Node, node_pos: int) -> tuple[bool, Node | None]:
+        """pyx12's ``_scan_loop_at_position`` (the pop and push lists it also returns are not needed here)."""
         for child in node.children:
             if child.pos < node_pos:
                 continue
