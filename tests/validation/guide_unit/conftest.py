@@ -31,16 +31,22 @@ def texts_for_pyx12(data: bytes | str) -> list[str]:
     return [_text_for_pyx12(read) for read in read_input(data) if read.supported_groups]
 
 
-def judge(guide: CompiledGuide, validator: Pyx12Validator, text: str) -> Verdicts:
+def guide_verdict(guide: CompiledGuide, text: str) -> tuple[bool, list[GroupAck]]:
+    """The guide fed ``text`` split as the pipeline splits it: clean after the IEA, and its acks."""
     header = read_isa(text)
     segments = [segment for segment in split_segments(text, header.delimiters) if segment.elements]
     check = guide.open(segments[0], header.delimiters)
     for segment in segments[1:]:
         check.feed(segment)
     acks = check.acks()
+    return check.clean and bool(acks), acks
+
+
+def judge(guide: CompiledGuide, validator: Pyx12Validator, text: str) -> Verdicts:
+    clean, acks = guide_verdict(guide, text)
     report = validator.validate(text)
     pyx12_clean = not report.errors and not report.fatal and all(ack.ack_code == "A" for ack in report.acks)
-    return Verdicts(check.clean and bool(acks), acks, pyx12_clean, report.acks)
+    return Verdicts(clean, acks, pyx12_clean, report.acks)
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +63,12 @@ def validator() -> Pyx12Validator:
 def pyx12_texts() -> Callable[[bytes | str], list[str]]:
     """Each supported interchange of the input as the pipeline hands it to pyx12."""
     return texts_for_pyx12
+
+
+@pytest.fixture(scope="session")
+def guide_clean(guide: CompiledGuide) -> Callable[[str], bool]:
+    """Whether the guide alone calls ``text`` clean (pyx12 not run)."""
+    return lambda text: guide_verdict(guide, text)[0]
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from claimedit.validation.guide import _compile, load_guide
 def test_first_start_writes_the_compiled_maps_and_the_next_reads_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CLAIMEDIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(_compile, "_cache_dir", lambda: tmp_path)  # pyx12's own map cache stays where it is
     compiled = _compile.load_compiled()
     (written,) = tmp_path.glob("guide-*.marshal")
     assert compiled == marshal.loads(written.read_bytes())
@@ -26,7 +26,7 @@ def test_first_start_writes_the_compiled_maps_and_the_next_reads_them(
 
 
 def test_a_damaged_cache_file_is_compiled_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLAIMEDIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(_compile, "_cache_dir", lambda: tmp_path)
     compiled = _compile.load_compiled()
     (written,) = tmp_path.glob("guide-*.marshal")
     written.write_bytes(b"\x00not marshal")
