@@ -50,6 +50,7 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "code in a composite not in its list (SV101-1)": ("SV1*HC:17000*", "SV1*ZZ:17000*"),
     "trailing spaces in a text element": ("N4*ANYTOWN*OH*430000001~\nREF*EI", "N4*ANYTOWN  *OH*430000001~\nREF*EI"),
     "interchange version pyx12 does not read (ISA12)": ("*^*00501*", "*^*00502*"),
+    "segment without a value (PAT)": ("SBR*P*18*******MB~\n", "SBR*P*18*******MB~\nPAT~\n"),
     "second ST with the same control number": ("SE*31*0001~\n", "SE*31*0001~\nST*837*0001*005010X222A1~\nSE*2*0001~\n"),
 }
 
