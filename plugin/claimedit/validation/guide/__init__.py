@@ -115,7 +115,7 @@ class CompiledGuide:
             or not SEGMENT_ID.fullmatch(tag)
             or delimiters.repetition in raw
             or tag == "ISA"
-            or not any(value.replace(delimiters.component, "") for value in elements[1:])  # pyx12: segment is empty
+            or not raw[len(tag) :].replace(delimiters.element, "").replace(delimiters.component, "")  # "is empty"
         ):
             return fail()
         kind = KINDS.get(tag, 0)
