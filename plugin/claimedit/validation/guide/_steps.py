@@ -59,17 +59,26 @@ def ops_of(step: Transition) -> tuple[Op, ...] | None:
 
 
 class StepMemo:
-    """Steps by (node, segment text) in two generations of at most MEMO_LIMIT each.
+    """What is remembered for one set of delimiters; steps by (node, segment text) in two generations.
 
     When the young one is full it becomes the old one (the older is dropped): segments that keep repeating
     are found again in the old generation and brought back, while one-off texts (names, claim ids) age out.
     """
 
-    __slots__ = ("old", "young")
+    __slots__ = ("_values", "old", "patterns", "shapes", "young")
 
-    def __init__(self) -> None:
+    def __init__(self, separators: str) -> None:
         self.young: dict[tuple[int, str], Step] = {}
         self.old: dict[tuple[int, str], Step] = {}
+        self.patterns: dict[int, re.Pattern[str] | None] = {}
+        """The whole-segment expression of each node, for these delimiters."""
+        self.shapes: dict[tuple[int, str], bool] = {}
+        """Syntax-rule verdicts by node and segment shape."""
+        self._values = re.compile(f"[^{re.escape(separators)}]+")
+
+    def shape(self, raw: str) -> str:
+        """``raw`` with each run of characters other than the element and component separators written ``x``."""
+        return self._values.sub("x", raw)
 
     def keep(self, key: tuple[int, str], step: Step) -> None:
         if len(self.young) >= MEMO_LIMIT:

@@ -194,16 +194,17 @@ class _Scan:
 
     def walk(self, start: Node) -> Node | None:
         node_pos = start.pos
-        node = start if start.is_loop else _parent_loop(start)
-        while True:
+        node = start if start.is_loop else start.parent
+        while node is not None:
             found, target = self.scan(node, node_pos)
             if found:
                 return target
             if node.is_root:
-                self.error = True
-                return None
+                break
             node_pos = node.pos
-            node = _parent_loop(node)
+            node = node.parent
+        self.error = True  # not found (or a node outside the 837P map, like the control map's ISA)
+        return None
 
     def scan(self, node: Node, node_pos: int) -> tuple[bool, Node | None]:
         """pyx12's ``_scan_loop_at_position`` (the pop and push lists it also returns are not needed here)."""
@@ -258,14 +259,6 @@ class _Scan:
     def flush(self, cur_pos: int | None) -> None:
         self.at_least_one.extend(record[2] for record in self.records if record[1] != cur_pos)
         self.records = [record for record in self.records if record[1] == cur_pos]
-
-
-def _parent_loop(node: Node) -> Node:
-    if node.is_root:
-        return node
-    parent = node.parent
-    assert parent is not None
-    return parent
 
 
 def transition(start: Node, seg_id: str, elements: list[str], component: str) -> Transition:
