@@ -168,7 +168,10 @@ class CompiledGuide:
             return segment_ok(node, elements, delimiters.component, self.characters)
         if not node.syntax:
             return True
-        key = (node.index, memo.shape(raw))
+        # which elements are present is all the rules ask; a simple element the expression matched holds no
+        # component separator, so it is present when not empty
+        shape = tuple(map(bool, elements)) if node.syntax_on_simple else memo.shape(raw)
+        key = (node.index, shape)
         found = memo.shapes.get(key)
         if found is None:
             found = syntax_ok(node, elements, delimiters.component)

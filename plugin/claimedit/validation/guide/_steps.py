@@ -72,7 +72,7 @@ class StepMemo:
         self.old: dict[tuple[int, str], Step] = {}
         self.patterns: dict[int, re.Pattern[str] | None] = {}
         """The whole-segment expression of each node, for these delimiters."""
-        self.shapes: dict[tuple[int, str], bool] = {}
+        self.shapes: dict[tuple[int, object], bool] = {}
         """Syntax-rule verdicts by node and segment shape."""
         self._values = re.compile(f"[^{re.escape(separators)}]+")
 
