@@ -33,7 +33,7 @@ __all__ = [
 GS, ST, SE, GE, IEA, HL, CLM, LX = range(1, 9)
 KINDS = {"GS": GS, "ST": ST, "SE": SE, "GE": GE, "IEA": IEA, "HL": HL, "CLM": CLM, "LX": LX}
 """Segments pyx12's reader counts or matches (0 for any other segment: counted in the transaction)."""
-MEMO_LIMIT = 50_000
+MEMO_LIMIT = 20_000
 """Steps (and walk transitions) remembered per process and delimiters: bounded whatever the input."""
 UNLIMITED = 1 << 62
 SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
