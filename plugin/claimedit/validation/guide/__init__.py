@@ -16,8 +16,19 @@ from claimedit.validation.gate import Guide
 from claimedit.validation.guide._check import GuideCheck
 from claimedit.validation.guide._compile import Compiled, load_compiled
 from claimedit.validation.guide._fast import segment_pattern
-from claimedit.validation.guide._segment import segment_ok, syntax_ok
-from claimedit.validation.guide._steps import KINDS, MEMO_LIMIT, SEGMENT_ID, UNLIMITED, Op, Step, StepMemo, fail, ops_of
+from claimedit.validation.guide._segment import segment_ok
+from claimedit.validation.guide._steps import (
+    FAILED,
+    KINDS,
+    MEMO_LIMIT,
+    SEGMENT_ID,
+    UNLIMITED,
+    Op,
+    Plan,
+    Step,
+    StepMemo,
+    ops_of,
+)
 from claimedit.validation.guide._values import Element
 from claimedit.validation.guide._walk import Node, build_nodes, transition, value_at
 from claimedit.x12.tokens import Delimiters, Segment
@@ -95,40 +106,101 @@ class CompiledGuide:
         if memo is None:
             if len(self._step_memos) >= 64:
                 self._step_memos.clear()
-            memo = self._step_memos[delimiters] = StepMemo(delimiters.element + delimiters.component)
+            memo = self._step_memos[delimiters] = StepMemo()
         return memo
 
     def step(self, node: Node, segment: Segment, delimiters: Delimiters, memo: StepMemo, key: tuple[int, str]) -> Step:
-        """What ``segment`` does after ``node``, remembered in ``memo`` under ``key`` (see ``_steps``)."""
+        """What ``segment`` does after ``node``, remembered in ``memo`` under ``key`` (see ``_steps``).
+
+        A text not seen lately costs one look-up of its plan (the walk step and node's expression, remembered by
+        node, segment id and the qualifier values the map matches on) and one match of the node's expression:
+        the step of a segment whose text the expression matches is the plan's own tuple (nothing allocated).
+        """
         found = memo.old.get(key)
         if found is None:
-            found = self._step(node, segment, delimiters, memo)
+            raw, tag, elements = segment.raw, segment.tag, segment.elements
+            if not raw or raw[0] == " " or raw[-1] == delimiters.element or delimiters.repetition in raw:
+                found = FAILED
+            else:
+                positions = self._qualifiers.get(tag, ())
+                plan_key: tuple[object, ...]
+                if not positions:
+                    plan_key = (node.index, tag)
+                elif len(positions) == 1:
+                    at, sub = positions[0]
+                    if not sub and at < len(elements) and delimiters.component not in elements[at]:
+                        plan_key = (node.index, tag, elements[at])
+                    else:
+                        plan_key = (node.index, tag, value_at(elements, at, sub, delimiters.component))
+                else:
+                    plan_key = (
+                        node.index,
+                        tag,
+                        *[value_at(elements, at, sub, delimiters.component) for at, sub in positions],
+                    )
+                plan = memo.plans.get(plan_key)
+                if plan is None:
+                    plan = self._plan(node, segment, delimiters, memo, plan_key)
+                passed, pattern = plan
+                if passed[4] is None:
+                    found = passed
+                elif (
+                    pattern is not None
+                    and len(raw) > len(tag)
+                    and raw[-1] != delimiters.component
+                    and pattern.fullmatch(raw) is not None
+                ):
+                    found = passed  # matched the node's expression: every element check and syntax rule passes
+                else:
+                    found = self._checked(passed, segment, delimiters, memo)
         memo.keep(key, found)
         return found
 
-    def _step(self, node: Node, segment: Segment, delimiters: Delimiters, memo: StepMemo) -> Step:
-        raw, tag, elements = segment.raw, segment.tag, segment.elements
-        if (
-            not raw
-            or raw[0] == " "
-            or raw[-1] == delimiters.element
-            or not SEGMENT_ID.fullmatch(tag)
-            or delimiters.repetition in raw
-            or tag == "ISA"
-            or not raw[len(tag) :].replace(delimiters.element, "").replace(delimiters.component, "")  # "is empty"
-        ):
-            return fail()
-        kind = KINDS.get(tag, 0)
-        at_least_one: tuple[int, ...]
-        ops: tuple[Op, ...]
-        if tag == "GS":
-            target, at_least_one, ops = self.gs, (), self._gs_ops
+    def _plan(
+        self, node: Node, segment: Segment, delimiters: Delimiters, memo: StepMemo, plan_key: tuple[object, ...]
+    ) -> Plan:
+        """The walk step of ``segment`` from ``node`` as the step it is when its text passes, and the target's
+        expression when that alone decides (None when the syntax rules or the element checks must run)."""
+        tag = segment.tag
+        plan: Plan
+        if tag == "ISA" or not SEGMENT_ID.fullmatch(tag):
+            plan = (FAILED, None)
         else:
-            found, at_least_one, ops = self.transition(node, tag, elements, delimiters.component)
-            if found is None:
-                return fail()
-            target = found
-        return (self.segment_ok(target, raw, elements, delimiters, memo), kind, at_least_one, ops, target)
+            if tag == "GS":
+                target: Node | None = self.gs
+                at_least_one: tuple[int, ...] = ()
+                ops: tuple[Op, ...] = self._gs_ops
+            else:
+                target, at_least_one, ops = self.transition(node, tag, segment.elements, delimiters.component)
+            if target is None:
+                plan = (FAILED, None)
+            else:
+                pattern = self.pattern_of(target, delimiters, memo)
+                plan = ((True, KINDS.get(tag, 0), at_least_one, ops, target), pattern)
+        if len(memo.plans) >= MEMO_LIMIT:
+            memo.plans.clear()
+        memo.plans[plan_key] = plan
+        return plan
+
+    def _checked(self, passed: Step, segment: Segment, delimiters: Delimiters, memo: StepMemo) -> Step:
+        """The step of a segment its node's expression alone does not pass: emptiness, then every element check."""
+        raw, tag = segment.raw, segment.tag
+        if not raw[len(tag) :].replace(delimiters.element, "").replace(delimiters.component, ""):  # "is empty"
+            return FAILED
+        target = passed[4]
+        assert target is not None
+        return passed if self.segment_ok(target, raw, segment.elements, delimiters, memo) else FAILED
+
+    def pattern_of(self, node: Node, delimiters: Delimiters, memo: StepMemo) -> re.Pattern[str] | None:
+        """The whole-segment expression of ``node`` for these delimiters (made on first use)."""
+        patterns = memo.patterns
+        if node.index in patterns:
+            return patterns[node.index]
+        pattern = segment_pattern(
+            node, self.characters, delimiters.element, delimiters.component, delimiters.repetition
+        )
+        patterns[node.index] = pattern
+        return pattern
 
     def isa_ok(self, elements: list[str], element: str) -> bool:
         """The ISA's elements against the control map's ISA, each value's verdict remembered (most repeat)."""
@@ -151,35 +223,12 @@ class CompiledGuide:
         return True
 
     def segment_ok(self, node: Node, raw: str, elements: list[str], delimiters: Delimiters, memo: StepMemo) -> bool:
-        """The element checks of one segment: its node's whole-segment expression first (then only the syntax
-        rules are left), else element by element.
-
-        The syntax rules only ask which elements are present, so their verdict is remembered by the segment's
-        shape: its text with every run of characters other than separators written ``x``.
-        """
-        patterns = memo.patterns
-        if node.index in patterns:
-            pattern = patterns[node.index]
-        else:
-            pattern = segment_pattern(
-                node, self.characters, delimiters.element, delimiters.component, delimiters.repetition
-            )
-            patterns[node.index] = pattern
-        if pattern is None or not pattern.fullmatch(raw):
-            return segment_ok(node, elements, delimiters.component, self.characters)
-        if not node.syntax:
+        """The element checks and syntax rules of one segment: its node's whole-segment expression first, else
+        element by element."""
+        pattern = self.pattern_of(node, delimiters, memo)
+        if pattern is not None and pattern.fullmatch(raw):
             return True
-        # which elements are present is all the rules ask; a simple element the expression matched holds no
-        # component separator, so it is present when not empty
-        shape = tuple(map(bool, elements)) if node.syntax_on_simple else memo.shape(raw)
-        key = (node.index, shape)
-        found = memo.shapes.get(key)
-        if found is None:
-            found = syntax_ok(node, elements, delimiters.component)
-            if len(memo.shapes) >= MEMO_LIMIT:
-                memo.shapes.clear()
-            memo.shapes[key] = found
-        return found
+        return segment_ok(node, elements, delimiters.component, self.characters)
 
 
 def _is_the_gate_guide(guide: CompiledGuide) -> Guide:

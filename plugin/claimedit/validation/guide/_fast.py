@@ -3,7 +3,8 @@
 Built from the compiled elements when every element of the segment can be written as a pattern: a code
 list (only the codes that pass pyx12's own length, character and type checks), AN/ID text of the allowed
 characters and lengths (never ending in a space), N numbers, R decimals. When the expression matches the
-segment's text, every element check of pyx12 passes and only the syntax rules are left to check; when it
+segment's text, every element check of pyx12 passes, and so do the syntax rules (lookaheads asking which
+elements are present); when it
 does not match (or the node has an element it cannot express: dates, times, type lists, regular
 expressions, external code lists pyx12 does not evaluate), the exact element-by-element check decides.
 One expression per node and pair of delimiters, made on first use.
@@ -16,7 +17,7 @@ import re
 from claimedit.validation.guide._values import Element
 from claimedit.validation.guide._walk import Composite, Node
 
-__all__ = ["segment_pattern"]
+__all__ = ["segment_pattern", "syntax_assertions"]
 
 _UNSAFE_SEPARATORS = frozenset("0123456789.- ")
 
@@ -92,6 +93,44 @@ def _composite(composite: Composite, allowed: list[str], characters: re.Pattern[
     return body
 
 
+def syntax_assertions(node: Node, element: str, component: str) -> str | None:
+    """The node's syntax rules as lookaheads at the segment's start (None for a rule code pyx12 does not know).
+
+    An element is present when it has a character other than the separators (pyx12 compares the formatted
+    value with ""): after its position's count of element separators, component separators then any other.
+    """
+    separator, sub = re.escape(element), re.escape(component)
+
+    def present(position: int) -> str:
+        return f"(?=(?:[^{separator}]*{separator}){{{position}}}{sub}*[^{separator}{sub}])"
+
+    def absent(position: int) -> str:
+        return f"(?!(?:[^{separator}]*{separator}){{{position}}}{sub}*[^{separator}{sub}])"
+
+    assertions: list[str] = []
+    for code, positions in node.syntax:
+        if not positions:
+            return None
+        first, rest = positions[0], positions[1:]
+        if code == "P":
+            assertions.append("(?:" + "".join(map(present, positions)) + "|" + "".join(map(absent, positions)) + ")")
+        elif code == "R":
+            assertions.append("(?:" + "|".join(map(present, positions)) + ")")
+        elif code == "E":
+            assertions.extend(
+                f"(?!{present(one)}{present(other)})"
+                for index, one in enumerate(positions)
+                for other in positions[index + 1 :]
+            )
+        elif code == "C":
+            assertions.append(f"(?:{absent(first)}|" + "".join(map(present, rest)) + ")")
+        elif code == "L":
+            assertions.append(f"(?:{absent(first)}|" + "|".join(map(present, rest)) + ")")
+        else:
+            return None
+    return "".join(assertions)
+
+
 def segment_pattern(
     node: Node, characters: re.Pattern[str], element: str, component: str, repetition: str
 ) -> re.Pattern[str] | None:
@@ -120,7 +159,10 @@ def segment_pattern(
         pattern, may_be_empty = pieces[index]
         later_required = any(not empty for _, empty in pieces[index:])
         tail = f"(?:{separator}{_optional(pattern, may_be_empty)}{tail})" + ("" if later_required else "?")
+    rules = syntax_assertions(node, element, component)
+    if rules is None:
+        return None
     try:
-        return re.compile(re.escape(node.id) + tail, re.S)
+        return re.compile(rules + re.escape(node.id) + tail, re.S)
     except (re.error, RecursionError, OverflowError):
         return None

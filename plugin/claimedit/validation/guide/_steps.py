@@ -14,6 +14,7 @@ from claimedit.validation.guide._walk import ENTER, INCREMENT, Node, Transition
 
 __all__ = [
     "CLM",
+    "FAILED",
     "GE",
     "GS",
     "HL",
@@ -24,9 +25,9 @@ __all__ = [
     "SE",
     "ST",
     "Op",
+    "Plan",
     "Step",
     "StepMemo",
-    "fail",
     "ops_of",
 ]
 
@@ -43,8 +44,10 @@ Op = tuple[int, int, int, int]
 Step = tuple[bool, int, tuple[int, ...], tuple[Op, ...], Node | None]
 
 
-def fail() -> Step:
-    return (False, 0, (), (), None)
+FAILED: Step = (False, 0, (), (), None)
+"""The step of a segment pyx12 finds an error in, whatever the counts."""
+Plan = tuple[Step, re.Pattern[str] | None]
+"""A walk step as the step of a segment that passes, and the expression that alone passes its text (or None)."""
 
 
 def ops_of(step: Transition) -> tuple[Op, ...] | None:
@@ -65,20 +68,15 @@ class StepMemo:
     are found again in the old generation and brought back, while one-off texts (names, claim ids) age out.
     """
 
-    __slots__ = ("_values", "old", "patterns", "shapes", "young")
+    __slots__ = ("old", "patterns", "plans", "young")
 
-    def __init__(self, separators: str) -> None:
+    def __init__(self) -> None:
         self.young: dict[tuple[int, str], Step] = {}
         self.old: dict[tuple[int, str], Step] = {}
         self.patterns: dict[int, re.Pattern[str] | None] = {}
         """The whole-segment expression of each node, for these delimiters."""
-        self.shapes: dict[tuple[int, object], bool] = {}
-        """Syntax-rule verdicts by node and segment shape."""
-        self._values = re.compile(f"[^{re.escape(separators)}]+")
-
-    def shape(self, raw: str) -> str:
-        """``raw`` with each run of characters other than the element and component separators written ``x``."""
-        return self._values.sub("x", raw)
+        self.plans: dict[tuple[object, ...], Plan] = {}
+        """Walk steps by (node, segment id, qualifier values), with the target's expression."""
 
     def keep(self, key: tuple[int, str], step: Step) -> None:
         if len(self.young) >= MEMO_LIMIT:

@@ -56,7 +56,6 @@ class Node:
         "resets",
         "slot",
         "syntax",
-        "syntax_on_simple",
         "usage",
     )
 
@@ -84,8 +83,6 @@ class Node:
         self.elements: tuple[Element | Composite, ...] = ()
         self.syntax: tuple[tuple[str, tuple[int, ...]], ...] = ()
         self.eq: tuple[str, str] = (self.id, "")
-        self.syntax_on_simple = True
-        """Whether every element the syntax rules name is a simple element (not a composite)."""
 
 
 def build_nodes(compiled: Compiled) -> list[Node]:
@@ -112,11 +109,6 @@ def build_nodes(compiled: Compiled) -> list[Node]:
             assert isinstance(syntax, tuple)
             node.elements = tuple(_element_or_composite(item) for item in elements)
             node.syntax = tuple(_rule(rule) for rule in syntax)
-            named = {position for _, positions in node.syntax for position in positions}
-            node.syntax_on_simple = all(
-                0 < position <= len(node.elements) and isinstance(node.elements[position - 1], Element)
-                for position in named
-            )
     for node in nodes:
         node.eq = (node.id, node.parent.id if node.parent is not None else "")
     return nodes
