@@ -5,8 +5,9 @@ list (only the codes that pass pyx12's own length, character and type checks), A
 characters and lengths (never ending in a space), N numbers, R decimals. When the expression matches the
 segment's text, every element check of pyx12 passes, and so do the syntax rules (lookaheads asking which
 elements are present); when it
-does not match (or the node has an element it cannot express: dates, times, type lists, regular
-expressions, external code lists pyx12 does not evaluate), the exact element-by-element check decides.
+does not match (or the node has an element it cannot express: dates other than a D8 or RD8 typed by its
+qualifier (DTP02/DTP03, DMG01/DMG02), times, regular expressions, external code lists pyx12 does not
+evaluate), the exact element-by-element check decides.
 One expression per node and pair of delimiters, made on first use.
 """
 
@@ -17,9 +18,18 @@ import re
 from claimedit.validation.guide._values import Element
 from claimedit.validation.guide._walk import Composite, Node
 
-__all__ = ["segment_pattern", "syntax_assertions"]
+__all__ = ["D8", "segment_pattern", "syntax_assertions"]
 
 _UNSAFE_SEPARATORS = frozenset("0123456789.- ")
+_YEAR = "(?:1[89]|[2-9][0-9])[0-9]{2}"
+D8 = (
+    f"(?:{_YEAR}(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)"
+    "|02(?:0[1-9]|1[0-9]|2[0-8]))"
+    "|(?:(?:1[89]|[2-9][0-9])(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)0229)"
+)
+"""The CCYYMMDD dates pyx12's ``is_valid_date`` accepts: years 1800 on, the Gregorian leap years."""
+_DATED = {"D8": D8, "RD8": f"{D8}-{D8}"}
+_DATED_SAMPLES = {"D8": "20240229", "RD8": "20240101-20241231"}
 
 
 def _allowed(characters: re.Pattern[str], excluded: str) -> list[str]:
@@ -30,7 +40,7 @@ def _element(element: Element, allowed: list[str], characters: re.Pattern[str]) 
     """A pattern of the non-empty values pyx12 accepts for ``element`` (a subset is fine), or None."""
     if element.usage == "N":
         return None
-    if element.regex is not None or element.data_ele in ("1250", "1251"):
+    if element.regex is not None or element.data_ele in ("1250", "1251"):  # see _dated
         return None
     if element.list_codes:
         if element.any_external:
@@ -59,6 +69,21 @@ def _element(element: Element, allowed: list[str], characters: re.Pattern[str]) 
             rf"(?:-?(?=(?:\.?[0-9]){{{low}}})(?=[0-9.]{{1,{high + 1}}}(?![0-9.]))(?:[0-9]{{1,{high}}}|[0-9]*\.[0-9]+))"
         )
     return None
+
+
+def _dated(formats: Element, value: Element, characters: re.Pattern[str], element: str) -> str | None:
+    """A date format qualifier (1250: DTP02, DMG01) and the date it types (1251) as one pattern: each D8 or RD8
+    code of the qualifier followed by a valid date of that format; formats not expressed are left out."""
+    if formats.usage == "N" or formats.regex is not None or formats.any_external:
+        return None
+    if value.usage == "N" or value.regex is not None or value.list_codes or value.data_type not in ("AN", "ID"):
+        return None
+    choices = [
+        f"{re.escape(code)}{re.escape(element)}{_DATED[code]}"
+        for code in sorted(code for code in formats.codes if code is not None)
+        if code in _DATED and formats.value_ok(code, characters) and value.value_ok(_DATED_SAMPLES[code], characters)
+    ]
+    return "(?:" + "|".join(choices) + ")" if choices else None
 
 
 def _optional(pattern: str, may_be_empty: bool) -> str:
@@ -131,15 +156,27 @@ def syntax_assertions(node: Node, element: str, component: str) -> str | None:
     return "".join(assertions)
 
 
-def segment_pattern(
-    node: Node, characters: re.Pattern[str], element: str, component: str, repetition: str
-) -> re.Pattern[str] | None:
-    """The whole-segment expression of ``node`` for these delimiters, or None when an element cannot be expressed."""
-    if _UNSAFE_SEPARATORS.intersection(element + component + repetition) or node.id == "DTP":
-        return None  # DTP03 is typed by DTP02: always checked element by element
-    allowed = _allowed(characters, element + component + repetition)
+def _pieces(
+    node: Node, characters: re.Pattern[str], element: str, component: str, allowed: list[str]
+) -> list[tuple[str, bool]] | None:
+    """The pattern of each element of ``node`` and whether it may be empty (a date qualifier and its date are one)."""
     pieces: list[tuple[str, bool]] = []
-    for child in node.elements:
+    children = node.elements
+    skip = False
+    for index, child in enumerate(children):
+        if skip:
+            skip = False
+            continue
+        following = children[index + 1] if index + 1 < len(children) else None
+        if isinstance(child, Element) and child.data_ele == "1250" and isinstance(following, Element):
+            if following.data_ele != "1251":
+                return None
+            pattern = _dated(child, following, characters, element)
+            if pattern is None:
+                return None
+            pieces.append((pattern, False))  # the qualifier and its date, both present
+            skip = True
+            continue
         if isinstance(child, Composite):
             pattern = _composite(child, allowed, characters, component)
             if pattern is None:
@@ -153,6 +190,18 @@ def segment_pattern(
         if pattern is None:
             return None
         pieces.append((pattern, not child.required_when_empty))
+    return pieces
+
+
+def segment_pattern(
+    node: Node, characters: re.Pattern[str], element: str, component: str, repetition: str
+) -> re.Pattern[str] | None:
+    """The whole-segment expression of ``node`` for these delimiters, or None when an element cannot be expressed."""
+    if _UNSAFE_SEPARATORS.intersection(element + component + repetition):
+        return None
+    pieces = _pieces(node, characters, element, component, _allowed(characters, element + component + repetition))
+    if pieces is None:
+        return None
     separator = re.escape(element)
     tail = ""
     for index in range(len(pieces) - 1, -1, -1):
