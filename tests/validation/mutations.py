@@ -43,6 +43,7 @@ __all__ = [
     "SegmentSpec",
     "mutate",
     "mutations",
+    "recount",
     "seed_from_text",
 ]
 
@@ -565,7 +566,7 @@ def count_off(mutation: Mutation, chooser: Chooser) -> None:
     """SE01, GE01 or IEA01 off by one (the counts are not set right afterwards)."""
     trailers = [i for i, segment in enumerate(mutation.segments) if segment[0] in ("SE", "GE", "IEA")]
     index = chooser.choice(trailers)
-    _recount(mutation)
+    recount(mutation)
     value = mutation.segments[index][1] if len(mutation.segments[index]) > 1 else "0"
     changed = int(value) + chooser.choice([-1, 1]) if value.isdigit() else 1
     _set(mutation, index, 1, str(max(changed, 0)))
@@ -641,11 +642,11 @@ def mutate(seed: Seed, chooser: Chooser) -> Mutation:
         if len(mutation.segments) > 3:
             operation(mutation, chooser)
     if mutation.recount and chooser.integer(0, 9) > 0:
-        _recount(mutation)
+        recount(mutation)
     return mutation
 
 
-def _recount(mutation: Mutation) -> None:
+def recount(mutation: Mutation) -> None:
     """SE01 = segments ST..SE, GE01 = transactions in the group, IEA01 = groups in the interchange."""
     in_transaction = transactions = groups = 0
     for index, segment in enumerate(mutation.segments):
