@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -43,25 +42,17 @@ def case_files() -> list[Path]:
     return sorted(CASES.glob("*.x12")) if CASES.is_dir() else []
 
 
-def compiled_guide() -> Guide | None:
-    """The guide compiled from pyx12's map (claimedit.validation.guide), once it exists on this branch."""
-    try:
-        module = importlib.import_module("claimedit.validation.guide")
-    except ImportError:
-        return None
-    for name in getattr(module, "__all__", ()):
-        candidate = getattr(module, name)
-        load = getattr(candidate, "load", None)
-        if isinstance(candidate, type) and callable(getattr(candidate, "open", None)) and callable(load):
-            guide: Guide = load()
-            return guide
-    return None
+def compiled_guide() -> Guide:
+    """The guide compiled from pyx12's map (claimedit.validation.guide), loaded once per process."""
+    from claimedit.validation.guide import load_guide  # noqa: PLC0415  (loaded by the fixture, not at collection)
+
+    return load_guide()
 
 
 @pytest.fixture(scope="session")
 def guide_under_test() -> Guide:
-    """The compiled guide; :class:`Pyx12Only` (never clean) until the guide's branch is merged."""
-    return compiled_guide() or Pyx12Only()
+    """The compiled guide (``CLAIMEDIT_GUIDE=pyx12-only``: :class:`Pyx12Only`, never clean, times the harness)."""
+    return Pyx12Only() if os.environ.get("CLAIMEDIT_GUIDE") == "pyx12-only" else compiled_guide()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
