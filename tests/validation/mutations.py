@@ -454,6 +454,21 @@ def other_hi_qualifier(mutation: Mutation, chooser: Chooser) -> None:
     mutation.done.append(f"HI qualifier {_name(mutation, index, position)}")
 
 
+def date_format_qualifier(mutation: Mutation, chooser: Chooser) -> None:
+    """DTP02 switched between D8 and RD8, the date (DTP03) rewritten to the new format or left as it was."""
+    candidates = [i for i in mutation.body_indexes() if mutation.segments[i][0] == "DTP" and _present(mutation, i, 3)]
+    if not candidates:
+        return
+    index = chooser.choice(candidates)
+    segment = mutation.segments[index]
+    day = segment[3][:8]
+    qualifier = chooser.choice(["D8", "RD8", "DT", "D6"])
+    _set(mutation, index, 2, qualifier)
+    if chooser.integer(0, 1):
+        _set(mutation, index, 3, {"RD8": f"{day}-{day}", "DT": f"{day}1200", "D6": day[2:]}.get(qualifier, day))
+    mutation.done.append(f"date format {_name(mutation, index, 2)}={qualifier}")
+
+
 def empty_required(mutation: Mutation, chooser: Chooser) -> None:
     """A required element is left empty."""
     picked = _pick_element(mutation, chooser, lambda e: e.usage == "R")
@@ -593,6 +608,102 @@ def isa_value(mutation: Mutation, chooser: Chooser) -> None:
     mutation.done.append(f"ISA{position:02d}={value}")
 
 
+# --- edge values: what pyx12's own checks decide one way or the other ------------------------------
+
+_EDGES: dict[str, tuple[str, ...]] = {
+    "R": ("-1", "-", "-.5", ".5", "1.", "+1", "1E2", "0", "00", "1.00", "-0", "0.0"),
+    "N": ("-1", "01", "+1", "1.0", "0", "-0", "1 "),
+    "DT": ("20240229", "20230229", "21000229", "20000229", "17991231", "18000101", "20241131", "240229", "000229"),
+    "TM": ("2400", "2359", "235959", "2359591", "23595999", "235960", "12345", "0000", "1260"),
+    "AN": ("abc", "A!B", "A&B", "A%B", "A@B", "A B", " A", "A ", "   ", "A\tB", "\u00c9", "A_B", "A#B", "A'B", "A=B"),
+}
+
+
+def _edge_values(spec: ElementSpec, value: str) -> tuple[str, ...]:
+    data_type = spec.data_type
+    if data_type == "R" or data_type.startswith("N"):
+        digits = "9" * max(spec.max_len, 1)
+        long_forms = (f"-{digits}", f"{digits[:-1]}.{digits[-1]}", f"{digits}.", f"0{digits}")
+        return _EDGES["R" if data_type == "R" else "N"] + long_forms
+    if data_type in ("DT", "TM"):
+        return _EDGES[data_type]
+    return (*_EDGES["AN"], f"{value} ", f" {value}", value.lower(), value[: max(spec.min_len, 1)].ljust(spec.min_len))
+
+
+def edge_value(mutation: Mutation, chooser: Chooser) -> None:
+    """A present simple element gets a value at an edge of pyx12's checks (sign, point, leap day, spaces, case)."""
+    picked = _pick_element(mutation, chooser, lambda e: not e.components and e.usage != "N", present=True)
+    if picked is not None:
+        index, position = picked
+        value = chooser.choice(_edge_values(_spec(mutation, index, position), mutation.segments[index][position]))
+        _set(mutation, index, position, value)
+        mutation.done.append(f"edge value {_name(mutation, index, position)}={value!r}")
+
+
+def edge_component(mutation: Mutation, chooser: Chooser) -> None:
+    """A present component gets a value at an edge of pyx12's checks, or a trailing component separator."""
+    picked = _pick_element(mutation, chooser, lambda e: bool(e.components), present=True)
+    if picked is None:
+        return
+    index, position = picked
+    component = mutation.seed.component
+    parts = mutation.segments[index][position].split(component)
+    at = chooser.integer(0, len(parts))
+    specs = _spec(mutation, index, position).components
+    if at == len(parts) or at >= len(specs):
+        _set(mutation, index, position, f"{component.join(parts)}{component}")
+        mutation.done.append(f"trailing component separator {_name(mutation, index, position)}")
+        return
+    parts[at] = chooser.choice(_edge_values(specs[at], parts[at]))
+    _set(mutation, index, position, component.join(parts))
+    mutation.done.append(f"edge component {_name(mutation, index, position)}-{at + 1}={parts[at]!r}")
+
+
+def trailing_element_separator(mutation: Mutation, chooser: Chooser) -> None:
+    """A segment ends with an empty element (a trailing element separator)."""
+    index = chooser.choice(mutation.body_indexes())
+    mutation.segments[index].append("")
+    mutation.done.append(f"trailing element separator {_name(mutation, index)}")
+
+
+def sequence_number(mutation: Mutation, chooser: Chooser) -> None:
+    """HL01, HL02 or LX01 no longer in sequence (a parent that does not exist, a number repeated or skipped)."""
+    tag, position = chooser.choice([("HL", 1), ("HL", 2), ("LX", 1)])
+    candidates = [i for i in mutation.body_indexes() if mutation.segments[i][0] == tag]
+    if candidates:
+        index = chooser.choice(candidates)
+        old = mutation.segments[index][position] if _present(mutation, index, position) else "1"
+        new = str(max(int(old) + chooser.choice([-1, 1, 2, 50]), 0)) if old.isdigit() else "1"
+        _set(mutation, index, position, new)
+        mutation.done.append(f"sequence {_name(mutation, index, position)} {old}->{new}")
+
+
+def control_number_reused(mutation: Mutation, chooser: Chooser) -> None:
+    """A transaction (ST02/SE02) or group (GS06/GE02) takes the control number of the one before it."""
+    header, trailer, at = chooser.choice([("ST", "SE", 2), ("GS", "GE", 6)])
+    starts = [i for i, segment in enumerate(mutation.segments) if segment[0] == header]
+    if len(starts) < 2:
+        return
+    number = chooser.integer(1, len(starts) - 1)
+    reused = mutation.segments[starts[number - 1]][at]
+    _set(mutation, starts[number], at, reused)
+    end = next((i for i in range(starts[number], len(mutation.segments)) if mutation.segments[i][0] == trailer), None)
+    if end is not None:
+        _set(mutation, end, 2, reused)
+    mutation.done.append(f"control number reused {header}#{number + 1}")
+
+
+EDGES: tuple[Operation, ...] = (
+    edge_value,
+    edge_value,
+    edge_component,
+    trailing_element_separator,
+    sequence_number,
+    control_number_reused,
+)
+"""Operations at the edges of pyx12's own checks: either verdict may be right."""
+
+
 INSIDE: tuple[Operation, ...] = (
     valid_value,
     valid_value,
@@ -612,6 +723,7 @@ ACROSS: tuple[Operation, ...] = (
     code_not_in_list,
     other_qualifier,
     other_hi_qualifier,
+    date_format_qualifier,
     empty_required,
     fill_not_used,
     extra_element,
@@ -629,16 +741,17 @@ ACROSS: tuple[Operation, ...] = (
 )
 """Operations that cross one rule of the guide or the envelope."""
 
-OPERATIONS: tuple[Operation, ...] = INSIDE + ACROSS
+OPERATIONS: tuple[Operation, ...] = INSIDE + ACROSS + EDGES
 
 
 def mutate(seed: Seed, chooser: Chooser) -> Mutation:
     """One mutation of ``seed``: one to three operations, mostly of one kind, the counts set right after (mostly)."""
     mutation = Mutation(seed, [list(segment) for segment in seed.segments], list(seed.specs))
-    across = chooser.integer(0, 99) < 45
+    kind = chooser.integer(0, 99)
+    operations = INSIDE if kind < 45 else EDGES if kind < 70 else ACROSS
     count = chooser.choice([1, 1, 1, 2, 3])
     for _ in range(count):
-        operation = chooser.choice(ACROSS if across else INSIDE)
+        operation = chooser.choice(operations)
         if len(mutation.segments) > 3:
             operation(mutation, chooser)
     if mutation.recount and chooser.integer(0, 9) > 0:
