@@ -14,6 +14,7 @@ that lies (always clean, a changed 999, a ``clean`` that comes back) is caught.
 from __future__ import annotations
 
 import os
+import random
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from claimedit.x12.validation import Pyx12Validator, ValidationReport
 
 from .conftest import case_files, fixture_files, sample_files
 from .differential import REPORTED, Differential, Tally, pyx12_accepts
-from .mutations import Mutation, Seed, mutations, seed_from_text
+from .mutations import Mutation, RandomChooser, Seed, mutate, mutations, seed_from_text
 
 MUTATIONS = int(os.environ.get("CLAIMEDIT_GUIDE_MUTATIONS", "150"))
 CI_SEED_SEGMENTS = 300
@@ -225,16 +226,16 @@ def test_the_guide_agrees_with_pyx12_on_mutated_clean_interchanges(
 
 
 def test_mutations_are_accepted_by_pyx12_about_half_the_time(differential: Differential, seeds: list[Seed]) -> None:
-    """Both sides of the guide's rules are exercised: inputs it must call clean, and inputs it must not."""
+    """Both sides of the guide's rules are exercised: inputs it must call clean, and inputs it must not.
+
+    Measured with the random draws bench/diff_guide.py makes (hypothesis favours the simplest choices).
+    """
     tally = Tally()
-
-    @_hypothesis(80)
-    @given(mutation=mutations(seeds))
-    def count(mutation: Mutation) -> None:
+    for number in range(120):
+        chooser = RandomChooser(random.Random(number))
+        mutation = mutate(chooser.choice(seeds), chooser)
         tally.add(mutation.seed.name, differential.check(mutation.text(), mutation.seed.name))
-
-    count()
-    assert 0.3 <= tally.pyx12_clean / tally.interchanges <= 0.7
+    assert 0.35 <= tally.pyx12_clean / tally.interchanges <= 0.65
 
 
 # --- the harness itself ------------------------------------------------------------------------------
