@@ -222,6 +222,10 @@ class Mutation:
         seed = self.seed
         return "".join(f"{seed.element.join(segment)}{seed.terminator}\n" for segment in self.segments)
 
+    def element_indexes(self) -> list[int]:
+        """Positions of the segments whose elements may change (all but the ISA, read by position)."""
+        return list(range(1, len(self.segments)))
+
     def body_indexes(self) -> list[int]:
         """Positions of the segments between the envelopes (never ISA, GS, GE, IEA)."""
         return [i for i, segment in enumerate(self.segments) if segment[0] not in ("ISA", "GS", "GE", "IEA")]
@@ -272,7 +276,7 @@ def _pick_element(
     """A (segment, element position) in the body whose spec satisfies ``wanted`` (and that has a value)."""
     candidates = [
         (index, position)
-        for index in mutation.body_indexes()
+        for index in mutation.element_indexes()
         if (spec := mutation.specs[index]) is not None
         for position, element in enumerate(spec.elements, start=1)
         if wanted(element) and (not present or _present(mutation, index, position))
@@ -435,7 +439,8 @@ def other_qualifier(mutation: Mutation, chooser: Chooser) -> None:
     if not candidates:
         return
     index = chooser.choice(candidates)
-    codes = [c for c in mutation.seed.qualifiers[mutation.segments[index][0]] if c != mutation.segments[index][1:2]]
+    current = mutation.segments[index][1] if len(mutation.segments[index]) > 1 else ""
+    codes = [code for code in mutation.seed.qualifiers[mutation.segments[index][0]] if code != current]
     if codes:
         _set(mutation, index, 1, chooser.choice(codes))
         mutation.done.append(f"other qualifier {_name(mutation, index, 1)}")
@@ -469,6 +474,36 @@ def date_format_qualifier(mutation: Mutation, chooser: Chooser) -> None:
     mutation.done.append(f"date format {_name(mutation, index, 2)}={qualifier}")
 
 
+def fill_situational(mutation: Mutation, chooser: Chooser) -> None:
+    """An absent situational element gets a value of its type (its pair or condition in the guide may be missing)."""
+    picked = _pick_element(
+        mutation, chooser, lambda e: e.usage == "S" and not e.components and (bool(e.codes) or e.data_type != "ID")
+    )
+    if picked is not None and not _present(mutation, *picked):
+        value = _valid_value(_spec(mutation, *picked), chooser)
+        if value is not None:
+            _set(mutation, *picked, value)
+            mutation.done.append(f"fill situational {_name(mutation, *picked)}")
+
+
+def transplant(mutation: Mutation, chooser: Chooser) -> None:
+    """A segment of this seed copied to another place (a real segment of the guide, out of its loop)."""
+    source = chooser.choice(mutation.body_indexes())
+    target = chooser.choice(mutation.body_indexes())
+    mutation.done.append(f"transplant {_name(mutation, source)} to {target}")
+    mutation.segments.insert(target, list(mutation.segments[source]))
+    mutation.specs.insert(target, mutation.specs[source])
+
+
+def unknown_segment(mutation: Mutation, chooser: Chooser) -> None:
+    """A segment the 837P does not use, or no segment id at all, inserted."""
+    made_up = chooser.choice([["ZZZ", "1"], ["AMT", "F5", "10"], ["K3", "TEXT"], ["NTE", "ADD", "TEXT"], ["N1", "PR"]])
+    target = chooser.choice(mutation.body_indexes())
+    mutation.segments.insert(target, list(made_up))
+    mutation.specs.insert(target, None)
+    mutation.done.append(f"unknown segment {made_up[0]} at {target}")
+
+
 def empty_required(mutation: Mutation, chooser: Chooser) -> None:
     """A required element is left empty."""
     picked = _pick_element(mutation, chooser, lambda e: e.usage == "R")
@@ -488,8 +523,7 @@ def fill_not_used(mutation: Mutation, chooser: Chooser) -> None:
 
 def extra_element(mutation: Mutation, chooser: Chooser) -> None:
     """One element more than the segment has in the map."""
-    indexes = mutation.body_indexes()
-    index = chooser.choice(indexes)
+    index = chooser.choice(mutation.element_indexes())
     spec = mutation.specs[index]
     count = len(spec.elements) if spec is not None else len(mutation.segments[index]) - 1
     _set(mutation, index, count + 1, chooser.choice(["1", "A", "ZZ"]))
@@ -498,7 +532,7 @@ def extra_element(mutation: Mutation, chooser: Chooser) -> None:
 
 def drop_last_element(mutation: Mutation, chooser: Chooser) -> None:
     """The segment's last element is removed."""
-    index = chooser.choice(mutation.body_indexes())
+    index = chooser.choice(mutation.element_indexes())
     if len(mutation.segments[index]) > 2:
         mutation.segments[index].pop()
         mutation.done.append(f"drop last element {_name(mutation, index)}")
@@ -602,7 +636,29 @@ def control_mismatch(mutation: Mutation, chooser: Chooser) -> None:
 def isa_value(mutation: Mutation, chooser: Chooser) -> None:
     """An ISA element the guide constrains: usage indicator, acknowledgment request, repetition separator, version."""
     position, value = chooser.choice(
-        [(15, "P"), (15, "T"), (15, "X"), (14, "1"), (14, "0"), (14, "2"), (11, "U"), (12, "00401"), (5, "01")]
+        [
+            (15, "P"),
+            (15, "T"),
+            (15, "X"),
+            (14, "1"),
+            (14, "0"),
+            (14, "2"),
+            (11, "U"),
+            (12, "00401"),
+            (12, "00502"),
+            (5, "01"),
+            (5, "30"),
+            (7, "27"),
+            (9, "261399"),
+            (9, "240229"),
+            (9, "230229"),
+            (10, "2561"),
+            (10, "2359"),
+            (1, "03"),
+            (3, "01"),
+            (13, "000000000"),
+            (13, "00000000A"),
+        ]
     )
     _set(mutation, 0, position, value)
     mutation.done.append(f"ISA{position:02d}={value}")
@@ -661,7 +717,7 @@ def edge_component(mutation: Mutation, chooser: Chooser) -> None:
 
 def trailing_element_separator(mutation: Mutation, chooser: Chooser) -> None:
     """A segment ends with an empty element (a trailing element separator)."""
-    index = chooser.choice(mutation.body_indexes())
+    index = chooser.choice(mutation.element_indexes())
     mutation.segments[index].append("")
     mutation.done.append(f"trailing element separator {_name(mutation, index)}")
 
@@ -694,6 +750,7 @@ def control_number_reused(mutation: Mutation, chooser: Chooser) -> None:
 
 
 EDGES: tuple[Operation, ...] = (
+    fill_situational,
     edge_value,
     edge_value,
     edge_component,
@@ -724,6 +781,8 @@ ACROSS: tuple[Operation, ...] = (
     other_qualifier,
     other_hi_qualifier,
     date_format_qualifier,
+    transplant,
+    unknown_segment,
     empty_required,
     fill_not_used,
     extra_element,
