@@ -220,7 +220,8 @@ class Mutation:
     def text(self) -> str:
         """The interchange, one segment a line, as pyx12 is given it."""
         seed = self.seed
-        return "".join(f"{seed.element.join(segment)}{seed.terminator}\n" for segment in self.segments)
+        separator = seed.terminator if seed.terminator == "\n" else f"{seed.terminator}\n"
+        return "".join(f"{seed.element.join(segment)}{separator}" for segment in self.segments)
 
     def element_indexes(self) -> list[int]:
         """Positions of the segments whose elements may change (all but the ISA, read by position)."""
@@ -385,6 +386,26 @@ def renumber_controls(mutation: Mutation, chooser: Chooser) -> None:
     if end is not None:
         _set(mutation, end, at_trailer, number)
     mutation.done.append(f"renumber {header}/{trailer}")
+
+
+def repeat_transaction_or_group(mutation: Mutation, chooser: Chooser) -> None:
+    """A whole transaction (ST..SE) or group (GS..GE) written again after itself, with a control number of its own."""
+    header, trailer, at = chooser.choice([("ST", "SE", 2), ("GS", "GE", 6)])
+    starts = [i for i, segment in enumerate(mutation.segments) if segment[0] == header]
+    if not starts:
+        return
+    start = chooser.choice(starts)
+    end = next((i for i in range(start, len(mutation.segments)) if mutation.segments[i][0] == trailer), None)
+    if end is None:
+        return
+    block = [list(segment) for segment in mutation.segments[start : end + 1]]
+    for segment, position in ((block[0], at), (block[-1], 2)):  # the header's control number, SE02 or GE02
+        segment.extend([""] * (position + 1 - len(segment)))
+    number = str(900 + chooser.integer(0, 99)).zfill(len(block[0][at]))
+    block[0][at] = block[-1][2] = number
+    mutation.segments[end + 1 : end + 1] = block
+    mutation.specs[end + 1 : end + 1] = mutation.specs[start : end + 1]
+    mutation.done.append(f"repeat {header}..{trailer} as {number}")
 
 
 # --- operations that cross a rule by one step ------------------------------------------------------
@@ -770,6 +791,7 @@ INSIDE: tuple[Operation, ...] = (
     blank_situational_element,
     repeat_within_max_use,
     renumber_controls,
+    repeat_transaction_or_group,
 )
 """Operations pyx12 usually still accepts (weights by repetition)."""
 
