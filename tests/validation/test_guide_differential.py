@@ -27,7 +27,7 @@ from claimedit.validation.gate import Guide, InterchangeCheck, Pyx12Only
 from claimedit.x12.tokens import Delimiters, Segment
 from claimedit.x12.validation import Pyx12Validator, ValidationReport
 
-from .conftest import case_files, fixture_files, sample_files
+from .conftest import CASES, case_files, fixture_files, sample_files
 from .differential import REPORTED, Differential, Tally, pyx12_accepts
 from .mutations import Mutation, RandomChooser, Seed, mutate, mutations, seed_from_text
 
@@ -206,6 +206,14 @@ def test_the_guide_agrees_with_pyx12_on_every_regression_case(differential: Diff
     tally = REPORTED["cases"] = _tally(differential, _files(cases))
     assert [] == _disagreements(tally)
     assert tally.interchanges == len(cases)
+
+
+def test_each_case_gets_the_pyx12_verdict_its_readme_row_states(differential: Differential) -> None:
+    """The cases stay at the edge they were written for: pyx12 still accepts or rejects each as listed."""
+    rows = [line.split("|") for line in (CASES / "README.md").read_text().splitlines() if line.startswith("| ")]
+    stated = {row[1].strip(): row[3].strip().startswith("accepts") for row in rows[1:]}
+    found = {path.stem: all(o.pyx12_clean for o in differential.check(path.read_bytes())) for path in case_files()}
+    assert stated == found
 
 
 def test_the_guide_agrees_with_pyx12_on_mutated_clean_interchanges(
