@@ -14,14 +14,16 @@ import re
 
 from claimedit.validation.guide._check import GuideCheck
 from claimedit.validation.guide._compile import Compiled, load_compiled
-from claimedit.validation.guide._segment import segment_ok
-from claimedit.validation.guide._walk import Node, Transition, build_nodes, transition, value_at
+from claimedit.validation.guide._fast import segment_pattern
+from claimedit.validation.guide._segment import segment_ok, syntax_ok
+from claimedit.validation.guide._steps import KINDS, MEMO_LIMIT, SEGMENT_ID, UNLIMITED, Op, Step, StepMemo, fail, ops_of
+from claimedit.validation.guide._values import Element
+from claimedit.validation.guide._walk import Node, build_nodes, transition, value_at
 from claimedit.x12.tokens import Delimiters, Segment
 
 __all__ = ["CompiledGuide", "GuideCheck", "load_guide"]
 
-_MEMO_LIMIT = 50_000
-"""Distinct segment texts (and walk steps) remembered per process: bounded whatever the input."""
+Walked = tuple[Node | None, tuple[int, ...], tuple[Op, ...]]
 
 
 class CompiledGuide:
@@ -39,6 +41,11 @@ class CompiledGuide:
             raise ValueError("the compiled map has no /ISA_LOOP/GS_LOOP/GS")
         self.gs_loop = gs_loop
         self.isa_loop = isa_loop
+        self.zeros = [0] * self.slots
+        spans = (isa_loop.reset_span, gs_loop.reset_span)
+        if spans[0] is None or spans[1] is None:
+            raise ValueError("the compiled map's ISA and GS loops cannot be reset as one slice each")
+        self._gs_ops: tuple[Op, ...] = ((*spans[1], gs_loop.slot, UNLIMITED), (0, 0, self.gs.slot, UNLIMITED))
         self.characters = re.compile(compiled["char_pattern"], re.S | re.ASCII)
         self.icvn: str = compiled["icvn"]
         self.fic: str = compiled["fic"]
@@ -50,34 +57,112 @@ class CompiledGuide:
                 if node.key is not None:
                     positions.add((node.key[0], node.key[1]))
         self._qualifiers = {seg_id: tuple(sorted(positions)) for seg_id, positions in keys.items()}
-        self._steps: dict[tuple[object, ...], Transition] = {}
-        self._segments: dict[tuple[int, str, str, str], bool] = {}
+        self._steps: dict[tuple[object, ...], Walked] = {}
+        self._step_memos: dict[Delimiters, StepMemo] = {}
+        self._isa_values: dict[tuple[int, str], bool] = {}
+        self._patterns: dict[tuple[int, str, str, str], re.Pattern[str] | None] = {}
 
     def open(self, isa: Segment, delimiters: Delimiters) -> GuideCheck:
         return GuideCheck(self, isa, delimiters)
 
-    def transition(self, start: Node, seg_id: str, elements: list[str], component: str) -> Transition:
-        """The walk step from ``start`` for this segment, memoized by the qualifier values the map matches on."""
-        positions = self._qualifiers.get(seg_id, ())
-        key = (start.index, seg_id, *(value_at(elements, element, sub, component) for element, sub in positions))
-        step = self._steps.get(key)
-        if step is None:
-            step = transition(start, seg_id, elements, component)
-            if len(self._steps) >= _MEMO_LIMIT:
-                self._steps.clear()
-            self._steps[key] = step
-        return step
+    def transition(self, start: Node, seg_id: str, elements: list[str], component: str) -> Walked:
+        """The walk step from ``start`` for this segment, memoized by the qualifier values the map matches on.
 
-    def segment_ok(self, node: Node, raw: str, elements: list[str], element: str, component: str) -> bool:
-        """The element checks of one segment, memoized by its text (most segments of a claim stream repeat)."""
-        key = (node.index, element, component, raw)
-        found = self._segments.get(key)
+        Returns (target or None when pyx12 reports an error whatever the counts, slots that must be >= 1, ops).
+        """
+        positions = self._qualifiers.get(seg_id, ())
+        if positions:
+            key: tuple[object, ...] = (
+                start.index,
+                seg_id,
+                *[value_at(elements, e, s, component) for e, s in positions],
+            )
+        else:
+            key = (start.index, seg_id)
+        walked = self._steps.get(key)
+        if walked is None:
+            found = transition(start, seg_id, elements, component)
+            ops = ops_of(found)
+            walked = (None if found.error or ops is None else found.target, found.at_least_one, ops or ())
+            if len(self._steps) >= MEMO_LIMIT:
+                self._steps.clear()
+            self._steps[key] = walked
+        return walked
+
+    def steps_for(self, delimiters: Delimiters) -> StepMemo:
+        """The memo of steps for interchanges with these delimiters (shared by every interchange that uses them)."""
+        memo = self._step_memos.get(delimiters)
+        if memo is None:
+            if len(self._step_memos) >= 64:
+                self._step_memos.clear()
+            memo = self._step_memos[delimiters] = StepMemo()
+        return memo
+
+    def step(self, node: Node, segment: Segment, delimiters: Delimiters, memo: StepMemo, key: tuple[int, str]) -> Step:
+        """What ``segment`` does after ``node``, remembered in ``memo`` under ``key`` (see ``_steps``)."""
+        found = memo.old.get(key)
         if found is None:
-            found = segment_ok(node, elements, component, self.characters)
-            if len(self._segments) >= _MEMO_LIMIT:
-                self._segments.clear()
-            self._segments[key] = found
+            found = self._step(node, segment, delimiters)
+        memo.keep(key, found)
         return found
+
+    def _step(self, node: Node, segment: Segment, delimiters: Delimiters) -> Step:
+        raw, tag, elements = segment.raw, segment.tag, segment.elements
+        if (
+            not raw
+            or raw[0] == " "
+            or raw[-1] == delimiters.element
+            or not SEGMENT_ID.fullmatch(tag)
+            or delimiters.repetition in raw
+            or tag == "ISA"
+            or not raw[len(tag) :].replace(delimiters.element, "").replace(delimiters.component, "")  # "is empty"
+        ):
+            return fail()
+        kind = KINDS.get(tag, 0)
+        at_least_one: tuple[int, ...]
+        ops: tuple[Op, ...]
+        if tag == "GS":
+            target, at_least_one, ops = self.gs, (), self._gs_ops
+        else:
+            found, at_least_one, ops = self.transition(node, tag, elements, delimiters.component)
+            if found is None:
+                return fail()
+            target = found
+        return (self.segment_ok(target, raw, elements, delimiters), kind, at_least_one, ops, target)
+
+    def isa_ok(self, elements: list[str], element: str) -> bool:
+        """The ISA's elements against the control map's ISA, each value's verdict remembered (most repeat)."""
+        children = self.isa.elements
+        simple = [child for child in children if isinstance(child, Element)]
+        if len(simple) != len(children) or self.isa.syntax or len(elements) - 1 != len(children):
+            return segment_ok(self.isa, elements, element, self.characters)
+        memo = self._isa_values
+        for position, child in enumerate(simple, start=1):
+            value = elements[position]
+            key = (position, value)
+            found = memo.get(key)
+            if found is None:
+                found = child.value_ok(value, self.characters) if value else not child.required_when_empty
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = found
+            if not found:
+                return False
+        return True
+
+    def segment_ok(self, node: Node, raw: str, elements: list[str], delimiters: Delimiters) -> bool:
+        """The element checks of one segment: its node's whole-segment expression first (then only the syntax
+        rules are left), else element by element."""
+        element, component = delimiters.element, delimiters.component
+        pattern_key = (node.index, element, component, delimiters.repetition)
+        if pattern_key in self._patterns:
+            pattern = self._patterns[pattern_key]
+        else:
+            pattern = segment_pattern(node, self.characters, element, component, delimiters.repetition)
+            self._patterns[pattern_key] = pattern
+        if pattern is not None and pattern.fullmatch(raw):
+            return syntax_ok(node, elements, component)
+        return segment_ok(node, elements, component, self.characters)
 
 
 def load_guide() -> CompiledGuide:

@@ -9,13 +9,12 @@ element, a segment after the IEA, envelopes out of order) makes the interchange 
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from claimedit.results import GroupAck
 from claimedit.validation.guide._ack import GroupSeen, accepting_acks
-from claimedit.validation.guide._segment import segment_ok
-from claimedit.validation.guide._walk import ENTER, INCREMENT, Node, Transition
+from claimedit.validation.guide._steps import CLM, GE, GS, HL, IEA, SE, ST
+from claimedit.validation.guide._walk import Node
 from claimedit.x12.tokens import Delimiters, Segment
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GuideCheck"]
 
-_SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{1,2}$", re.S)
 _ISA_WIDTH = 105
 """The fixed-width ISA without its terminator: pyx12 reads the first 106 characters as the ISA."""
 
@@ -44,7 +42,7 @@ class GuideCheck:
         "_closed",
         "_component",
         "_counts",
-        "_element",
+        "_delimiters",
         "_groups",
         "_gs_ids",
         "_guide",
@@ -55,20 +53,19 @@ class GuideCheck:
         "_isa",
         "_lx_count",
         "_node",
-        "_repetition",
         "_seg_count",
         "_st02",
         "_st_count",
         "_st_ids",
+        "_steps",
     )
 
     def __init__(self, guide: CompiledGuide, isa: Segment, delimiters: Delimiters) -> None:
         self._guide = guide
         self._clean = True
         self._closed = False
-        self._element = delimiters.element
+        self._delimiters = delimiters
         self._component = delimiters.component
-        self._repetition = delimiters.repetition
         self._counts = [0] * guide.slots
         self._isa = isa.elements
         self._gs_ids: set[str | None] = set()
@@ -83,6 +80,8 @@ class GuideCheck:
         self._lx_count = 0
         self._st02 = ""
         self._node: Node = guide.isa
+        self._steps = guide.steps_for(delimiters)
+        """The steps remembered for these delimiters (the guide moves them to an older generation when full)."""
         if not self._isa_ok(isa, delimiters):
             self._clean = False
             return
@@ -106,82 +105,78 @@ class GuideCheck:
             return False
         if delimiters.segment in raw or delimiters.component == delimiters.element:
             return False
-        return segment_ok(guide.isa, isa.elements, delimiters.element, guide.characters)
+        return guide.isa_ok(isa.elements, delimiters.element)
 
     def _force(self, loop: Node, first: Node) -> None:
         """pyx12's ``forceWalkCounterToLoopStart`` at an ISA or GS."""
         counts = self._counts
-        for slot in loop.resets:
-            counts[slot] = 0
+        span = loop.reset_span
+        assert span is not None  # checked when the guide was loaded
+        counts[span[0] : span[1]] = self._guide.zeros[span[0] : span[1]]
         counts[loop.slot] += 1
         counts[first.slot] += 1
         self._node = first
 
-    def feed(self, segment: Segment) -> None:  # noqa: PLR0912  (one branch per envelope segment, as pyx12's reader)
+    def feed(self, segment: Segment) -> None:
         if not self._clean:
             return
-        raw = segment.raw
-        elements = segment.elements
-        tag = segment.tag
-        if (
-            self._closed
-            or not raw
-            or raw[0] == " "
-            or raw[-1] == self._element
-            or not _SEGMENT_ID.fullmatch(tag)
-            or self._repetition in raw
-        ):
+        node = self._node
+        key = (node.index, segment.raw)
+        step = self._steps.young.get(key)
+        if step is None:
+            step = self._guide.step(node, segment, self._delimiters, self._steps, key)
+        ok, kind, at_least_one, ops, target = step
+        if not ok or self._closed:
             self._clean = False
             return
-        if tag == "GS":
-            ok = self._gs(elements)
-        elif tag == "ST":
-            ok = self._st(elements)
-        elif tag == "SE":
-            ok = self._se(elements)
-        elif tag == "GE":
-            ok = self._ge(elements)
-        elif tag == "IEA":
-            ok = self._iea(elements)
-        elif not self._in_transaction or tag == "ISA":
-            ok = False
-        else:
+        if kind:
+            if not self._envelope(kind, segment.elements):
+                self._clean = False
+                return
+        elif self._in_transaction:
             self._seg_count += 1
-            if tag == "HL":
-                ok = self._hl(elements)
-            elif tag == "CLM":
-                self._lx_count = 0
-                ok = True
-            elif tag == "LX":
-                self._lx_count += 1
-                ok = len(elements) > 1 and elements[1] == str(self._lx_count)
-            else:
-                ok = True
-        if ok and tag != "GS":
-            ok = self._walk(tag, elements)
-        if ok:
-            ok = self._guide.segment_ok(self._node, raw, elements, self._element, self._component)
-        if not ok:
+        else:
             self._clean = False
-
-    def _walk(self, tag: str, elements: list[str]) -> bool:
-        step: Transition = self._guide.transition(self._node, tag, elements, self._component)
-        if step.error:
-            return False
+            return
         counts = self._counts
-        for slot in step.at_least_one:
+        for slot in at_least_one:
             if counts[slot] < 1:
-                return False
-        for op, node in step.ops:
-            if op == ENTER:
-                for slot in node.resets:
-                    counts[slot] = 0
-            counts[node.slot] += 1
-            if op != INCREMENT and counts[node.slot] > node.max_repeat:
-                return False
-        assert step.target is not None
-        self._node = step.target
-        return True
+                self._clean = False
+                return
+        zeros = self._guide.zeros
+        for start, stop, slot, limit in ops:
+            if stop:
+                counts[start:stop] = zeros[start:stop]
+            count = counts[slot] + 1
+            counts[slot] = count
+            if count > limit:
+                self._clean = False
+                return
+        assert target is not None
+        self._node = target
+
+    def _envelope(self, kind: int, elements: list[str]) -> bool:  # noqa: PLR0911  (one branch per segment kind)
+        """The reader's checks of the segments it counts or matches (pyx12's X12Reader._parse_segment)."""
+        if kind == GS:
+            return self._gs(elements)
+        if kind == ST:
+            return self._st(elements)
+        if kind == SE:
+            return self._se(elements)
+        if kind == GE:
+            return self._ge(elements)
+        if kind == IEA:
+            return self._iea(elements)
+        if not self._in_transaction:
+            return False
+        self._seg_count += 1
+        if kind == HL:
+            return self._hl(elements)
+        if kind == CLM:
+            self._lx_count = 0
+            return True
+        self._lx_count += 1
+        return len(elements) > 1 and elements[1] == str(self._lx_count)
 
     def _gs(self, elements: list[str]) -> bool:
         guide = self._guide

@@ -11,7 +11,7 @@ import re
 
 from claimedit.validation.guide._walk import Composite, Node, value_at
 
-__all__ = ["segment_ok"]
+__all__ = ["segment_ok", "syntax_ok"]
 
 _DTP_FORMATS = frozenset({"RD8", "D8", "D6", "DT", "TM"})
 
@@ -62,7 +62,39 @@ def segment_ok(node: Node, elements: list[str], component: str, characters: re.P
                 return False
         elif child.required_when_empty:
             return False
-    return all(_syntax_ok(rule, elements, component) for rule in node.syntax)
+    return syntax_ok(node, elements, component)
+
+
+def syntax_ok(node: Node, elements: list[str], component: str) -> bool:  # noqa: PLR0911
+    """The map's syntax rules of the segment (P paired, R required, E exclusive, C conditional, L list conditional).
+
+    An element is present when it has any character besides sub-element separators (pyx12 compares the
+    formatted value with "").
+    """
+    given = len(elements)
+    for code, positions in node.syntax:
+        present = [
+            position < given and elements[position] != "" and elements[position].replace(component, "") != ""
+            for position in positions
+        ]
+        if code == "P":
+            if any(present) and not all(present):
+                return False
+        elif code == "R":
+            if not any(present):
+                return False
+        elif code == "E":
+            if sum(present) > 1:
+                return False
+        elif code == "C":
+            if present[0] and not all(present[1:]):
+                return False
+        elif code == "L":
+            if present[0] and not any(present[1:]):
+                return False
+        else:
+            return False
+    return True
 
 
 def _composite_ok(composite: Composite, parts: list[str] | None, characters: re.Pattern[str]) -> bool:  # noqa: PLR0911
@@ -85,30 +117,3 @@ def _composite_ok(composite: Composite, parts: list[str] | None, characters: re.
         elif not child.value_ok(text, characters):
             return False
     return not any(child.required_when_empty for child in children[len(parts) :])
-
-
-def _present(elements: list[str], position: int, component: str) -> bool:
-    if position >= len(elements):
-        return False
-    text = elements[position]
-    return bool(text) and bool(text.replace(component, ""))
-
-
-def _syntax_ok(rule: tuple[object, ...], elements: list[str], component: str) -> bool:  # noqa: PLR0911
-    if len(rule) < 3:
-        return False
-    code = rule[0]
-    positions = [int(str(position)) for position in rule[1:]]
-    present = [_present(elements, position, component) for position in positions]
-    count = sum(present)
-    if code == "P":
-        return count in (0, len(positions))
-    if code == "R":
-        return count > 0
-    if code == "E":
-        return count <= 1
-    if code == "C":
-        return not present[0] or all(present[1:])
-    if code == "L":
-        return not present[0] or any(present[1:])
-    return False

@@ -52,6 +52,7 @@ class Node:
         "name",
         "parent",
         "pos",
+        "reset_span",
         "resets",
         "slot",
         "syntax",
@@ -75,10 +76,12 @@ class Node:
         self.parent: Node | None = None
         self.children: tuple[Node, ...] = ()
         self.resets: tuple[int, ...] = ()
+        self.reset_span: tuple[int, int] | None = (0, 0)
+        """``resets`` as a slice (start, stop) of the counts; None when they are not contiguous (never clean)."""
         self.key: tuple[int, int, frozenset[str | None]] | None = None
         self.name = ""
         self.elements: tuple[Element | Composite, ...] = ()
-        self.syntax: tuple[tuple[object, ...], ...] = ()
+        self.syntax: tuple[tuple[str, tuple[int, ...]], ...] = ()
         self.eq: tuple[str, str] = (self.id, "")
 
 
@@ -97,6 +100,7 @@ def build_nodes(compiled: Compiled) -> list[Node]:
             assert isinstance(resets, tuple)
             node.children = tuple(nodes[child] for child in children)
             node.resets = resets
+            node.reset_span = _span(resets)
         else:
             key, name, elements, syntax = data[7:11]
             node.key = key if isinstance(key, tuple) else None
@@ -104,10 +108,24 @@ def build_nodes(compiled: Compiled) -> list[Node]:
             assert isinstance(elements, tuple)
             assert isinstance(syntax, tuple)
             node.elements = tuple(_element_or_composite(item) for item in elements)
-            node.syntax = syntax
+            node.syntax = tuple(_rule(rule) for rule in syntax)
     for node in nodes:
         node.eq = (node.id, node.parent.id if node.parent is not None else "")
     return nodes
+
+
+def _span(slots: tuple[int, ...]) -> tuple[int, int] | None:
+    if not slots:
+        return (0, 0)
+    low, high = min(slots), max(slots) + 1
+    return (low, high) if len(set(slots)) == high - low else None
+
+
+def _rule(rule: tuple[object, ...]) -> tuple[str, tuple[int, ...]]:
+    """A syntax rule as (code, element positions); one pyx12 would reject as malformed gets code "?" (never clean)."""
+    if len(rule) < 3:
+        return ("?", ())
+    return (str(rule[0]), tuple(int(str(position)) for position in rule[1:]))
 
 
 def _element_or_composite(data: tuple[object, ...]) -> Element | Composite:
@@ -177,9 +195,8 @@ class _Scan:
     def walk(self, start: Node) -> Node | None:
         node_pos = start.pos
         node = start if start.is_loop else _parent_loop(start)
-        orig_loop = node
         while True:
-            found, target = self.scan(node, node_pos, orig_loop)
+            found, target = self.scan(node, node_pos)
             if found:
                 return target
             if node.is_root:
@@ -188,8 +205,8 @@ class _Scan:
             node_pos = node.pos
             node = _parent_loop(node)
 
-    def scan(self, node: Node, node_pos: int, orig_loop: Node) -> tuple[bool, Node | None]:
-        del orig_loop  # pyx12 only changes the pop/push lists it returns when re-entering the start loop
+    def scan(self, node: Node, node_pos: int) -> tuple[bool, Node | None]:
+        """pyx12's ``_scan_loop_at_position`` (the pop and push lists it also returns are not needed here)."""
         for child in node.children:
             if child.pos < node_pos:
                 continue
