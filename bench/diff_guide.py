@@ -22,7 +22,7 @@ import random
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -109,7 +109,7 @@ def _shrunk(differential: Differential, mutation: Mutation) -> Mutation:
     index = len(mutation.segments) - 2
     while index > 0 and tries < SHRINK_TRIES:
         for with_counts in (True, False):
-            smaller = Mutation(mutation.seed, [list(s) for s in mutation.segments], list(mutation.specs))
+            smaller = replace(mutation, segments=[list(s) for s in mutation.segments], specs=list(mutation.specs))
             del smaller.segments[index], smaller.specs[index]
             if with_counts:
                 recount(smaller)

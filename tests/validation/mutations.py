@@ -216,12 +216,23 @@ class Mutation:
     specs: list[SegmentSpec | None]
     done: list[str] = field(default_factory=list)
     recount: bool = True
+    element: str = ""
+    component: str = ""
+    repetition: str = ""
+    terminator: str = ""
+    """The delimiters written (the seed's unless :func:`redelimit` changed them)."""
+
+    def __post_init__(self) -> None:
+        seed = self.seed
+        self.element = self.element or seed.element
+        self.component = self.component or seed.component
+        self.repetition = self.repetition or seed.repetition
+        self.terminator = self.terminator or seed.terminator
 
     def text(self) -> str:
         """The interchange, one segment a line, as pyx12 is given it."""
-        seed = self.seed
-        separator = seed.terminator if seed.terminator == "\n" else f"{seed.terminator}\n"
-        return "".join(f"{seed.element.join(segment)}{separator}" for segment in self.segments)
+        separator = self.terminator if self.terminator == "\n" else f"{self.terminator}\n"
+        return "".join(f"{self.element.join(segment)}{separator}" for segment in self.segments)
 
     def element_indexes(self) -> list[int]:
         """Positions of the segments whose elements may change (all but the ISA, read by position)."""
@@ -330,7 +341,7 @@ def valid_component(mutation: Mutation, chooser: Chooser) -> None:
     if picked is None or not _present(mutation, *picked):
         return
     index, position = picked
-    parts = mutation.segments[index][position].split(mutation.seed.component)
+    parts = mutation.segments[index][position].split(mutation.component)
     at = chooser.integer(0, len(parts) - 1)
     spec = _spec(mutation, index, position).components
     if at >= len(spec) or not parts[at]:
@@ -338,7 +349,7 @@ def valid_component(mutation: Mutation, chooser: Chooser) -> None:
     value = _valid_value(spec[at], chooser)
     if value is not None:
         parts[at] = value
-        _set(mutation, index, position, mutation.seed.component.join(parts))
+        _set(mutation, index, position, mutation.component.join(parts))
         mutation.done.append(f"valid component {_name(mutation, index, position)}-{at + 1}")
 
 
@@ -408,6 +419,26 @@ def repeat_transaction_or_group(mutation: Mutation, chooser: Chooser) -> None:
     mutation.done.append(f"repeat {header}..{trailer} as {number}")
 
 
+def redelimit(mutation: Mutation, chooser: Chooser) -> None:
+    """The whole interchange written with other delimiters (ISA11 and ISA16 with them): the same content."""
+    element, component = chooser.choice(["*", "|"]), chooser.choice([":", ">"])
+    repetition, terminator = chooser.choice(["^", "{"]), chooser.choice(["~", "'"])
+    old_component, old_repetition = mutation.component, mutation.repetition
+    for segment in mutation.segments[1:]:
+        for position in range(1, len(segment)):
+            value = segment[position].replace(old_component, "\0").replace(old_repetition, "\1")
+            segment[position] = value.replace("\0", component).replace("\1", repetition)
+    _set(mutation, 0, 11, repetition)
+    _set(mutation, 0, 16, component)
+    mutation.element, mutation.component, mutation.repetition, mutation.terminator = (
+        element,
+        component,
+        repetition,
+        terminator,
+    )
+    mutation.done.append(f"delimiters {element}{component}{repetition}{terminator}")
+
+
 # --- operations that cross a rule by one step ------------------------------------------------------
 
 
@@ -474,9 +505,9 @@ def other_hi_qualifier(mutation: Mutation, chooser: Chooser) -> None:
         return
     index = chooser.choice(candidates)
     position = chooser.integer(1, len(mutation.segments[index]) - 1)
-    parts = mutation.segments[index][position].split(mutation.seed.component)
+    parts = mutation.segments[index][position].split(mutation.component)
     parts[0] = chooser.choice(["ABK", "ABF", "BK", "BF", "APR", "ABJ", "BP", "BG", "ZZ"])
-    _set(mutation, index, position, mutation.seed.component.join(parts))
+    _set(mutation, index, position, mutation.component.join(parts))
     mutation.done.append(f"HI qualifier {_name(mutation, index, position)}")
 
 
@@ -566,11 +597,11 @@ def extra_component(mutation: Mutation, chooser: Chooser) -> None:
     if picked is not None and _present(mutation, *picked):
         index, position = picked
         spec = _spec(mutation, index, position)
-        parts = mutation.segments[index][position].split(mutation.seed.component)
+        parts = mutation.segments[index][position].split(mutation.component)
         while len(parts) < max(len(spec.components), 1):
             parts.append("")
         parts.append(chooser.choice(["1", "A", "ZZ"]))
-        _set(mutation, index, position, mutation.seed.component.join(parts))
+        _set(mutation, index, position, mutation.component.join(parts))
         mutation.done.append(f"extra component {_name(mutation, index, position)}")
 
 
@@ -579,9 +610,9 @@ def drop_component(mutation: Mutation, chooser: Chooser) -> None:
     picked = _pick_element(mutation, chooser, lambda e: bool(e.components), present=True)
     if picked is not None and _present(mutation, *picked):
         index, position = picked
-        parts = mutation.segments[index][position].split(mutation.seed.component)
+        parts = mutation.segments[index][position].split(mutation.component)
         if len(parts) > 1:
-            _set(mutation, index, position, mutation.seed.component.join(parts[:-1]))
+            _set(mutation, index, position, mutation.component.join(parts[:-1]))
             mutation.done.append(f"drop component {_name(mutation, index, position)}")
 
 
@@ -591,7 +622,7 @@ def repetition_separator(mutation: Mutation, chooser: Chooser) -> None:
     if picked is not None and _present(mutation, *picked):
         index, position = picked
         value = mutation.segments[index][position]
-        _set(mutation, index, position, f"{value}{mutation.seed.repetition}{value}")
+        _set(mutation, index, position, f"{value}{mutation.repetition}{value}")
         mutation.done.append(f"repetition {_name(mutation, index, position)}")
 
 
@@ -679,6 +710,9 @@ def isa_value(mutation: Mutation, chooser: Chooser) -> None:
             (3, "01"),
             (13, "000000000"),
             (13, "00000000A"),
+            (16, ">"),
+            (16, "^"),
+            (11, "!"),
         ]
     )
     _set(mutation, 0, position, value)
@@ -723,7 +757,7 @@ def edge_component(mutation: Mutation, chooser: Chooser) -> None:
     if picked is None:
         return
     index, position = picked
-    component = mutation.seed.component
+    component = mutation.component
     parts = mutation.segments[index][position].split(component)
     at = chooser.integer(0, len(parts))
     specs = _spec(mutation, index, position).components
@@ -792,6 +826,7 @@ INSIDE: tuple[Operation, ...] = (
     repeat_within_max_use,
     renumber_controls,
     repeat_transaction_or_group,
+    redelimit,
 )
 """Operations pyx12 usually still accepts (weights by repetition)."""
 
