@@ -804,8 +804,21 @@ def control_number_reused(mutation: Mutation, chooser: Chooser) -> None:
     mutation.done.append(f"control number reused {header}#{number + 1}")
 
 
+_EXTERNAL_VALUES = ("OH", "CA", "NY", "PR", "ZZ", "XX", "US", "CAN", "GB", "99", "A1", "11", "1", "21", "43000", "4300")
+
+
+def external_code(mutation: Mutation, chooser: Chooser) -> None:
+    """An ID element without a code list of its own (an external list: states, countries, places of service ...)."""
+    picked = _pick_element(mutation, chooser, lambda e: e.data_type == "ID" and not e.codes, present=True)
+    if picked is not None:
+        value = chooser.choice(_EXTERNAL_VALUES)
+        _set(mutation, *picked, value)
+        mutation.done.append(f"external code {_name(mutation, *picked)}={value}")
+
+
 EDGES: tuple[Operation, ...] = (
     fill_situational,
+    external_code,
     edge_value,
     edge_value,
     edge_component,
