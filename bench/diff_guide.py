@@ -4,7 +4,8 @@ Mutation ``i`` is drawn from ``random.Random(seed + i)`` (tests/validation/mutat
 be made again. The seeds are every pyx12-clean interchange of x12_fixtures/ and of a few
 bench/make_interchange.py files. Work is shared across processes in chunks; each disagreement (the
 guide called clean what pyx12 rejects, or wrote another 999) is cut down to the fewest segments that
-still disagree and saved as ``bench/out/guide-disagreements/mutation-<i>.x12`` with a ``.txt`` beside it.
+still disagree and saved as ``bench/out/guide-disagreements/mutation-<i>.x12`` (the mutation as drawn
+beside it, ``.original.x12``, and what differs, ``.txt``).
 
     python bench/diff_guide.py                       # 200,000 mutations, one process per core
     python bench/diff_guide.py -n 20000 --seconds 900 --workers 2
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -103,8 +105,15 @@ def _disagrees(differential: Differential, text: str) -> str:
     return next((o.disagreement for o in differential.check(text) if o.disagreement), "")
 
 
+def _kind(disagreement: str) -> str:
+    """What a disagreement is about, positions aside: pyx12's first error (segment, element, code), or the 999."""
+    first = disagreement.split(";", 1)[0]
+    return re.sub(r"\(segment \d+\)|: [^:]*$", "", first) if "pyx12 does not" in first else first[:30]
+
+
 def _shrunk(differential: Differential, mutation: Mutation) -> Mutation:
-    """The mutation with every segment left out whose absence keeps a disagreement (counts set right, or not)."""
+    """The mutation with every segment left out whose absence keeps the same disagreement (counts set right, or not)."""
+    kind = _kind(_disagrees(differential, mutation.text()))
     tries = 0
     index = len(mutation.segments) - 2
     while index > 0 and tries < SHRINK_TRIES:
@@ -114,7 +123,7 @@ def _shrunk(differential: Differential, mutation: Mutation) -> Mutation:
             if with_counts:
                 recount(smaller)
             tries += 1
-            if _disagrees(differential, smaller.text()):
+            if _kind(_disagrees(differential, smaller.text())) == kind:
                 mutation = smaller
                 break
         index = min(index - 1, len(mutation.segments) - 2)
@@ -128,6 +137,7 @@ def _save(differential: Differential, mutation: Mutation, number: int) -> str:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"mutation-{number}.x12"
     path.write_text(smallest.text())
+    path.with_suffix(".original.x12").write_text(mutation.text())
     path.with_suffix(".txt").write_text(
         f"seed {mutation.seed.name}; operations: {', '.join(mutation.done)}\n"
         f"{len(mutation.segments)} segments cut to {len(smallest.segments)}\n{why}\n"
