@@ -6,11 +6,14 @@ or removed, so that each case breaks the one rule it names.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from claimedit_test_support import REPO
+
+from claimedit.x12.tokens import read_isa, split_segments
 
 SINGLE = REPO / "x12_fixtures" / "clean" / "single_claim_premalignant_medicare.x12"
 
@@ -51,6 +54,7 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "trailing spaces in a text element": ("N4*ANYTOWN*OH*430000001~\nREF*EI", "N4*ANYTOWN  *OH*430000001~\nREF*EI"),
     "interchange version pyx12 does not read (ISA12)": ("*^*00501*", "*^*00502*"),
     "segment without a value (PAT)": ("SBR*P*18*******MB~\n", "SBR*P*18*******MB~\nPAT~\n"),
+    "no GS after the ISA": ("~\nGS*HC*DERMSUBMIT01*TESTCLEARING*20240808*0930*1*X*005010X222A1", ""),
     "second ST with the same control number": ("SE*31*0001~\n", "SE*31*0001~\nST*837*0001*005010X222A1~\nSE*2*0001~\n"),
 }
 
@@ -96,3 +100,17 @@ def test_a_repetition_separator_inside_an_element_falls_back_to_pyx12(
     """pyx12 reads no repetitions; the guide does not guess what it makes of one: pyx12 decides."""
     found = verdicts(single.replace("N3*1 FICTION LANE", "N3*1 FICTION^LANE", 1))
     assert not found.guide_clean
+
+
+def test_no_sequence_of_segments_makes_the_check_raise(single: str, guide: Any) -> None:
+    """Segments in any order, cut anywhere, garbled: the check answers (not clean), it never raises."""
+    header = read_isa(single)
+    segments = [segment for segment in split_segments(single, header.delimiters) if segment.elements]
+    pieces = [*segments[1:], *split_segments("ZZ~HL~HL*1*~LX~SE~GE~IEA~ST~GS*HC~NM1*:*~CLM**~*~", header.delimiters)]
+    rng = random.Random(12)
+    for _ in range(300):
+        check = guide.open(segments[0], header.delimiters)
+        for segment in rng.sample(pieces, rng.randint(1, 12)):
+            check.feed(segment)
+        assert isinstance(check.clean, bool)
+        assert isinstance(check.acks(), list)

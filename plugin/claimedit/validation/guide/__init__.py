@@ -60,7 +60,6 @@ class CompiledGuide:
         self._steps: dict[tuple[object, ...], Walked] = {}
         self._step_memos: dict[Delimiters, StepMemo] = {}
         self._isa_values: dict[tuple[int, str], bool] = {}
-        self._patterns: dict[tuple[int, str, str, str], re.Pattern[str] | None] = {}
 
     def open(self, isa: Segment, delimiters: Delimiters) -> GuideCheck:
         return GuideCheck(self, isa, delimiters)
@@ -95,18 +94,18 @@ class CompiledGuide:
         if memo is None:
             if len(self._step_memos) >= 64:
                 self._step_memos.clear()
-            memo = self._step_memos[delimiters] = StepMemo()
+            memo = self._step_memos[delimiters] = StepMemo(delimiters.element + delimiters.component)
         return memo
 
     def step(self, node: Node, segment: Segment, delimiters: Delimiters, memo: StepMemo, key: tuple[int, str]) -> Step:
         """What ``segment`` does after ``node``, remembered in ``memo`` under ``key`` (see ``_steps``)."""
         found = memo.old.get(key)
         if found is None:
-            found = self._step(node, segment, delimiters)
+            found = self._step(node, segment, delimiters, memo)
         memo.keep(key, found)
         return found
 
-    def _step(self, node: Node, segment: Segment, delimiters: Delimiters) -> Step:
+    def _step(self, node: Node, segment: Segment, delimiters: Delimiters, memo: StepMemo) -> Step:
         raw, tag, elements = segment.raw, segment.tag, segment.elements
         if (
             not raw
@@ -128,7 +127,7 @@ class CompiledGuide:
             if found is None:
                 return fail()
             target = found
-        return (self.segment_ok(target, raw, elements, delimiters), kind, at_least_one, ops, target)
+        return (self.segment_ok(target, raw, elements, delimiters, memo), kind, at_least_one, ops, target)
 
     def isa_ok(self, elements: list[str], element: str) -> bool:
         """The ISA's elements against the control map's ISA, each value's verdict remembered (most repeat)."""
@@ -150,19 +149,36 @@ class CompiledGuide:
                 return False
         return True
 
-    def segment_ok(self, node: Node, raw: str, elements: list[str], delimiters: Delimiters) -> bool:
+    def segment_ok(self, node: Node, raw: str, elements: list[str], delimiters: Delimiters, memo: StepMemo) -> bool:
         """The element checks of one segment: its node's whole-segment expression first (then only the syntax
-        rules are left), else element by element."""
-        element, component = delimiters.element, delimiters.component
-        pattern_key = (node.index, element, component, delimiters.repetition)
-        if pattern_key in self._patterns:
-            pattern = self._patterns[pattern_key]
+        rules are left), else element by element.
+
+        The syntax rules only ask which elements are present, so their verdict is remembered by the segment's
+        shape: its text with every run of characters other than separators written ``x``.
+        """
+        patterns = memo.patterns
+        if node.index in patterns:
+            pattern = patterns[node.index]
         else:
-            pattern = segment_pattern(node, self.characters, element, component, delimiters.repetition)
-            self._patterns[pattern_key] = pattern
-        if pattern is not None and pattern.fullmatch(raw):
-            return syntax_ok(node, elements, component)
-        return segment_ok(node, elements, component, self.characters)
+            pattern = segment_pattern(
+                node, self.characters, delimiters.element, delimiters.component, delimiters.repetition
+            )
+            patterns[node.index] = pattern
+        if pattern is None or not pattern.fullmatch(raw):
+            return segment_ok(node, elements, delimiters.component, self.characters)
+        if not node.syntax:
+            return True
+        # which elements are present is all the rules ask; a simple element the expression matched holds no
+        # component separator, so it is present when not empty
+        shape = tuple(map(bool, elements)) if node.syntax_on_simple else memo.shape(raw)
+        key = (node.index, shape)
+        found = memo.shapes.get(key)
+        if found is None:
+            found = syntax_ok(node, elements, delimiters.component)
+            if len(memo.shapes) >= MEMO_LIMIT:
+                memo.shapes.clear()
+            memo.shapes[key] = found
+        return found
 
 
 def load_guide() -> CompiledGuide:

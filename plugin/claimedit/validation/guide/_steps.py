@@ -33,7 +33,7 @@ __all__ = [
 GS, ST, SE, GE, IEA, HL, CLM, LX = range(1, 9)
 KINDS = {"GS": GS, "ST": ST, "SE": SE, "GE": GE, "IEA": IEA, "HL": HL, "CLM": CLM, "LX": LX}
 """Segments pyx12's reader counts or matches (0 for any other segment: counted in the transaction)."""
-MEMO_LIMIT = 50_000
+MEMO_LIMIT = 20_000
 """Steps (and walk transitions) remembered per process and delimiters: bounded whatever the input."""
 UNLIMITED = 1 << 62
 SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
@@ -59,17 +59,26 @@ def ops_of(step: Transition) -> tuple[Op, ...] | None:
 
 
 class StepMemo:
-    """Steps by (node, segment text) in two generations of at most MEMO_LIMIT each.
+    """What is remembered for one set of delimiters; steps by (node, segment text) in two generations.
 
     When the young one is full it becomes the old one (the older is dropped): segments that keep repeating
     are found again in the old generation and brought back, while one-off texts (names, claim ids) age out.
     """
 
-    __slots__ = ("old", "young")
+    __slots__ = ("_values", "old", "patterns", "shapes", "young")
 
-    def __init__(self) -> None:
+    def __init__(self, separators: str) -> None:
         self.young: dict[tuple[int, str], Step] = {}
         self.old: dict[tuple[int, str], Step] = {}
+        self.patterns: dict[int, re.Pattern[str] | None] = {}
+        """The whole-segment expression of each node, for these delimiters."""
+        self.shapes: dict[tuple[int, object], bool] = {}
+        """Syntax-rule verdicts by node and segment shape."""
+        self._values = re.compile(f"[^{re.escape(separators)}]+")
+
+    def shape(self, raw: str) -> str:
+        """``raw`` with each run of characters other than the element and component separators written ``x``."""
+        return self._values.sub("x", raw)
 
     def keep(self, key: tuple[int, str], step: Step) -> None:
         if len(self.young) >= MEMO_LIMIT:

@@ -56,6 +56,7 @@ class Node:
         "resets",
         "slot",
         "syntax",
+        "syntax_on_simple",
         "usage",
     )
 
@@ -83,6 +84,8 @@ class Node:
         self.elements: tuple[Element | Composite, ...] = ()
         self.syntax: tuple[tuple[str, tuple[int, ...]], ...] = ()
         self.eq: tuple[str, str] = (self.id, "")
+        self.syntax_on_simple = True
+        """Whether every element the syntax rules name is a simple element (not a composite)."""
 
 
 def build_nodes(compiled: Compiled) -> list[Node]:
@@ -109,6 +112,11 @@ def build_nodes(compiled: Compiled) -> list[Node]:
             assert isinstance(syntax, tuple)
             node.elements = tuple(_element_or_composite(item) for item in elements)
             node.syntax = tuple(_rule(rule) for rule in syntax)
+            named = {position for _, positions in node.syntax for position in positions}
+            node.syntax_on_simple = all(
+                0 < position <= len(node.elements) and isinstance(node.elements[position - 1], Element)
+                for position in named
+            )
     for node in nodes:
         node.eq = (node.id, node.parent.id if node.parent is not None else "")
     return nodes
@@ -194,16 +202,17 @@ class _Scan:
 
     def walk(self, start: Node) -> Node | None:
         node_pos = start.pos
-        node = start if start.is_loop else _parent_loop(start)
-        while True:
+        node = start if start.is_loop else start.parent
+        while node is not None:
             found, target = self.scan(node, node_pos)
             if found:
                 return target
             if node.is_root:
-                self.error = True
-                return None
+                break
             node_pos = node.pos
-            node = _parent_loop(node)
+            node = node.parent
+        self.error = True  # not found (or a node outside the 837P map, like the control map's ISA)
+        return None
 
     def scan(self, node: Node, node_pos: int) -> tuple[bool, Node | None]:
         """pyx12's ``_scan_loop_at_position`` (the pop and push lists it also returns are not needed here)."""
@@ -258,14 +267,6 @@ class _Scan:
     def flush(self, cur_pos: int | None) -> None:
         self.at_least_one.extend(record[2] for record in self.records if record[1] != cur_pos)
         self.records = [record for record in self.records if record[1] == cur_pos]
-
-
-def _parent_loop(node: Node) -> Node:
-    if node.is_root:
-        return node
-    parent = node.parent
-    assert parent is not None
-    return parent
 
 
 def transition(start: Node, seg_id: str, elements: list[str], component: str) -> Transition:
