@@ -15,10 +15,12 @@ import time
 from pathlib import Path
 
 from claimedit.pipeline import _text_for_pyx12
-from claimedit.validation.guide import load_guide
+from claimedit.validation.guide import CompiledGuide, load_guide
 from claimedit.x12.reader import read_input
 from claimedit.x12.tokens import Segment, read_isa, split_segments
 from claimedit.x12.validation import Pyx12Validator
+
+SINGLE = Path(__file__).resolve().parent.parent / "x12_fixtures/clean/single_claim_premalignant_medicare.x12"
 
 
 def main() -> None:
@@ -59,6 +61,7 @@ def main() -> None:
     best = min(runs)
     _line("compiled guide, first run", runs[0], count, claims, guide_clean)
     _line("compiled guide, best run", best, count, claims, guide_clean)
+    _single(guide, None if args.skip_pyx12 else Pyx12Validator())
     if args.skip_pyx12:
         return
     validator = Pyx12Validator()
@@ -73,6 +76,35 @@ def main() -> None:
         f"guide check is {pyx12_seconds / runs[0]:.1f}x (first run), "
         f"{pyx12_seconds / best:.1f}x (best run) pyx12's validation rate"
     )
+
+
+def _single(guide: CompiledGuide, validator: Pyx12Validator | None, rounds: int = 2000) -> None:
+    """One single-claim interchange checked again and again (open, feed, acks): the service's usual input."""
+    (text,) = [_text_for_pyx12(read) for read in read_input(SINGLE.read_bytes(), str(SINGLE))]
+    header = read_isa(text)
+    segments = [segment for segment in split_segments(text, header.delimiters) if segment.elements]
+
+    def once() -> None:
+        check = guide.open(segments[0], header.delimiters)
+        for segment in segments[1:]:
+            check.feed(segment)
+        if not (check.clean and check.acks()):
+            raise RuntimeError(f"{SINGLE.name} is not clean for the guide")
+
+    once()
+    started = time.process_time()
+    for _ in range(rounds):
+        once()
+    guide_us = (time.process_time() - started) / rounds * 1e6
+    line = f"single-claim interchange ({len(segments)} segments): guide {guide_us:.0f} us"
+    if validator is not None:
+        validator.validate(text)
+        started = time.process_time()
+        for _ in range(rounds // 10):
+            validator.validate(text)
+        pyx12_us = (time.process_time() - started) / (rounds // 10) * 1e6
+        line += f", Pyx12Validator {pyx12_us:.0f} us ({pyx12_us / guide_us:.1f}x)"
+    print(line)
 
 
 def _line(label: str, seconds: float, segments: int, claims: int, clean: bool) -> None:

@@ -104,7 +104,6 @@ class Element:
         "seq",
         "text_type",
         "type_codes",
-        "unknown",
         "usage",
     )
 
@@ -126,7 +125,6 @@ class Element:
         self.codes: frozenset[str | None] = codes
         self.list_codes = bool(codes) or external is not None
         self.external: frozenset[str | None] | None = external if isinstance(external, frozenset) else None
-        self.unknown = external is False
         listed = tuple(code for code in codes if code is not None)
         self.type_codes: tuple[str, ...] = listed if data_ele == "1250" else ()
         self.any_external = external is True
