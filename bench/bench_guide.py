@@ -1,0 +1,118 @@
+"""The compiled guide check against pyx12's validation of the same interchange, same run (CPU time).
+
+Prints segments per second and microseconds per claim for each, the ratio, and whether both call the
+interchange clean. The guide is fed the segments the pipeline gives pyx12 (``_text_for_pyx12``), split
+with claimedit.x12.tokens; splitting is not counted (the pipeline has the segments already).
+
+    python bench/make_interchange.py --claims 10000 --out bench/out/claims-10000.x12
+    python bench/bench_guide.py bench/out/claims-10000.x12
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from claimedit.pipeline import _text_for_pyx12
+from claimedit.validation.guide import CompiledGuide, load_guide
+from claimedit.x12.reader import read_input
+from claimedit.x12.tokens import Segment, read_isa, split_segments
+from claimedit.x12.validation import Pyx12Validator
+
+SINGLE = Path(__file__).resolve().parent.parent / "x12_fixtures/clean/single_claim_premalignant_medicare.x12"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the guide check (the best is printed)")
+    parser.add_argument("--skip-pyx12", action="store_true", help="do not run pyx12 (slow on big files)")
+    args = parser.parse_args()
+    data = args.file.read_bytes()
+    started = time.process_time()
+    guide = load_guide()
+    print(f"guide loaded in {time.process_time() - started:.3f} s CPU (compiled map from the cache when present)")
+    texts = [_text_for_pyx12(read) for read in read_input(data, str(args.file)) if read.supported_groups]
+    interchanges: list[tuple[Segment, object, list[Segment]]] = []
+    for text in texts:
+        header = read_isa(text)
+        segments = [segment for segment in split_segments(text, header.delimiters) if segment.elements]
+        interchanges.append((segments[0], header.delimiters, segments[1:]))
+    count = sum(len(rest) + 1 for _, _, rest in interchanges)
+    claims = sum(1 for _, _, rest in interchanges for segment in rest if segment.tag == "CLM")
+    print(f"{args.file}: {len(interchanges)} interchange(s), {count} segments, {claims} claims")
+
+    def run_guide() -> bool:
+        clean = True
+        for isa, delimiters, rest in interchanges:
+            check = guide.open(isa, delimiters)  # type: ignore[arg-type]
+            for segment in rest:
+                check.feed(segment)
+            clean = clean and check.clean and bool(check.acks())
+        return clean
+
+    runs: list[float] = []
+    guide_clean = False
+    for _ in range(max(args.repeat, 1)):
+        started = time.process_time()
+        guide_clean = run_guide()
+        runs.append(time.process_time() - started)
+    best = min(runs)
+    _line("compiled guide, first run", runs[0], count, claims, guide_clean)
+    _line("compiled guide, best run", best, count, claims, guide_clean)
+    _single(guide, None if args.skip_pyx12 else Pyx12Validator())
+    if args.skip_pyx12:
+        return
+    validator = Pyx12Validator()
+    started = time.process_time()
+    reports = [validator.validate(text) for text in texts]
+    pyx12_seconds = time.process_time() - started
+    pyx12_clean = all(
+        not report.errors and not report.fatal and all(ack.ack_code == "A" for ack in report.acks) for report in reports
+    )
+    _line("Pyx12Validator().validate", pyx12_seconds, count, claims, pyx12_clean)
+    print(
+        f"guide check is {pyx12_seconds / runs[0]:.1f}x (first run), "
+        f"{pyx12_seconds / best:.1f}x (best run) pyx12's validation rate"
+    )
+
+
+def _single(guide: CompiledGuide, validator: Pyx12Validator | None, rounds: int = 2000) -> None:
+    """One single-claim interchange checked again and again (open, feed, acks): the service's usual input."""
+    (text,) = [_text_for_pyx12(read) for read in read_input(SINGLE.read_bytes(), str(SINGLE))]
+    header = read_isa(text)
+    segments = [segment for segment in split_segments(text, header.delimiters) if segment.elements]
+
+    def once() -> None:
+        check = guide.open(segments[0], header.delimiters)
+        for segment in segments[1:]:
+            check.feed(segment)
+        if not (check.clean and check.acks()):
+            raise RuntimeError(f"{SINGLE.name} is not clean for the guide")
+
+    once()
+    started = time.process_time()
+    for _ in range(rounds):
+        once()
+    guide_us = (time.process_time() - started) / rounds * 1e6
+    line = f"single-claim interchange ({len(segments)} segments): guide {guide_us:.0f} us"
+    if validator is not None:
+        validator.validate(text)
+        started = time.process_time()
+        for _ in range(rounds // 10):
+            validator.validate(text)
+        pyx12_us = (time.process_time() - started) / (rounds // 10) * 1e6
+        line += f", Pyx12Validator {pyx12_us:.0f} us ({pyx12_us / guide_us:.1f}x)"
+    print(line)
+
+
+def _line(label: str, seconds: float, segments: int, claims: int, clean: bool) -> None:
+    per_claim = seconds / claims * 1e6 if claims else float("nan")
+    print(
+        f"{label:<28} {seconds:8.3f} s  {segments / seconds:12.0f} segments/s  {per_claim:8.1f} us/claim  clean={clean}"
+    )
+
+
+if __name__ == "__main__":
+    main()

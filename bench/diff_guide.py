@@ -1,0 +1,191 @@
+"""The long differential run of issue 12: N mutated clean interchanges through pyx12 and the compiled guide.
+
+Mutation ``i`` is drawn from ``random.Random(seed + i)`` (tests/validation/mutations.py), so any one can
+be made again. The seeds are every pyx12-clean interchange of x12_fixtures/ and of a few
+bench/make_interchange.py files. Work is shared across processes in chunks; each disagreement (the
+guide called clean what pyx12 rejects, or wrote another 999) is cut down to the fewest segments that
+still disagree and saved as ``bench/out/guide-disagreements/mutation-<i>.x12`` (the mutation as drawn
+beside it, ``.original.x12``, and what differs, ``.txt``).
+
+    python bench/diff_guide.py                       # 200,000 mutations, one process per core
+    python bench/diff_guide.py -n 20000 --seconds 900 --workers 2
+
+Prints mutations/s, how many interchanges the guide called clean, how many pyx12 accepted, the
+disagreements (there must be none) and the coverage (share of pyx12-clean interchanges the guide
+called clean). The guide is the compiled one (``CLAIMEDIT_GUIDE=pyx12-only``: Pyx12Only, to time the harness).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO)]
+
+from tests.validation.conftest import compiled_guide, fixture_files  # noqa: E402
+from tests.validation.differential import Differential  # noqa: E402
+from tests.validation.mutations import Mutation, RandomChooser, Seed, mutate, recount, seed_from_text  # noqa: E402
+
+from claimedit.validation.gate import Pyx12Only  # noqa: E402
+from make_interchange import build_interchange  # noqa: E402  (bench/ is this script's folder)
+
+OUT = REPO / "bench" / "out" / "guide-disagreements"
+SHRINK_TRIES = 400
+
+
+@dataclass
+class Counts:
+    mutations: int = 0
+    interchanges: int = 0
+    pyx12_clean: int = 0
+    guide_clean: int = 0
+    covered: int = 0
+    rejected_before: int = 0
+    disagreements: list[str] = field(default_factory=list)
+
+    def merge(self, other: Counts) -> None:
+        self.mutations += other.mutations
+        self.interchanges += other.interchanges
+        self.pyx12_clean += other.pyx12_clean
+        self.guide_clean += other.guide_clean
+        self.covered += other.covered
+        self.rejected_before += other.rejected_before
+        self.disagreements.extend(other.disagreements)
+
+
+_STATE: dict[str, object] = {}
+
+
+def _start_worker() -> None:
+    differential = Differential(Pyx12Only() if os.environ.get("CLAIMEDIT_GUIDE") == "pyx12-only" else compiled_guide())
+    seeds: list[Seed] = []
+    generated = [build_interchange(claims, seed=seed) for claims, seed in ((1, 1), (5, 3), (12, 7))]
+    inputs = [(path.name, path.read_bytes()) for path in fixture_files()]
+    inputs += [(f"make_interchange-{n}", text) for n, text in enumerate(generated)]
+    for source, data in inputs:
+        for number, outcome in enumerate(differential.check(data, source)):
+            if outcome.pyx12_clean and (
+                seed := seed_from_text(f"{source}#{number}", outcome.text, differential.validator)
+            ):
+                seeds.append(seed)
+    _STATE.update(differential=differential, seeds=seeds)
+
+
+def _chunk(first: int, count: int, base: int) -> Counts:
+    differential = _STATE["differential"]
+    seeds = _STATE["seeds"]
+    assert isinstance(differential, Differential)
+    assert isinstance(seeds, list)
+    counts = Counts()
+    for number in range(first, first + count):
+        chooser = RandomChooser(random.Random(base + number))
+        mutation = mutate(chooser.choice(seeds), chooser)
+        outcomes = differential.check(mutation.text(), mutation.seed.name)
+        counts.mutations += 1
+        for outcome in outcomes:
+            counts.interchanges += 1
+            counts.pyx12_clean += outcome.pyx12_clean
+            counts.guide_clean += outcome.guide_clean
+            counts.covered += outcome.pyx12_clean and outcome.guide_clean and not outcome.disagreement
+            counts.rejected_before += outcome.rejected_before
+        if any(outcome.disagreement for outcome in outcomes):
+            counts.disagreements.append(_save(differential, mutation, number))
+    return counts
+
+
+def _disagrees(differential: Differential, text: str) -> str:
+    return next((o.disagreement for o in differential.check(text) if o.disagreement), "")
+
+
+def _kind(disagreement: str) -> str:
+    """What a disagreement is about, positions aside: pyx12's first error (segment, element, code), or the 999."""
+    first = disagreement.split(";", 1)[0]
+    return re.sub(r"\(segment \d+\)|: [^:]*$", "", first) if "pyx12 does not" in first else first[:30]
+
+
+def _shrunk(differential: Differential, mutation: Mutation) -> Mutation:
+    """The mutation with every segment left out whose absence keeps the same disagreement (counts set right, or not)."""
+    kind = _kind(_disagrees(differential, mutation.text()))
+    tries = 0
+    index = len(mutation.segments) - 2
+    while index > 0 and tries < SHRINK_TRIES:
+        for with_counts in (True, False):
+            smaller = replace(mutation, segments=[list(s) for s in mutation.segments], specs=list(mutation.specs))
+            del smaller.segments[index], smaller.specs[index]
+            if with_counts:
+                recount(smaller)
+            tries += 1
+            if _kind(_disagrees(differential, smaller.text())) == kind:
+                mutation = smaller
+                break
+        index = min(index - 1, len(mutation.segments) - 2)
+    return mutation
+
+
+def _save(differential: Differential, mutation: Mutation, number: int) -> str:
+    first = _disagrees(differential, mutation.text())
+    smallest = _shrunk(differential, mutation)
+    why = _disagrees(differential, smallest.text()) or first
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"mutation-{number}.x12"
+    path.write_text(smallest.text())
+    path.with_suffix(".original.x12").write_text(mutation.text())
+    path.with_suffix(".txt").write_text(
+        f"seed {mutation.seed.name}; operations: {', '.join(mutation.done)}\n"
+        f"{len(mutation.segments)} segments cut to {len(smallest.segments)}\n{why}\n"
+    )
+    return f"{path.relative_to(REPO)}: {why}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--mutations", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=12, help="mutation i is drawn from random.Random(seed + i)")
+    parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=0.0, help="stop submitting work after this long (0: never)")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    total = Counts()
+    with ProcessPoolExecutor(args.workers, initializer=_start_worker) as pool:
+        pending: set[Future[Counts]] = set()
+        next_first = 0
+        while next_first < args.mutations or pending:
+            out_of_time = args.seconds and time.perf_counter() - started > args.seconds
+            while next_first < args.mutations and len(pending) < 2 * args.workers and not out_of_time:
+                count = min(args.chunk, args.mutations - next_first)
+                pending.add(pool.submit(_chunk, next_first, count, args.seed))
+                next_first += count
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                total.merge(future.result())
+            elapsed = time.perf_counter() - started
+            print(f"  {total.mutations} mutations, {elapsed:.0f} s, {total.mutations / elapsed:.1f}/s", file=sys.stderr)
+            if out_of_time and next_first < args.mutations:
+                next_first = args.mutations  # let the chunks in flight finish, submit no more
+    elapsed = time.perf_counter() - started
+    coverage = total.covered / total.pyx12_clean if total.pyx12_clean else 1.0
+    print(f"guide: {'Pyx12Only' if os.environ.get('CLAIMEDIT_GUIDE') == 'pyx12-only' else 'compiled (load_guide)'}")
+    rate = total.mutations / elapsed
+    print(f"mutations: {total.mutations} in {elapsed:.0f} s with {args.workers} process(es): {rate:.1f}/s")
+    print(f"interchanges: {total.interchanges}, pyx12 clean {total.pyx12_clean}, guide clean {total.guide_clean}")
+    print(f"disagreements: {len(total.disagreements)} (must be 0)")
+    print(f"coverage: {coverage:.1%} of the pyx12-clean interchanges called clean by the guide")
+    if total.rejected_before:
+        print(f"rejected by claimedit before validation (guide not asked): {total.rejected_before}")
+    for line in total.disagreements[:50]:
+        print(f"  {line}")
+    return 1 if total.disagreements else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
