@@ -1,7 +1,7 @@
 """The compiled guide check against pyx12's validation of the same interchange, same run (CPU time).
 
 Prints segments per second and microseconds per claim for each, the ratio, and whether both call the
-interchange clean. The guide is fed the segments the pipeline gives pyx12 (``_text_for_pyx12``), split
+interchange clean. The guide is fed the segments the pipeline gives pyx12 (``text_for_pyx12``), split
 with claimedit.x12.tokens; splitting is not counted (the pipeline has the segments already).
 
     python bench/make_interchange.py --claims 10000 --out bench/out/claims-10000.x12
@@ -14,11 +14,11 @@ import argparse
 import time
 from pathlib import Path
 
-from claimedit.pipeline import _text_for_pyx12
 from claimedit.validation.guide import CompiledGuide, load_guide
+from claimedit.validation.pyx12 import Pyx12Validator
+from claimedit.validation.pyx12_text import text_for_pyx12
 from claimedit.x12.reader import read_input
 from claimedit.x12.tokens import Segment, read_isa, split_segments
-from claimedit.x12.validation import Pyx12Validator
 
 SINGLE = Path(__file__).resolve().parent.parent / "x12_fixtures/clean/single_claim_premalignant_medicare.x12"
 
@@ -33,7 +33,7 @@ def main() -> None:
     started = time.process_time()
     guide = load_guide()
     print(f"guide loaded in {time.process_time() - started:.3f} s CPU (compiled map from the cache when present)")
-    texts = [_text_for_pyx12(read) for read in read_input(data, str(args.file)) if read.supported_groups]
+    texts = [text_for_pyx12(read) for read in read_input(data, str(args.file)) if read.supported_groups]
     interchanges: list[tuple[Segment, object, list[Segment]]] = []
     for text in texts:
         header = read_isa(text)
@@ -80,7 +80,7 @@ def main() -> None:
 
 def _single(guide: CompiledGuide, validator: Pyx12Validator | None, rounds: int = 2000) -> None:
     """One single-claim interchange checked again and again (open, feed, acks): the service's usual input."""
-    (text,) = [_text_for_pyx12(read) for read in read_input(SINGLE.read_bytes(), str(SINGLE))]
+    (text,) = [text_for_pyx12(read) for read in read_input(SINGLE.read_bytes(), str(SINGLE))]
     header = read_isa(text)
     segments = [segment for segment in split_segments(text, header.delimiters) if segment.elements]
 

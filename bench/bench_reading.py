@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimedit.pipeline import Pipeline
+from claimedit.validation.pyx12 import Pyx12Validator
 from claimedit.x12.reader import read_claims
-from claimedit.x12.validation import Pyx12Validator
 
 SINGLE = Path(__file__).resolve().parent.parent / "x12_fixtures/clean/single_claim_premalignant_medicare.x12"
 

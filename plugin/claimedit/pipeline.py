@@ -35,19 +35,20 @@ from claimedit.results import (
     TransactionLocation,
     UnreadableResult,
 )
+from claimedit.validation.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR
 from claimedit.validation.acks import EnvelopeOutline, rejecting_group_acks
 from claimedit.validation.errors import SyntaxIndex, error_finding
 from claimedit.validation.gate import Guide, Pyx12Only
+from claimedit.validation.guide import load_guide
 from claimedit.validation.guide_feed import GuideFeed
+from claimedit.validation.pyx12 import Pyx12Validator, ValidationReport
 from claimedit.validation.pyx12_text import STRAY_FOR_PYX12, Pyx12Text, separator_for, text_for_pyx12
-from claimedit.x12.ack999 import NOT_SUPPORTED, SEGMENTS_IN_ERROR
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import InterchangeRead, SpooledRead, TransactionRead, describe, read_stream
 from claimedit.x12.spool import text_file
 from claimedit.x12.syntax import internal_finding, syntax_finding
 from claimedit.x12.text_stream import text_stream
 from claimedit.x12.tokens import Segment, decode
-from claimedit.x12.validation import Pyx12Validator, ValidationReport
 from claimedit_edits.engine import Engine
 from claimedit_edits.model import Claim, Finding, Severity, verdict_for
 from claimedit_edits.setup import build_engine
@@ -95,7 +96,9 @@ class Pipeline:
         history_keys_by_content: bool = False,
         guide: Guide | None = None,
     ) -> Pipeline:
-        """Load everything once: pyx12 maps (when validating), reference tables and the edit registry.
+        """Load everything once: pyx12 maps and the compiled guide (when validating), reference tables and the
+        edit registry. ``guide`` defaults to the check compiled from pyx12's map; ``Pyx12Only()`` gives every
+        interchange to pyx12.
 
         The loaded reference data lives as long as the process: it is moved out of the cyclic garbage
         collector's view (``gc.freeze``) so that collections after each input do not walk it again.
@@ -105,7 +108,7 @@ class Pipeline:
             Pyx12Validator() if validate else None,
             history,
             history_keys_by_content=history_keys_by_content,
-            guide=guide,
+            guide=guide if guide is not None or not validate else load_guide(),
         )
         gc.collect()
         gc.freeze()
@@ -261,8 +264,9 @@ class Pipeline:
             if self.validator is None or not read.supported_groups:
                 return clm, outline, ValidationReport()
             writer.finish()
-            if feed.clean:
-                return clm, outline, ValidationReport(acks=feed.acks())
+            # a transaction rejected before validation is answered IK5*R by pyx12, never by the template
+            if feed.clean and not rejected and (acks := feed.acks()):
+                return clm, outline, ValidationReport(acks=acks)
             try:
                 report = self.validator.validate_file(pyx12_text, frozenset(rejected), segments=kept[0])
             except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
@@ -427,10 +431,12 @@ class Pipeline:
             )
             delimiters = read.chunk.delimiters
             assert delimiters is not None
-            feed = None if isinstance(self.guide, Pyx12Only) else GuideFeed(self.guide, delimiters)
+            # a transaction rejected before validation is answered IK5*R by pyx12, never by the template
+            asks_guide = not rejected and not isinstance(self.guide, Pyx12Only)
+            feed = GuideFeed(self.guide, delimiters) if asks_guide else None
             text = text_for_pyx12(read, None if feed is None else feed.take)
-            if feed is not None and feed.clean:
-                return ValidationReport(acks=feed.acks())
+            if feed is not None and feed.clean and (acks := feed.acks()):
+                return ValidationReport(acks=acks)
             return self.validator.validate(text, rejected)
         except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
             return exc

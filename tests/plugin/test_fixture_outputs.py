@@ -9,9 +9,9 @@ import pytest
 
 from claimedit.pipeline import Pipeline
 from claimedit.results import ClaimResult
+from claimedit.validation.pyx12 import Pyx12Validator
 from claimedit.x12.ack277 import write_277ca
 from claimedit.x12.split import split_claim
-from claimedit.x12.validation import Pyx12Validator
 
 FIXTURES = Path(__file__).parents[2] / "x12_fixtures"
 PROCESSED = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)

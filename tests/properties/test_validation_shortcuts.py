@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimedit.pipeline import Pipeline
-from claimedit.x12.validation import Pyx12Validator
+from claimedit.validation.pyx12 import Pyx12Validator
 
 from .profile import deterministic
 

@@ -16,11 +16,11 @@ import pytest
 from claimedit.pipeline import Pipeline
 from claimedit.replay_output import result_lines
 from claimedit.results import GroupAck
+from claimedit.validation.pyx12 import Pyx12Validator
 from claimedit.validation.pyx12_text import text_for_pyx12
 from claimedit.x12 import claim_runs, interchange_stream, text_stream
 from claimedit.x12.reader import read_input
 from claimedit.x12.tokens import Delimiters, Segment
-from claimedit.x12.validation import Pyx12Validator
 
 from .conftest import FIXTURES
 

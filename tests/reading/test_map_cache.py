@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from claimedit_test_support import ack_transaction_set
 
-from claimedit.x12.validation import Pyx12Validator
+from claimedit.validation.pyx12 import Pyx12Validator
 
 from .conftest import fixture_files
 

@@ -15,7 +15,7 @@ import pytest
 
 from claimedit.pipeline import Pipeline
 from claimedit.replay_output import result_lines
-from claimedit.x12.validation import redact_values
+from claimedit.validation.pyx12 import redact_values
 
 from .test_hostile_shapes import SHAPES
 

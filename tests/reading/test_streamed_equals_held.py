@@ -21,7 +21,8 @@ from claimedit.pipeline import Pipeline, Produced
 from claimedit.replay import FileReplay
 from claimedit.replay_output import claim_line, result_lines, shared_line, unreadable_line
 from claimedit.results import ClaimResult, GroupAck, SharedFindings, UnreadableResult
-from claimedit.x12 import claim_runs, interchange_stream, reader, text_stream, validation
+from claimedit.validation import pyx12 as validation
+from claimedit.x12 import claim_runs, interchange_stream, reader, text_stream
 from claimedit.x12.parsed import ParsedClaim
 from claimedit.x12.tokens import Segment
 

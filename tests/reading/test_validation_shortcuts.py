@@ -15,7 +15,7 @@ from claimedit_test_support import ack_transaction_set, bench_generator, without
 
 from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
-from claimedit.x12.validation import Pyx12Validator, ValidationReport
+from claimedit.validation.pyx12 import Pyx12Validator, ValidationReport
 
 from .conftest import FIXTURES, SAMPLES, fixture_files, sample_files
 

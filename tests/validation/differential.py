@@ -1,7 +1,7 @@
 """pyx12 against a compiled guide, interchange by interchange, exactly as the pipeline runs them.
 
 The pipeline validates an interchange by handing :class:`Pyx12Validator` the text its own
-``_text_for_pyx12`` writes (``Pipeline._validate``); the guide is fed the segments of that very text
+``text_for_pyx12`` writes (``Pipeline._validate``); the guide is fed the segments of that very text
 (cut with :func:`read_isa` and :func:`split_segments`). Per interchange:
 
 - the guide says clean: pyx12 must report no error, every 999 must be IK5*A and AK9*A, and the guide's
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from claimedit.pipeline import Pipeline
 from claimedit.results import GroupAck
 from claimedit.validation.gate import Guide
+from claimedit.validation.pyx12 import Pyx12Validator, ValidationReport
 from claimedit.x12.reader import read_input
 from claimedit.x12.tokens import DelimiterError, read_isa, split_segments
-from claimedit.x12.validation import Pyx12Validator, ValidationReport
 
 __all__ = ["REPORTED", "Differential", "Outcome", "Tally", "normalised_ack", "pyx12_accepts"]
 

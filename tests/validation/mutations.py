@@ -29,8 +29,8 @@ from typing import Any, Protocol, TypeVar
 
 from hypothesis import strategies as st
 
+from claimedit.validation.pyx12 import Pyx12Validator
 from claimedit.x12.tokens import read_isa, split_segments
-from claimedit.x12.validation import Pyx12Validator
 
 __all__ = [
     "OPERATIONS",

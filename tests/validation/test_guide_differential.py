@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, note, settings
 
 from claimedit.results import GroupAck
 from claimedit.validation.gate import Guide, InterchangeCheck, Pyx12Only
+from claimedit.validation.pyx12 import Pyx12Validator, ValidationReport
 from claimedit.x12.tokens import Delimiters, Segment
-from claimedit.x12.validation import Pyx12Validator, ValidationReport
 
 from .conftest import CASES, case_files, fixture_files, sample_files
 from .differential import REPORTED, Differential, Tally, pyx12_accepts

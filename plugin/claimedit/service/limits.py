@@ -17,7 +17,7 @@ from types import FrameType
 from typing import Literal
 
 from claimedit.results import GroupAck
-from claimedit.x12.ack999 import SEGMENTS_IN_ERROR, rejecting_group_ack
+from claimedit.validation.ack999 import SEGMENTS_IN_ERROR, rejecting_group_ack
 from claimedit.x12.tokens import DelimiterError, Delimiters, Segment, decode, find_delimiters
 
 __all__ = [

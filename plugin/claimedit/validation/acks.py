@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from claimedit.results import GroupAck
-from claimedit.x12.ack999 import rejecting_group_ack
+from claimedit.validation.ack999 import rejecting_group_ack
 from claimedit.x12.tokens import Segment
 
 __all__ = ["EnvelopeOutline", "rejecting_group_acks"]

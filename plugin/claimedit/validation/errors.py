@@ -1,6 +1,6 @@
 """pyx12's errors as findings, each sorted to the claim, HL loop, transaction, group or interchange it concerns.
 
-:class:`SyntaxIndex` takes one interchange's :class:`~claimedit.x12.validation.ValidationReport`; the
+:class:`SyntaxIndex` takes one interchange's :class:`~claimedit.validation.pyx12.ValidationReport`; the
 pipeline asks it, transaction by transaction, for the errors of each claim (:meth:`SyntaxIndex.sorted_errors`).
 """
 
@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from claimedit.results import TransactionLocation
+from claimedit.validation.pyx12 import SyntaxError837, ValidationReport, redact_values
 from claimedit.x12.parsed import ParsedClaim
 from claimedit.x12.reader import ClaimSpans, InterchangeRead, TransactionRead, describe
 from claimedit.x12.syntax import syntax_finding
-from claimedit.x12.validation import SyntaxError837, ValidationReport, redact_values
 from claimedit_edits.model import Claim, Finding
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 It reads what pyx12 reads (a test compares both on every fixture and sample pyx12 accepts) at a small
 fraction of the cost, and it never stops quietly: every CLM segment ends in a claim or is counted in an
-unreadable transaction. Implementation-guide validation is separate (:mod:`claimedit.x12.validation`).
+unreadable transaction. Implementation-guide validation is separate (:mod:`claimedit.validation.pyx12`).
 """
 
 from __future__ import annotations

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from claimedit.pipeline import _text_for_pyx12
 from claimedit.results import GroupAck
 from claimedit.validation.guide import CompiledGuide, load_guide
+from claimedit.validation.pyx12 import Pyx12Validator
+from claimedit.validation.pyx12_text import text_for_pyx12
 from claimedit.x12.reader import read_input
 from claimedit.x12.tokens import read_isa, split_segments
-from claimedit.x12.validation import Pyx12Validator
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Verdicts:
 
 def texts_for_pyx12(data: bytes | str) -> list[str]:
     """Each supported interchange of ``data`` as the pipeline hands it to pyx12."""
-    return [_text_for_pyx12(read) for read in read_input(data) if read.supported_groups]
+    return [text_for_pyx12(read) for read in read_input(data) if read.supported_groups]
 
 
 def guide_verdict(guide: CompiledGuide, text: str) -> tuple[bool, list[GroupAck]]:

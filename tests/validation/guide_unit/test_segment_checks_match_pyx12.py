@@ -26,7 +26,7 @@ def pyx12_nodes() -> list[Any]:
     """pyx12's map nodes in the order the guide compiled them (837P map, then the control map's ISA)."""
     import pyx12.params  # noqa: PLC0415
 
-    from claimedit.x12._map_cache import load_map_cached  # noqa: PLC0415
+    from claimedit.validation._map_cache import load_map_cached  # noqa: PLC0415
 
     param = pyx12.params.params()
     nodes: list[Any] = []

@@ -2,7 +2,7 @@
 
 pyx12 writes one 999 interchange with an ST per acknowledged group (``~ * :`` delimiters whatever the
 input's): ISA with the input's sender and receiver swapped, GS*FA, then per group ST*999, AK1, an AK2 and
-IK5*A per transaction, AK9*A and SE. ``split_999`` (claimedit.x12.validation) cuts it into one enveloped
+IK5*A per transaction, AK9*A and SE. ``split_999`` (claimedit.validation.pyx12) cuts it into one enveloped
 999 per group (GE*1 and IEA*1 added); this module writes those directly. Dates, times and control numbers
 come from the clock and a random number as in pyx12: they are the only parts that differ.
 """

@@ -97,7 +97,7 @@ def compile_maps() -> Compiled:
     import pyx12.params  # noqa: PLC0415
     import pyx12.validation  # noqa: PLC0415
 
-    from claimedit.x12._map_cache import load_map_cached  # noqa: PLC0415
+    from claimedit.validation._map_cache import load_map_cached  # noqa: PLC0415
 
     param = pyx12.params.params()
     guide = load_map_cached(GUIDE_MAP, param, None)

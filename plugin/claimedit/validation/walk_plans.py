@@ -14,7 +14,7 @@ the maps). Its counts of loops and segments only decide errors. So:
   set to what that walk left.
 
 Everything else (element checks, envelope checks, the error handler, the 999) runs as usual; see
-:class:`claimedit.x12.validation.Pyx12Validator`.
+:class:`claimedit.validation.pyx12.Pyx12Validator`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Shortcuts make a claim stream cheaper than its first interchange without changin
 - pyx12's per-segment element check is pure (map node + segment text), so it is computed once per
   distinct segment, and an interchange without a single error skips pyx12's error report;
 - the map walk is replayed from walk plans, for whole interchanges and for runs inside them
-  (:mod:`claimedit.x12.walk_plans`).
+  (:mod:`claimedit.validation.walk_plans`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from functools import cache
 from typing import Any, TextIO
 
 from claimedit.results import GroupAck
-from claimedit.x12._map_cache import load_map_cached
-from claimedit.x12.walk_plans import (
+from claimedit.validation._map_cache import load_map_cached
+from claimedit.validation.walk_plans import (
     PLAN_LIMIT,
     RUN_STARTS,
     PlanMismatchError,
@@ -92,7 +92,7 @@ class Pyx12Validator:
         self.run_plan_hits = 0
         """Runs (the segments after an HL or CLM) whose walk was replayed, in interchanges walked for real."""
         self._map_index = pyx12.map_index.map_index(None)
-        self._load_map = load_map_cached  # pyx12.map_if.load_map_file, kept per machine (x12/_map_cache.py)
+        self._load_map = load_map_cached  # pyx12.map_if.load_map_file, kept per machine (validation/_map_cache.py)
         self.map_for("x12.control.00501.xml")
         self.map_for(self._map_index.get_filename("00501", "005010X222A1", "HC"))
         self._shortcuts = shortcuts
