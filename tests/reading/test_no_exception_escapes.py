@@ -11,6 +11,7 @@ import pytest
 from claimedit import pipeline as pipeline_module
 from claimedit.pipeline import Pipeline
 from claimedit.results import InputResult
+from claimedit.validation.gate import Pyx12Only
 from claimedit.x12 import reader
 from claimedit.x12.split import split_claim
 
@@ -104,7 +105,19 @@ def test_a_validator_failure_rejects_the_group_and_keeps_the_claims(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert pipeline.validator is not None
+    monkeypatch.setattr(pipeline, "guide", Pyx12Only())  # the clean fixture would not reach pyx12
     monkeypatch.setattr(pipeline.validator, "validate", _raise)
+
+    result = pipeline.process(SINGLE.read_bytes(), "single.x12")
+
+    assert [["INT002"]] == _codes(result)
+    assert ["R"] == [ack.ack_code for ack in result.acks]
+
+
+def test_a_compiled_guide_failure_rejects_the_group_and_keeps_the_claims(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline.guide, "open", _raise)
 
     result = pipeline.process(SINGLE.read_bytes(), "single.x12")
 
