@@ -63,6 +63,7 @@ def main() -> None:
     # each validating path gets its own validator: none starts with the walk plans of another
     reading_validation = Pipeline(None, Pyx12Validator())
     reading_plain_validation = Pipeline(None, Pyx12Validator(shortcuts=False))
+    reading_guide = Pipeline(None, Pyx12Validator(), guide=full.guide)
     gc.collect()
     gc.freeze()  # as Pipeline.start does: the maps stay out of the collector's way
 
@@ -74,6 +75,9 @@ def main() -> None:
         ),
         "read+plain": timed(
             "  the same without the validator's shortcuts", claims, lambda: reading_plain_validation.process(data)
+        ),
+        "read+guide": timed(
+            "claimedit read + compiled guide (pyx12 if unclean)", claims, lambda: reading_guide.process(data)
         ),
         "replay": timed("claimedit default replay (read+validate+edits)", claims, lambda: full.process(data)),
     }
@@ -87,7 +91,7 @@ def main() -> None:
         base = rates["pyx12"]
         print(f"fast reader / pyx12 validation:        {rates['read'] / base:6.1f}x  (goal >= 20x)")
         print(f"read+edits / pyx12 validation:         {rates['read+edits'] / base:6.1f}x  (goal >= 20x)")
-        print(f"default replay / pyx12 validation:     {rates['replay'] / base:6.2f}x  (goal >= 1x)")
+        print(f"default replay / pyx12 validation:     {rates['replay'] / base:6.2f}x  (goal >= 6x)")
     edits_cost = 1 / rates["read+edits"] - 1 / rates["read"]
     print(
         f"edits cost per claim {edits_cost * 1e6:.0f} us vs reading {1e6 / rates['read']:.0f} us "
@@ -99,7 +103,7 @@ def main() -> None:
     samples = [_once(lambda: full.process(single)) * 1000 for _ in range(50)]
     print(
         f"single-claim read+validate+edits: median {statistics.median(samples):.2f} ms, "
-        f"max {max(samples):.2f} ms over 50 (goal < 10 ms)"
+        f"max {max(samples):.2f} ms over 50 (goal < 0.3 ms)"
     )
 
 
