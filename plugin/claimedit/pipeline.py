@@ -253,7 +253,7 @@ class Pipeline:
                     clm += tx.clm_segments
                     if tx.rejected_early:
                         early.add(tx.location.segment_index)
-                    if tx.rejected_early or any(finding.code == "SYN004" for finding in tx.findings):
+                    if _rejected_before_validation(tx):
                         rejected.add((tx.location.group_control, tx.location.transaction_control))
                     for segment in walked.body:
                         outline.take(segment)
@@ -427,7 +427,7 @@ class Pipeline:
             rejected = frozenset(
                 (tx.location.group_control, tx.location.transaction_control)
                 for tx in read.transactions
-                if tx.rejected_early or any(finding.code == "SYN004" for finding in tx.findings)
+                if _rejected_before_validation(tx)
             )
             delimiters = read.chunk.delimiters
             assert delimiters is not None
@@ -540,6 +540,12 @@ _SCOPE_WORDS: dict[Scope, str] = {
     "transaction": "transaction (ST/SE)",
     "loop": "HL loop (billing provider, subscriber or patient)",
 }
+
+
+def _rejected_before_validation(tx: TransactionRead) -> bool:
+    """A transaction claimedit rejects itself (SYN010 limits, an empty segment removed: SYN004): pyx12 answers
+    it IK5*R, so its interchange is never answered from the compiled guide's template."""
+    return tx.rejected_early or any(finding.code == "SYN004" for finding in tx.findings)
 
 
 def _failed_input(data: bytes | str, source: str, exc: Exception) -> InputResult:
