@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, Hit, edit, units
+from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.history._prior import REPEAT_MODIFIERS, lines_on, prior_claims, same_provider
+from claimedit_edits.rules.history._duplicates import earlier_same_code, is_exact_duplicate
 
 
 @edit(
@@ -46,44 +46,25 @@ def exact_duplicate_of_earlier_claim(ctx: EditContext) -> Iterator[Hit]:
     References:
         CMS Medicare Claims Processing Manual ch. 1 §120 (duplicate claims); CARC 18; CPT modifiers 76 and 77.
     """
-    priors = prior_claims(ctx)
-    if not priors:
-        return
-    claim = ctx.claim
-    for date in ctx.dates:
-        if date.day is None:
+    for date, line, same_code in earlier_same_code(ctx):
+        found = next(((p, pl) for p, pl in same_code if is_exact_duplicate(ctx.claim, line, p, pl)), None)
+        if found is None:
             continue
-        for line in date.lines:
-            if REPEAT_MODIFIERS & set(line.modifiers):
-                continue
-            found = next(
-                (
-                    (prior, prior_line)
-                    for prior, prior_line in lines_on(priors, date.day)
-                    if prior_line.code == line.procedure_code
-                    and set(prior_line.modifiers) == set(line.modifiers)
-                    and prior_line.units == units(line)
-                    and same_provider(claim, line, prior, prior_line)
-                ),
-                None,
-            )
-            if found is None:
-                continue
-            prior, prior_line = found
-            yield Hit(
+        prior, prior_line = found
+        yield Hit(
+            line=line.number,
+            message=(
+                f"{line.procedure_code} on line {line.number} ({date.label}) was already billed on line "
+                f"{prior_line.number} of {prior.named}: same provider, date, code, modifiers and units. A "
+                "duplicate is denied; a service truly repeated that day takes 76 or 77."
+            ),
+            source="CMS Claims Processing Manual ch. 1 §120; CARC 18",
+            fix=Fix(
+                action="remove_line",
                 line=line.number,
-                message=(
-                    f"{line.procedure_code} on line {line.number} ({date.label}) was already billed on line "
-                    f"{prior_line.number} of {prior.named}: same provider, date, code, modifiers and units. A "
-                    "duplicate is denied; a service truly repeated that day takes 76 or 77."
+                detail=(
+                    f"Remove line {line.number}, or replace claim {prior.claim_id} (frequency 7), or add 76/77 if "
+                    "the service was repeated."
                 ),
-                source="CMS Claims Processing Manual ch. 1 §120; CARC 18",
-                fix=Fix(
-                    action="remove_line",
-                    line=line.number,
-                    detail=(
-                        f"Remove line {line.number}, or replace claim {prior.claim_id} (frequency 7), or add 76/77 if "
-                        "the service was repeated."
-                    ),
-                ),
-            )
+            ),
+        )

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, Hit, edit, units
+from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.history._prior import REPEAT_MODIFIERS, lines_on, prior_claims, same_provider
+from claimedit_edits.rules.history._duplicates import earlier_same_code, is_exact_duplicate
+from claimedit_edits.rules.history._prior import same_provider
 
 
 @edit(
@@ -46,41 +47,26 @@ def suspected_duplicate_of_earlier_claim(ctx: EditContext) -> Iterator[Hit]:
     References:
         CMS Medicare Claims Processing Manual ch. 1 §120; CPT modifiers 76 and 77; CARC 18.
     """
-    priors = prior_claims(ctx)
-    if not priors:
-        return
     claim = ctx.claim
-    for date in ctx.dates:
-        if date.day is None:
+    for date, line, same_code in earlier_same_code(ctx):
+        if any(is_exact_duplicate(claim, line, p, pl) for p, pl in same_code):
             continue
-        for line in date.lines:
-            if REPEAT_MODIFIERS & set(line.modifiers):
-                continue
-            same_code = [(p, pl) for p, pl in lines_on(priors, date.day) if pl.code == line.procedure_code]
-            exact = any(
-                set(pl.modifiers) == set(line.modifiers)
-                and pl.units == units(line)
-                and same_provider(claim, line, p, pl)
-                for p, pl in same_code
-            )
-            if exact or not same_code:
-                continue
-            prior, prior_line = same_code[0]
-            differs = "another provider" if not same_provider(claim, line, prior, prior_line) else "other modifiers"
-            if differs == "other modifiers" and set(prior_line.modifiers) == set(line.modifiers):
-                differs = "other units"
-            yield Hit(
+        prior, prior_line = same_code[0]
+        differs = "another provider" if not same_provider(claim, line, prior, prior_line) else "other modifiers"
+        if differs == "other modifiers" and set(prior_line.modifiers) == set(line.modifiers):
+            differs = "other units"
+        yield Hit(
+            line=line.number,
+            message=(
+                f"{line.procedure_code} on line {line.number} ({date.label}) was billed for this patient on line "
+                f"{prior_line.number} of {prior.named} by {differs}: a suspected duplicate unless the service was "
+                "repeated (76 same physician, 77 another)."
+            ),
+            source="CMS Claims Processing Manual ch. 1 §120; CPT modifiers 76, 77",
+            fix=Fix(
+                action="add_modifier",
                 line=line.number,
-                message=(
-                    f"{line.procedure_code} on line {line.number} ({date.label}) was billed for this patient on line "
-                    f"{prior_line.number} of {prior.named} by {differs}: a suspected duplicate unless the service was "
-                    "repeated (76 same physician, 77 another)."
-                ),
-                source="CMS Claims Processing Manual ch. 1 §120; CPT modifiers 76, 77",
-                fix=Fix(
-                    action="add_modifier",
-                    line=line.number,
-                    suggested="76" if differs != "another provider" else "77",
-                    detail=f"Add 76 or 77 to line {line.number} if the service was repeated; else remove the line.",
-                ),
-            )
+                suggested="76" if differs != "another provider" else "77",
+                detail=f"Add 76 or 77 to line {line.number} if the service was repeated; else remove the line.",
+            ),
+        )

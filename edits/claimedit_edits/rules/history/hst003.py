@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
-from claimedit_edits.model import Fix
-from claimedit_edits.rules.common.global_periods import visits_within
+from claimedit_edits.rules.common.global_periods import add_24, visits_within
 from claimedit_edits.rules.history._periods import earlier_periods
 
 
@@ -47,10 +46,7 @@ def em_in_earlier_claims_postoperative_period_needs_24(ctx: EditContext) -> Iter
         CMS Medicare Claims Processing Manual ch. 12 §40 (global surgery); NCCI Policy Manual ch. I; MPFS RVU
         file GLOB DAYS (edition by date of service); CPT modifier 24.
     """
-    periods = list(earlier_periods(ctx))
-    if not periods:
-        return
-    for date, visit, period in visits_within(ctx, periods):
+    for date, visit, period in visits_within(ctx, earlier_periods(ctx)):
         yield Hit(
             line=visit.number,
             message=(
@@ -58,11 +54,6 @@ def em_in_earlier_claims_postoperative_period_needs_24(ctx: EditContext) -> Iter
                 f"{period.named}: a visit then is part of the surgical package unless it is for an unrelated "
                 "problem, shown by modifier 24."
             ),
-            source=f"CMS global surgery rules; {period.source}",
-            fix=Fix(
-                action="add_modifier",
-                line=visit.number,
-                suggested="24",
-                detail=f"Add 24 to line {visit.number} if the visit was for an unrelated problem; else remove it.",
-            ),
+            source=period.cited,
+            fix=add_24(visit),
         )

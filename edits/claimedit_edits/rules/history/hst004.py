@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
-from claimedit_edits.model import Fix
-from claimedit_edits.rules.common.global_periods import procedures_within
+from claimedit_edits.rules.common.global_periods import add_58_78_79, procedures_within
 from claimedit_edits.rules.history._periods import earlier_periods
 
 
@@ -47,21 +46,13 @@ def procedure_in_earlier_claims_postoperative_period_needs_58_78_79(ctx: EditCon
         CMS Medicare Claims Processing Manual ch. 12 §40; NCCI Policy Manual ch. I; MPFS RVU file GLOB DAYS;
         CPT modifiers 58, 78, 79.
     """
-    periods = list(earlier_periods(ctx))
-    if not periods:
-        return
-    for date, line, period in procedures_within(ctx, periods):
+    for date, line, period in procedures_within(ctx, earlier_periods(ctx)):
         yield Hit(
             line=line.number,
             message=(
                 f"{line.procedure_code} on line {line.number} ({date.label}) falls within the global period of "
                 f"{period.named}: a procedure then needs 58 (staged), 78 (related return) or 79 (unrelated)."
             ),
-            source=f"CMS global surgery rules; {period.source}",
-            fix=Fix(
-                action="add_modifier",
-                line=line.number,
-                suggested="79",
-                detail=f"Add 58, 78 or 79 to line {line.number}, whichever describes it.",
-            ),
+            source=period.cited,
+            fix=add_58_78_79(line),
         )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit, line_list
 from claimedit_edits.model import Fix
-from claimedit_edits.rules.history._prior import lines_on, prior_claims
+from claimedit_edits.rules.history._prior import earlier_lines_by_date, same_billing_priors
 
 _MAI_TEXT = {2: "per date of service (MAI 2, policy)", 3: "per date of service (MAI 3, clinical)"}
 
@@ -52,14 +52,9 @@ def units_across_claims_over_mue(ctx: EditContext) -> Iterator[Hit]:
         CMS NCCI Practitioner Services MUE table, adjudication indicators 2 and 3 (edition by date of service);
         CPT destruction code descriptors (17000-17004, 17110-17111).
     """
-    priors = [p for p in prior_claims(ctx) if p.billing_npi == ctx.claim.billing_provider.npi]
-    if not priors:
-        return
-    for date in ctx.dates:
-        if date.day is None:
-            continue
+    for date, lines_that_day in earlier_lines_by_date(ctx, same_billing_priors(ctx)):
         earlier: dict[str, list[tuple[str, int]]] = {}
-        for prior, prior_line in lines_on(priors, date.day):
+        for prior, prior_line in lines_that_day:
             earlier.setdefault(prior_line.code, []).append((prior.named, prior_line.units))
         for code in sorted(date.codes & earlier.keys()):
             limit = date.tables.mue.get(code)

@@ -15,7 +15,7 @@ from claimedit_edits.rules.common.destruction_counting import (
     FIFTEEN_OR_MORE,
     FIRST_LESION,
 )
-from claimedit_edits.rules.history._prior import lines_on, prior_claims
+from claimedit_edits.rules.history._prior import earlier_lines_by_date, same_billing_priors
 
 _EXCLUDES: dict[str, frozenset[str]] = {
     FIFTEEN_OR_MORE: frozenset({FIRST_LESION, ADDITIONAL_LESIONS}),
@@ -65,17 +65,12 @@ def destruction_counting_across_claims(ctx: EditContext) -> Iterator[Hit]:
         CPT destruction code descriptors (17000-17004, 17110-17111); NCCI PTP pairs 17004/17000, 17004/17003,
         17111/17110.
     """
-    priors = [p for p in prior_claims(ctx) if p.billing_npi == ctx.claim.billing_provider.npi]
-    if not priors:
-        return
-    for date in ctx.dates:
-        if date.day is None:
-            continue
+    for date, earlier in earlier_lines_by_date(ctx, same_billing_priors(ctx)):
         for line in date.lines:
             excluded = _EXCLUDES.get(line.procedure_code)
             if not excluded:
                 continue
-            found = next(((p, pl) for p, pl in lines_on(priors, date.day) if pl.code in excluded), None)
+            found = next(((p, pl) for p, pl in earlier if pl.code in excluded), None)
             if found is None:
                 continue
             prior, prior_line = found

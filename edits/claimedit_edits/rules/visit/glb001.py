@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
-from claimedit_edits.model import Fix
-from claimedit_edits.rules.common.global_periods import postoperative_periods, visits_within
+from claimedit_edits.rules.common.global_periods import add_24, postoperative_periods, visits_within
 
 
 @edit(
@@ -43,12 +42,7 @@ def em_in_postoperative_period_needs_24(ctx: EditContext) -> Iterator[Hit]:
         CMS Medicare Claims Processing Manual ch. 12 §40 (global surgery); NCCI Policy Manual ch. I; MPFS RVU
         file GLOB DAYS (edition by date of service); CPT modifier 24.
     """
-    if len(ctx.dates) < 2:  # the post-operative days start the day after the procedure
-        return
-    periods = list(postoperative_periods(ctx))
-    if not periods:
-        return
-    for date, visit, period in visits_within(ctx, periods):
+    for date, visit, period in visits_within(ctx, postoperative_periods(ctx)):
         yield Hit(
             line=visit.number,
             message=(
@@ -57,11 +51,6 @@ def em_in_postoperative_period_needs_24(ctx: EditContext) -> Iterator[Hit]:
                 f"{period.day.isoformat()}, through {period.last_day.isoformat()}): a visit then is part of the "
                 "global surgical package unless it is for an unrelated problem, shown by modifier 24."
             ),
-            source=f"CMS global surgery rules; {period.source}",
-            fix=Fix(
-                action="add_modifier",
-                line=visit.number,
-                suggested="24",
-                detail=f"Add 24 to line {visit.number} if the visit was for an unrelated problem; else remove it.",
-            ),
+            source=period.cited,
+            fix=add_24(visit),
         )

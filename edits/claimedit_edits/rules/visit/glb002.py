@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from claimedit_edits.engine import EditContext, Hit, edit
-from claimedit_edits.model import Fix
-from claimedit_edits.rules.common.global_periods import postoperative_periods, procedures_within
+from claimedit_edits.rules.common.global_periods import add_58_78_79, postoperative_periods, procedures_within
 
 
 @edit(
@@ -45,12 +44,7 @@ def procedure_in_postoperative_period_needs_58_78_79(ctx: EditContext) -> Iterat
         CMS Medicare Claims Processing Manual ch. 12 §40; NCCI Policy Manual ch. I; MPFS RVU file GLOB DAYS;
         CPT modifiers 58, 78, 79.
     """
-    if len(ctx.dates) < 2:  # the post-operative days start the day after the procedure
-        return
-    periods = list(postoperative_periods(ctx))
-    if not periods:
-        return
-    for date, line, period in procedures_within(ctx, periods):
+    for date, line, period in procedures_within(ctx, postoperative_periods(ctx)):
         yield Hit(
             line=line.number,
             message=(
@@ -59,11 +53,6 @@ def procedure_in_postoperative_period_needs_58_78_79(ctx: EditContext) -> Iterat
                 f"{period.day.isoformat()}): a procedure then needs 58 (staged), 78 (related return) or 79 "
                 "(unrelated)."
             ),
-            source=f"CMS global surgery rules; {period.source}",
-            fix=Fix(
-                action="add_modifier",
-                line=line.number,
-                suggested="79",
-                detail=f"Add 58, 78 or 79 to line {line.number}, whichever describes it.",
-            ),
+            source=period.cited,
+            fix=add_58_78_79(line),
         )
