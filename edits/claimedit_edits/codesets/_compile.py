@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimedit_edits.codesets._store import CODESET_KINDS, STORE_NAME, CodeEntry
+from claimedit_edits.codesets._store import CODESET_KINDS, STORE_NAME, CodeEntry, CodeSetEdition
 
 __all__ = [
     "CodeSetImportError",
@@ -62,14 +62,9 @@ class CodeSetImportError(ValueError):
 
 
 @dataclass(frozen=True)
-class CompiledEdition:
-    kind: str
-    edition: str
-    source: str
-    effective_from: dt.date
-    effective_to: dt.date | None
-    source_sha256: str
-    rows: int
+class CompiledEdition(CodeSetEdition):
+    """An edition just written, as its manifest row reads back, and the store file that holds it."""
+
     store: Path
 
 
