@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from claimedit_case_interchange import group_interchange, segments
 
 from claimedit.x12.reader import read_claims
 from claimedit_edits.codesets import open_codesets
@@ -99,10 +100,6 @@ def load_case_files(directory: Path = CASES_DIR) -> list[Case]:
     return cases
 
 
-def _segments(block: str) -> list[str]:
-    return [line.strip().rstrip("~") for line in block.strip().splitlines() if line.strip()]
-
-
 def _subscriber_loop(hl_number: int, index: int, payer: dict[str, str]) -> list[str]:
     indicator = payer.get("filing_indicator", DEFAULT_PAYER["filing_indicator"])
     payer_id = payer.get("payer_id", DEFAULT_PAYER["payer_id"])
@@ -120,29 +117,14 @@ def _subscriber_loop(hl_number: int, index: int, payer: dict[str, str]) -> list[
 
 def interchange(claims: Iterable[tuple[str, dict[str, str]]], control: int = 1) -> str:
     """A 005010X222A1 interchange holding each (2300 segments, payer) claim under its own subscriber."""
-    body = [
-        f"ST*837*{control:04d}*005010X222A1",
-        f"BHT*0019*00*CASE{control:05d}*20260115*1200*CH",
-        "NM1*41*2*FICTIONAL DERMATOLOGY GROUP*****46*TESTSUB0001",
-        "PER*IC*BILLING OFFICE*TE*5555550100",
-        "NM1*40*2*TEST CLEARINGHOUSE*****46*TESTRECEIVER",
-        "HL*1**20*1",
-        "PRV*BI*PXC*207N00000X",
-        "NM1*85*2*FICTIONAL DERMATOLOGY GROUP*****XX*1900000104",
-        "N3*100 PRETEND PLAZA SUITE 1",
-        "N4*ANYTOWN*OH*430000001",
-        "REF*EI*990000001",
-    ]
-    for index, (block, payer) in enumerate(claims, start=1):
-        body += _subscriber_loop(index + 1, index, payer)
-        body += _segments(block)
-    body.append(f"SE*{len(body) + 1}*{control:04d}")
-    isa = (
-        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'CLAIMEDITTEST':15}*ZZ*{'TESTRECEIVER':15}*260115*1200*^*00501*"
-        f"{control:09d}*0*T*:"
+    return group_interchange(
+        (
+            [*_subscriber_loop(index + 1, index, payer), *segments(block)]
+            for index, (block, payer) in enumerate(claims, start=1)
+        ),
+        control=control,
+        reference="CASE",
     )
-    gs = f"GS*HC*CLAIMEDITTEST*TESTRECEIVER*20260115*1200*{control}*X*005010X222A1"
-    return "~\n".join([isa, gs, *body, f"GE*1*{control}", f"IEA*1*{control:09d}"]) + "~\n"
 
 
 class _AnyCode:

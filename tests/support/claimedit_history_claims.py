@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from claimedit_case_interchange import group_interchange, segments
+
 from claimedit.x12.reader import read_claims
 from claimedit_edits.model import Claim
 
@@ -32,29 +34,11 @@ def _subscriber(hl: int, member_id: str) -> list[str]:
 
 def interchange(blocks: Sequence[str], *, member_id: str = MEMBER_ID, control: int = 1) -> str:
     """One interchange whose claims (2300 blocks, one segment a line) all belong to one patient."""
-    body = [
-        f"ST*837*{control:04d}*005010X222A1",
-        f"BHT*0019*00*HIST{control:05d}*20260115*1200*CH",
-        "NM1*41*2*FICTIONAL DERMATOLOGY GROUP*****46*TESTSUB0001",
-        "PER*IC*BILLING OFFICE*TE*5555550100",
-        "NM1*40*2*TEST CLEARINGHOUSE*****46*TESTRECEIVER",
-        "HL*1**20*1",
-        "PRV*BI*PXC*207N00000X",
-        "NM1*85*2*FICTIONAL DERMATOLOGY GROUP*****XX*1900000104",
-        "N3*100 PRETEND PLAZA SUITE 1",
-        "N4*ANYTOWN*OH*430000001",
-        "REF*EI*990000001",
-    ]
-    for index, block in enumerate(blocks):
-        body += _subscriber(index + 2, member_id)
-        body += [line.strip().rstrip("~") for line in block.strip().splitlines() if line.strip()]
-    body.append(f"SE*{len(body) + 1}*{control:04d}")
-    isa = (
-        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'CLAIMEDITTEST':15}*ZZ*{'TESTRECEIVER':15}*260115*1200*^*00501*"
-        f"{control:09d}*0*T*:"
+    return group_interchange(
+        ([*_subscriber(index + 2, member_id), *segments(block)] for index, block in enumerate(blocks)),
+        control=control,
+        reference="HIST",
     )
-    gs = f"GS*HC*CLAIMEDITTEST*TESTRECEIVER*20260115*1200*{control}*X*005010X222A1"
-    return "~\n".join([isa, gs, *body, f"GE*1*{control}", f"IEA*1*{control:09d}"]) + "~\n"
 
 
 def claim(block: str, *, member_id: str = MEMBER_ID) -> Claim:
