@@ -181,6 +181,18 @@ class EditHarness:
         return self.engine(case.config).check(self.read(case))
 
 
+def assert_exact_findings(case: Case, findings: list[Finding]) -> None:
+    """A case passes when no edit failed (no internal finding) and its edit's findings are exactly the expected ones:
+    as many, and each expectation met by one of them (the edit cases and the history cases judge the same way)."""
+    no_internal: list[str] = []
+    internal = [finding.message for finding in findings if finding.category == "internal"]
+    assert no_internal == internal, internal
+    of_edit = [finding for finding in findings if finding.code == case.edit]
+    unmatched = [expected for expected in case.expect if not any(matches(f, expected) for f in of_edit)]
+    expected_shape: tuple[int, list[Any]] = (len(case.expect), [])
+    assert expected_shape == (len(of_edit), unmatched), [f.model_dump() for f in of_edit]
+
+
 def matches(finding: Finding, expected: dict[str, Any]) -> bool:
     """A finding matches an expectation when every field the expectation names agrees."""
     if "line" in expected and finding.line != expected["line"]:

@@ -17,12 +17,7 @@ CASES = [case for case in cases.load_case_files() if not case.history]
 @pytest.mark.parametrize("case", CASES, ids=[cases.case_id(case) for case in CASES])
 def test_edit_case(case: Any, harness: Any) -> None:
     findings = harness.findings(case)
-    no_internal: list[str] = []
-    assert no_internal == [finding.message for finding in findings if finding.category == "internal"]
-    of_edit = [finding for finding in findings if finding.code == case.edit]
-    unmatched = [expected for expected in case.expect if not any(cases.matches(f, expected) for f in of_edit)]
-    expected_shape: tuple[int, list[Any]] = (len(case.expect), [])
-    assert expected_shape == (len(of_edit), unmatched), [f.model_dump() for f in of_edit]
+    cases.assert_exact_findings(case, findings)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[cases.case_id(case) for case in CASES])

@@ -49,9 +49,4 @@ def test_history_case(case: Any, harness: Any, store: HistoryStore) -> None:
     claim = harness.read(case)
     with store.recall(claim, f"{case.name}:claim") as recall:
         findings = engine.check(claim, recall)
-    no_internal: list[str] = []
-    assert no_internal == [finding.message for finding in findings if finding.category == "internal"]
-    of_edit = [finding for finding in findings if finding.code == case.edit]
-    unmatched = [expected for expected in case.expect if not any(cases.matches(f, expected) for f in of_edit)]
-    expected_shape: tuple[int, list[Any]] = (len(case.expect), [])
-    assert expected_shape == (len(of_edit), unmatched), [f.model_dump() for f in of_edit]
+    cases.assert_exact_findings(case, findings)
