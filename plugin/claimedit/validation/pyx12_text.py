@@ -33,25 +33,27 @@ def separator_for(delimiters: Delimiters) -> str:
 
 
 def text_for_pyx12(read: InterchangeRead, sink: Callable[[Segment], None] | None = None) -> str:
-    """The interchange (held whole) as pyx12 should see it; each kept segment also goes to ``sink``."""
+    """The interchange (held whole) as pyx12 should see it; each kept segment also goes to ``sink``, in order,
+    once all are decided (the interchange is in memory already)."""
     delimiters = read.chunk.delimiters
     assert delimiters is not None
-    keep: list[str] = []
-
-    def take(segment: Segment) -> None:
-        keep.append(segment.raw)
-        if sink is not None:
-            sink(segment)
-
+    keep: list[Segment] = []
     early = {tx.location.segment_index for tx in read.transactions if tx.rejected_early}
     kept = Pyx12Text(
-        delimiters, isa_fixed_width=read.chunk.isa_fixed_width, supported=read.supported_groups, early=early, sink=take
+        delimiters,
+        isa_fixed_width=read.chunk.isa_fixed_width,
+        supported=read.supported_groups,
+        early=early,
+        sink=keep.append,
     )
     for segment in read.chunk.segments:
         kept.take(segment)
     kept.finish()
+    if sink is not None:
+        for segment in keep:
+            sink(segment)
     separator = separator_for(delimiters)
-    return "".join(f"{segment}{separator}" for segment in keep)
+    return "".join([f"{segment.raw}{separator}" for segment in keep])
 
 
 class Pyx12Text:
