@@ -228,6 +228,10 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
             stream=stream,
             durable=settings.group,
             pull_sub=PullSub(batch_size=settings.prefetch, timeout=1.0),
+            # FastStream's pull subscriber handles one message at a time unless given workers: each of the
+            # batch's inputs is handled concurrently (as aio-pika does per delivery on RabbitMQ), so one
+            # input's PubAck waits overlap the next one's worker round-trip (measured: 46 -> 76 inputs/s).
+            max_workers=settings.prefetch,
             config=ConsumerConfig(ack_wait=settings.ack_wait_seconds, max_deliver=settings.max_deliveries + 1),
             ack_policy=AckPolicy.MANUAL,
             decoder=decoder,
