@@ -42,7 +42,7 @@ from claimedit.validation.errors import SyntaxIndex, error_finding
 from claimedit.validation.gate import Guide, Pyx12Only
 from claimedit.validation.guide import load_guide
 from claimedit.validation.guide_feed import GuideFeed
-from claimedit.validation.pyx12 import Pyx12Validator, ValidationReport
+from claimedit.validation.pyx12 import Pyx12Validator, SyntaxError837, ValidationReport
 from claimedit.validation.pyx12_text import STRAY_FOR_PYX12, Pyx12Text, separator_for, text_for_pyx12
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import InterchangeRead, SpooledRead, TransactionRead, describe, read_stream
@@ -362,6 +362,14 @@ class Pipeline:
             loop: _Shared("loop", location, [found], within=f" / segment {loop[0]} of the transaction (HL)")
             for loop, found in errors.loop_findings(location).items()
         }
+        # what every claim of the transaction carries first, in this order: built once, not per claim
+        from_above = [
+            *interchange.part(0),
+            *transaction.part(0),
+            *interchange.part(1),
+            *group.part(0),
+            *transaction.part(1),
+        ]
         before = 0
         for run in tx.claim_runs():
             if tx.unreadable:  # a defect of the reader only a second reading met
@@ -373,18 +381,10 @@ class Pipeline:
                     number = before + index
                     claim = parsed.claim
                     above = [interchange, group, transaction]
-                    above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
+                    if loops:
+                        above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
                     try:
-                        findings = [
-                            *interchange.part(0),
-                            *transaction.part(0),
-                            *interchange.part(1),
-                            *group.part(0),
-                            *transaction.part(1),
-                            *(finding for shared in above[3:] for finding in shared.part(0)),
-                            *(error_finding(error, location, claim) for error in errors.own.get(number, ())),
-                            *(finding for shared in above for finding in shared.reference()),
-                        ]
+                        findings = _carried(claim, from_above, above, errors.own.get(number), location)
                         if self.engine is not None:
                             findings.extend(self._edit(claim, findings, history, index))
                     except Exception as exc:  # noqa: BLE001  (this claim is reported with the failure; the others go on)
@@ -580,6 +580,25 @@ def _failed_input(data: bytes | str, source: str, exc: Exception) -> InputResult
     failure = internal_finding("reading the input", exc, location=describe(location))
     clm = count_clm_segments(text)
     return InputResult(source, (), (UnreadableResult(location, clm, (failure,), raw=text),), (), clm)
+
+
+def _carried(
+    claim: Claim,
+    from_above: list[Finding],
+    above: list[_Shared],
+    own: list[SyntaxError837] | None,
+    location: TransactionLocation,
+) -> list[Finding]:
+    """The findings a claim carries before its edits: those of every scope above it (``from_above``, then its
+    HL loops' from ``above[3:]``), pyx12's own errors in it, and a reference to each capped scope above."""
+    findings = [*from_above]
+    for shared in above[3:]:
+        findings += shared.part(0)
+    if own:
+        findings += [error_finding(error, location, claim) for error in own]
+    for shared in above:
+        findings += shared.reference()
+    return findings
 
 
 def _claim_key(claim: Claim, index: int) -> str:

@@ -56,6 +56,7 @@ _BOM = "\ufeff"
 _WHITESPACE = " \t\r\n"
 _LINE_ENDS = "\r\n"
 """Whitespace characters that may serve as the segment terminator (a space or tab cannot: it is padding)."""
+_ISA_WIDTHS = [width for width, _ in ISA_ELEMENTS]
 _ISA_SEARCH = 400
 """Characters after ``ISA`` within which its 16 elements must end (106 when fixed width)."""
 
@@ -85,6 +86,8 @@ class IsaHeader:
     @property
     def odd_widths(self) -> tuple[tuple[int, int, int], ...]:
         """(element number, width sent, width X12 fixes) for each ISA element off its fixed width."""
+        if list(map(len, self.elements)) == _ISA_WIDTHS:  # the usual ISA: every width as X12 fixes it
+            return ()
         return tuple(
             (number, len(value), width)
             for number, (value, (width, _)) in enumerate(zip(self.elements, ISA_ELEMENTS, strict=True), start=1)
