@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,7 +42,7 @@ from claimedit.validation.errors import SyntaxIndex, error_finding
 from claimedit.validation.gate import Guide, Pyx12Only
 from claimedit.validation.guide import load_guide
 from claimedit.validation.guide_feed import GuideFeed
-from claimedit.validation.pyx12 import Pyx12Validator, ValidationReport
+from claimedit.validation.pyx12 import Pyx12Validator, SyntaxError837, ValidationReport
 from claimedit.validation.pyx12_text import STRAY_FOR_PYX12, Pyx12Text, separator_for, text_for_pyx12
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import InterchangeRead, SpooledRead, TransactionRead, describe, read_stream
@@ -160,7 +161,7 @@ class Pipeline:
     def _interchanges(self, data: bytes | str | BinaryIO, source: str) -> Iterator[tuple[_Collected, int]]:
         """The input's results in pieces (an interchange, or a transaction of a large one), with the CLM
         segments each piece brings into view (an interchange's all come with its first piece)."""
-        input_key = self._input_key(data)
+        input_key = self._input_key(data) if self._keeps_history else ""
         claims_before = 0
         for read in read_stream(text_stream(data), source):
             out = _Collected(input_key=input_key, claims_before=claims_before)
@@ -290,7 +291,7 @@ class Pipeline:
             return
         rows_before = out.rows()
         base = TransactionLocation(source=read.source, interchange_control=read.isa_control)
-        interchange = _Shared("interchange", base, describe(base))
+        interchange = _Shared("interchange", base)
         failure: list[Finding] = []
         if isinstance(report, Exception):  # the claims are still read; the groups get a rejecting 999
             failure.append(internal_finding("validating the interchange", report, location=describe(base)))
@@ -310,7 +311,7 @@ class Pipeline:
             group = groups.get(control)
             if group is None:
                 where = replace(base, group_control=control)
-                group = groups[control] = _Shared("group", where, describe(where), [syntax.by_group.get(control, [])])
+                group = groups[control] = _Shared("group", where, [syntax.by_group.get(control, [])])
             mark = out.mark()
             handed_on = out.claims_drained
             try:
@@ -356,40 +357,40 @@ class Pipeline:
                 out.unreadable.append(UnreadableResult(location, 0, (*around, *own), raw=tx.raw))
             return
         errors = syntax.sorted_errors(tx)
-        where = describe(replace(location, segment_index=None))
-        transaction = _Shared("transaction", location, where, [tx.findings, errors.transaction_findings(location)])
+        transaction = _Shared("transaction", location, [tx.findings, errors.transaction_findings(location)])
         loops = {
-            loop: _Shared("loop", location, f"{where} / segment {loop[0]} of the transaction (HL)", [found])
+            loop: _Shared("loop", location, [found], within=f" / segment {loop[0]} of the transaction (HL)")
             for loop, found in errors.loop_findings(location).items()
         }
+        # what every claim of the transaction carries first, in this order: built once, not per claim
+        from_above = [
+            *interchange.part(0),
+            *transaction.part(0),
+            *interchange.part(1),
+            *group.part(0),
+            *transaction.part(1),
+        ]
         before = 0
         for run in tx.claim_runs():
             if tx.unreadable:  # a defect of the reader only a second reading met
                 raise RuntimeError("the transaction could not be read again")
             first = out.claims_before + out.claims_drained + len(out.claims)
             claims = [parsed.claim for parsed in run]
-            keys = [f"{_claim_key(claim, first + n)}:{out.input_key}" for n, claim in enumerate(claims)]
-            with self._history_batch(claims, keys) as history:
+            with self._history_batch(claims, first, out.input_key) as history:
                 for index, parsed in enumerate(run):
                     number = before + index
                     claim = parsed.claim
                     above = [interchange, group, transaction]
-                    above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
+                    if loops:
+                        above += [loops[loop] for loop in claim.location.loop_ranges if loop in loops]
                     try:
-                        findings = [
-                            *interchange.part(0),
-                            *transaction.part(0),
-                            *interchange.part(1),
-                            *group.part(0),
-                            *transaction.part(1),
-                            *(finding for shared in above[3:] for finding in shared.part(0)),
-                            *(error_finding(error, location, claim) for error in errors.own.get(number, ())),
-                            *(finding for shared in above for finding in shared.reference()),
-                        ]
+                        findings = _carried(claim, from_above, above, errors.own.get(number), location)
                         if self.engine is not None:
                             findings.extend(self._edit(claim, findings, history, index))
                     except Exception as exc:  # noqa: BLE001  (this claim is reported with the failure; the others go on)
-                        where_claim = f"{where} / segment {claim.location.clm_segment_index} of the transaction (CLM)"
+                        where_claim = (
+                            f"{transaction.where} / segment {claim.location.clm_segment_index} of the transaction (CLM)"
+                        )
                         findings = [internal_finding("checking the claim", exc, location=where_claim)]
                     out.claims.append(ClaimResult(claim, tuple(findings), parsed.segments))
             before += len(run)
@@ -403,10 +404,20 @@ class Pipeline:
         raw = data.encode() if isinstance(data, str) else data
         return hashlib.sha256(raw).hexdigest()[:16]
 
-    def _history_batch(self, claims: list[Claim], keys: list[str]) -> AbstractContextManager[HistoryBatch | None]:
-        """One history transaction per transaction set: its patients locked, recorded claims written at exit."""
+    @property
+    def _keeps_history(self) -> bool:
+        """Claims are recalled from and recorded in a history: only then do they need their idempotency keys."""
+        return self.history is not None and self.engine is not None
+
+    def _history_batch(
+        self, claims: list[Claim], first: int, input_key: str
+    ) -> AbstractContextManager[HistoryBatch | None]:
+        """One history transaction per transaction set: its patients locked, recorded claims written at exit.
+
+        ``first`` is the place in the input of the first of ``claims`` (their keys count it)."""
         if self.history is None or self.engine is None or not claims:
-            return nullcontext()
+            return _NO_HISTORY
+        keys = [f"{_claim_key(claim, first + n)}:{input_key}" for n, claim in enumerate(claims)]
         return self.history.batch(list(zip(claims, keys, strict=True)))
 
     def _edit(self, claim: Claim, findings: list[Finding], history: HistoryBatch | None, number: int) -> list[Finding]:
@@ -489,14 +500,25 @@ class _Shared:
     """
 
     def __init__(
-        self, scope: Scope, location: TransactionLocation, where: str, parts: list[list[Finding]] | None = None
+        self, scope: Scope, location: TransactionLocation, parts: list[list[Finding]] | None = None, within: str = ""
     ) -> None:
         self.scope = scope
         self.location = location
-        self.where = where
         self.parts: list[list[Finding]] = parts or []
         self.users = 0
         self._reference: tuple[Finding, ...] | None = None
+        self._within = within
+        """Where in the scope's location it stands (an HL loop in its transaction), after that location."""
+
+    @cached_property
+    def where(self) -> str:
+        """The scope as its findings and row name it (``interchange X / group Y / transaction Z``, no segment).
+
+        Built only when something states it: most scopes have nothing to state."""
+        location = self.location
+        if location.segment_index is not None:
+            location = replace(location, segment_index=None)
+        return describe(location) + self._within
 
     def part(self, index: int) -> list[Finding]:
         """The first findings of one kind, as each claim below carries them."""
@@ -560,6 +582,25 @@ def _failed_input(data: bytes | str, source: str, exc: Exception) -> InputResult
     return InputResult(source, (), (UnreadableResult(location, clm, (failure,), raw=text),), (), clm)
 
 
+def _carried(
+    claim: Claim,
+    from_above: list[Finding],
+    above: list[_Shared],
+    own: list[SyntaxError837] | None,
+    location: TransactionLocation,
+) -> list[Finding]:
+    """The findings a claim carries before its edits: those of every scope above it (``from_above``, then its
+    HL loops' from ``above[3:]``), pyx12's own errors in it, and a reference to each capped scope above."""
+    findings = [*from_above]
+    for shared in above[3:]:
+        findings += shared.part(0)
+    if own:
+        findings += [error_finding(error, location, claim) for error in own]
+    for shared in above:
+        findings += shared.reference()
+    return findings
+
+
 def _claim_key(claim: Claim, index: int) -> str:
     """The claim's place in its input, as the service's per-claim idempotency key names it."""
     env = claim.envelope
@@ -592,6 +633,8 @@ def _reader_failed(spooled: SpooledRead, exc: Exception) -> int:
 
 
 _DONE = object()
+_NO_HISTORY: AbstractContextManager[None] = nullcontext()
+"""Claims edited without a history (nullcontext is reentrant: one serves every transaction)."""
 
 
 def _unreadable_chunk(read: InterchangeRead, inside: int) -> UnreadableResult:

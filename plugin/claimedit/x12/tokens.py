@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
-from itertools import pairwise
 
 __all__ = [
     "ISA_ELEMENTS",
@@ -57,6 +56,7 @@ _BOM = "\ufeff"
 _WHITESPACE = " \t\r\n"
 _LINE_ENDS = "\r\n"
 """Whitespace characters that may serve as the segment terminator (a space or tab cannot: it is padding)."""
+_ISA_WIDTHS = [width for width, _ in ISA_ELEMENTS]
 _ISA_SEARCH = 400
 """Characters after ``ISA`` within which its 16 elements must end (106 when fixed width)."""
 
@@ -86,6 +86,8 @@ class IsaHeader:
     @property
     def odd_widths(self) -> tuple[tuple[int, int, int], ...]:
         """(element number, width sent, width X12 fixes) for each ISA element off its fixed width."""
+        if list(map(len, self.elements)) == _ISA_WIDTHS:  # the usual ISA: every width as X12 fixes it
+            return ()
         return tuple(
             (number, len(value), width)
             for number, (value, (width, _)) in enumerate(zip(self.elements, ISA_ELEMENTS, strict=True), start=1)
@@ -142,6 +144,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+_BOM_OR_NUL_FIRST = frozenset({b"", b"\x00", *(bom[:1] for bom, _ in _BOMS)})
+"""First bytes with which an input may start with a byte order mark or be UTF-16/32 (or be empty)."""
+
 
 def _wide_by_nul_bytes(head: bytes) -> str | None:
     """UTF-16/32 without a byte order mark: ASCII text shows NUL bytes in a fixed pattern."""
@@ -166,15 +171,16 @@ def decode_input(data: bytes | str) -> Decoded:
     if isinstance(data, str):
         return Decoded(data.lstrip(_BOM + _WHITESPACE), "utf-8")
     encoding, detected_by, skip = "", "", 0
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            encoding, skip = name, len(bom)
-            detected_by = "byte order mark" if name != "utf-8" else ""
-            break
-    else:
-        wide = _wide_by_nul_bytes(data[:4])
-        if wide is not None:
-            encoding, detected_by = wide, "NUL bytes"
+    if data[:1] in _BOM_OR_NUL_FIRST or b"\x00" in data[:4]:  # else neither a BOM nor UTF-16/32: UTF-8 or Latin-1
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                encoding, skip = name, len(bom)
+                detected_by = "byte order mark" if name != "utf-8" else ""
+                break
+        else:
+            wide = _wide_by_nul_bytes(data[:4])
+            if wide is not None:
+                encoding, detected_by = wide, "NUL bytes"
     body = data[skip:]
     if encoding and encoding != "utf-8":
         try:
@@ -222,14 +228,11 @@ def read_isa(text: str, start: int = 0) -> IsaHeader:
     element = text[start + 3]
     if element.isalnum() or element in _WHITESPACE:
         raise DelimiterError(f"ISA element separator {element!r} is not a usable delimiter")
-    limit = min(len(text), start + 4 + _ISA_SEARCH)
-    separators = [start + 3]
-    while len(separators) < 16:
-        found = text.find(element, separators[-1] + 1, limit)
-        if found < 0:
-            raise DelimiterError("ISA segment is truncated: fewer than 16 elements")
-        separators.append(found)
-    last = separators[-1]
+    head = text[start : min(len(text), start + 4 + _ISA_SEARCH)]
+    parts = head.split(element, 16)  # "ISA", ISA01 .. ISA15, then what follows the 16th separator
+    if len(parts) < 17:
+        raise DelimiterError("ISA segment is truncated: fewer than 16 elements")
+    last = start + len(head) - len(parts[16]) - 1
     component, terminator = text[last + 1 : last + 2], text[last + 2 : last + 3]
     if not component or component.isalnum() or component in _WHITESPACE:
         raise DelimiterError("ISA16 (component element separator) is missing or not a usable delimiter")
@@ -237,7 +240,7 @@ def read_isa(text: str, start: int = 0) -> IsaHeader:
         raise DelimiterError("ISA segment does not end with a segment terminator after ISA16")
     if terminator in _WHITESPACE and terminator not in _LINE_ENDS:
         raise DelimiterError(f"segment terminator {terminator!r} is not usable: it cannot be told from padding")
-    values = [text[a + 1 : b] for a, b in pairwise(separators)]
+    values = parts[1:16]
     if any(terminator in value for value in values):
         raise DelimiterError("ISA segment is truncated: its segment terminator comes before ISA16")
     values.append(component)
