@@ -8,20 +8,48 @@ claim. Every segment keeps its position in the transaction, so loop ranges and e
 whole transaction's.
 
 A transaction is cut only when its HL levels are the guide's (20, 22, 23) and no claim stands before
-the first HL: anything else is read whole, as before.
+the first HL: anything else is read whole, as before. :class:`RunShape` tells it one segment at a time
+and :func:`cut_runs` cuts from a segment iterator, so a transaction too large to hold (its segments read
+back from a file) is cut holding only the header, the HL loops in force and one run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from claimedit.x12.tokens import Segment
 
-__all__ = ["RUN_CLAIMS", "claim_runs"]
+__all__ = ["RUN_CLAIMS", "RunShape", "claim_runs", "cut_runs", "run_claims_now"]
 
 RUN_CLAIMS = 200
 """Claims read, validated, edited and written together in a large transaction."""
 _LEVELS = ("20", "22", "23")
+
+
+def run_claims_now() -> int:
+    """:data:`RUN_CLAIMS` as it is now (tests make runs of one claim)."""
+    return RUN_CLAIMS
+
+
+class RunShape:
+    """Whether a transaction's segments (from ST, empty ones left out), taken one at a time, can be cut."""
+
+    def __init__(self) -> None:
+        self.seen_hl = False
+        self.known = True
+
+    def take(self, segment: Segment) -> None:
+        tag = segment.tag
+        if tag == "HL":
+            self.seen_hl = True
+            if segment.get(3) not in _LEVELS:
+                self.known = False
+        elif tag == "CLM" and not self.seen_hl:
+            self.known = False
+
+    @property
+    def cuttable(self) -> bool:
+        return self.known and self.seen_hl
 
 
 def claim_runs(segments: list[Segment], claims: int, run_claims: int | None = None) -> list[list[Segment]] | None:
@@ -34,16 +62,26 @@ def claim_runs(segments: list[Segment], claims: int, run_claims: int | None = No
         run_claims = RUN_CLAIMS
     if claims <= run_claims:
         return None
-    first_hl = next((index for index, segment in enumerate(segments) if segment.tag == "HL"), None)
-    if first_hl is None or any(segment.tag == "CLM" for segment in segments[:first_hl]):
+    shape = RunShape()
+    for segment in segments:
+        shape.take(segment)
+    if not shape.cuttable:
         return None
-    if any(segment.tag == "HL" and segment.get(3) not in _LEVELS for segment in segments[first_hl:]):
-        return None
-    return list(_runs(segments, first_hl, run_claims))
+    return list(cut_runs(segments, run_claims))
 
 
-def _runs(segments: list[Segment], first_hl: int, run_claims: int) -> Iterator[list[Segment]]:
-    head = segments[:first_hl]
+def cut_runs(segments: Iterable[Segment], run_claims: int) -> Iterator[list[Segment]]:
+    """The runs of a transaction whose :class:`RunShape` is cuttable, read from ``segments`` as they come."""
+    source = iter(segments)
+    head: list[Segment] = []
+    first_hl: Segment | None = None
+    for segment in source:
+        if segment.tag == "HL":
+            first_hl = segment
+            break
+        head.append(segment)
+    if first_hl is None:
+        return
     blocks: dict[str, list[Segment]] = {}
     """The own segments of the HL loops in force, by level."""
     level = ""
@@ -51,7 +89,7 @@ def _runs(segments: list[Segment], first_hl: int, run_claims: int) -> Iterator[l
     context: list[Segment] = []
     run: list[Segment] = []
     claims = 0
-    for segment in segments[first_hl:]:
+    for segment in _prepend(first_hl, source):
         tag = segment.tag
         if tag in ("HL", "CLM") and claims >= run_claims:
             yield [*head, *context, *run]
@@ -75,3 +113,8 @@ def _runs(segments: list[Segment], first_hl: int, run_claims: int) -> Iterator[l
             blocks[level].append(segment)
     if run:
         yield [*head, *context, *run]
+
+
+def _prepend(first: Segment, rest: Iterator[Segment]) -> Iterator[Segment]:
+    yield first
+    yield from rest
