@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
-from claimedit.x12.claim_runs import RunShape, cut_runs, run_claims_now
+from claimedit.x12.claim_runs import ClaimRun, RunShape, cut_runs, run_claims_now
 from claimedit.x12.interchange_stream import cut_stream
 from claimedit.x12.interchanges import Chunk, count_clm_segments, interchange_chunk
 from claimedit.x12.limits import LimitBreach, LimitWatch
@@ -77,7 +77,7 @@ class TransactionRead:
     rejected_early: bool = False
     """Beyond the guide's limits (SYN010): not read, and not given to pyx12 either."""
     raw: str = ""
-    runs: Callable[[], Iterator[list[Segment]]] | None = field(default=None, repr=False)
+    runs: Callable[[], Iterator[ClaimRun]] | None = field(default=None, repr=False)
     """A large transaction's runs of claims (:mod:`claimedit.x12.claim_runs`), cut afresh from its text at
     each call and read one at a time by :meth:`claim_runs`; ``parsed`` then stays empty."""
     spans: ClaimSpans | None = field(default=None, repr=False)
@@ -652,7 +652,7 @@ def _read_back(text: TextIO, spooled: SpooledInterchange, first_index: int) -> I
             yield segment
 
 
-def _read_spans(tx: TransactionRead, runs: Callable[[], Iterator[list[Segment]]]) -> None:
+def _read_spans(tx: TransactionRead, runs: Callable[[], Iterator[ClaimRun]]) -> None:
     """Read every run once, keeping where each claim and loop stands (not the claims): the transaction is
     readable only when every claim is, and errors are sorted to claims before the first one is handed on."""
     starts: array[int] = array("l")
@@ -671,8 +671,9 @@ def _read_spans(tx: TransactionRead, runs: Callable[[], Iterator[list[Segment]]]
     tx.spans = ClaimSpans(starts, ends, frozenset(loops))
 
 
-def _parse_run(tx: TransactionRead, run: list[Segment]) -> list[ParsedClaim]:
+def _parse_run(tx: TransactionRead, claim_run: ClaimRun) -> list[ParsedClaim]:
     """The claims of one run of a transaction's segments; a structure error makes the transaction unreadable."""
+    run = claim_run.segments
     st = run[0]
     assert tx.isa is not None
     assert tx.delimiters is not None
@@ -697,7 +698,17 @@ def _parse_run(tx: TransactionRead, run: list[Segment]) -> list[ParsedClaim]:
         tx.runs = None
         tx.findings.append(internal_finding("reading the transaction", exc, location=describe(tx.location, st)))
         return []
-    return piece.parsed
+    return [_in_whole_transaction(parsed, claim_run) for parsed in piece.parsed]
+
+
+def _in_whole_transaction(parsed: ParsedClaim, run: ClaimRun) -> ParsedClaim:
+    """A claim read from a run, its HL loop ranges those of the whole transaction."""
+    location = parsed.claim.location
+    ranges = tuple(run.loop_range(loop) for loop in location.loop_ranges)
+    if ranges == location.loop_ranges:
+        return parsed
+    claim = trusted_update(parsed.claim, location=trusted_update(location, loop_ranges=ranges))
+    return replace(parsed, claim=claim)
 
 
 def check_transaction(
