@@ -210,9 +210,11 @@ def read_stream(stream: TextStream, source: str = "") -> Iterator[InterchangeRea
 class SpooledRead:
     """An interchange too large to hold (:class:`~claimedit.x12.spool.SpooledInterchange`), read in passes.
 
-    :meth:`check` walks it once without reading a claim: its envelope, each transaction's findings
-    before reading, and every segment for the guide check and pyx12. :meth:`transactions` then reads the
-    claims, one transaction at a time. Only one transaction's segments and claims are held at a time.
+    :meth:`check` walks it without reading a claim (twice: the transactions' findings first): its envelope,
+    each transaction's findings before reading, and every segment for the guide check and pyx12.
+    :meth:`transactions` then reads the
+    claims, one transaction at a time; a transaction of more than 200 claims run by run
+    (:func:`_read_streamed_transaction`). No transaction is held whole past its 200th claim.
     """
 
     def __init__(self, spooled: SpooledInterchange, decoded: Decoded, source: str) -> None:
