@@ -267,14 +267,22 @@ class SpooledRead:
         if self.decoded.wide:
             read.findings.append(_encoding_finding(self.decoded, read, self.source))
 
-    def transactions(self) -> Iterator[TransactionRead]:
-        """Each transaction read with its claims, one at a time (after :meth:`check`)."""
+    def transactions(
+        self, spans_for: Callable[[TransactionLocation], bool] = lambda _: True
+    ) -> Iterator[TransactionRead]:
+        """Each transaction read with its claims, one at a time (after :meth:`check`).
+
+        A transaction read in runs keeps :attr:`TransactionRead.spans` (a few bytes per claim and HL loop)
+        only when ``spans_for`` its location: the caller knows which transactions have errors to sort.
+        """
         delimiters = self.read.chunk.delimiters
         assert delimiters is not None
         again = InterchangeRead(self.read.chunk, self.source)
         for event in walk_interchange(again, self.spooled.segments()):
             if isinstance(event, WalkedTransaction):
-                yield from _read_streamed_transaction(event, self.spooled, delimiters)
+                yield from _read_streamed_transaction(
+                    event, self.spooled, delimiters, keep_spans=spans_for(event.location)
+                )
 
     def whole(self) -> InterchangeRead:
         """The interchange read whole, as :func:`read_input` reads one (for tools and tests; not bounded)."""
@@ -590,7 +598,7 @@ def _parse_whole(
 
 
 def _read_streamed_transaction(
-    walked: WalkedTransaction, spooled: SpooledInterchange, delimiters: Delimiters
+    walked: WalkedTransaction, spooled: SpooledInterchange, delimiters: Delimiters, *, keep_spans: bool = True
 ) -> Iterator[TransactionRead]:
     """One transaction of a spooled interchange, read as it streams by; yields it once.
 
@@ -640,7 +648,7 @@ def _read_streamed_transaction(
             yield tx
             return
         tx.isa, tx.gs, tx.delimiters = isa, gs, delimiters
-        _read_spans(tx, lambda: cut_runs(segments(), threshold))
+        _read_spans(tx, lambda: cut_runs(segments(), threshold), keep=keep_spans)
         yield tx
 
 
@@ -654,9 +662,10 @@ def _read_back(text: TextIO, spooled: SpooledInterchange, first_index: int) -> I
             yield segment
 
 
-def _read_spans(tx: TransactionRead, runs: Callable[[], Iterator[ClaimRun]]) -> None:
+def _read_spans(tx: TransactionRead, runs: Callable[[], Iterator[ClaimRun]], *, keep: bool = True) -> None:
     """Read every run once, keeping where each claim and loop stands (not the claims): the transaction is
-    readable only when every claim is, and errors are sorted to claims before the first one is handed on."""
+    readable only when every claim is, and errors are sorted to claims before the first one is handed on.
+    Without ``keep`` (no error to sort) only the reading is done: the spans grow with the claims."""
     starts: array[int] = array("l")
     ends: array[int] = array("l")
     loops: set[tuple[int, int]] = set()
@@ -664,13 +673,15 @@ def _read_spans(tx: TransactionRead, runs: Callable[[], Iterator[ClaimRun]]) -> 
         parsed = _parse_run(tx, run)
         if tx.unreadable:
             return
+        if not keep:
+            continue
         for item in parsed:
             location = item.claim.location
             starts.append(location.clm_segment_index)
             ends.append(location.clm_segment_index + len(item.segments.claim))
             loops.update(location.loop_ranges)
     tx.runs = runs
-    tx.spans = ClaimSpans(starts, ends, frozenset(loops))
+    tx.spans = ClaimSpans(starts, ends, frozenset(loops)) if keep else None
 
 
 def _parse_run(tx: TransactionRead, claim_run: ClaimRun) -> list[ParsedClaim]:
