@@ -2,11 +2,13 @@
 
 Generates (with bench/make_interchange.py, streamed to disk) or takes 837P files of the given claim
 counts, replays each with ``claimedit replay FILE --out /dev/null`` (default validation, and
-``--no-validate``) in a child of its own, and prints the child's peak RSS (``wait4`` rusage) and its
-claims per second, with the machine's load beside them.
+``--no-validate``) in a child of its own, and prints the child's peak RSS (``wait4`` rusage), its
+CPU seconds (user + system: what compares on a shared machine) and its claims per second, with the
+machine's load beside them.
 
     python bench/bench_memory.py --claims 100000 1000000
     python bench/bench_memory.py --files bench/out/claims-20000.x12 --modes no-validate
+    python bench/bench_memory.py --claims 1000000 --claims-per-transaction 1000000   # one ST/SE
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Measured:
     peak_rss_mb: float
     seconds: float
     status: int
+    cpu_seconds: float = 0.0
 
     @property
     def claims_per_second(self) -> float:
@@ -49,7 +52,8 @@ def measure_replay(path: Path, mode: str, claims: int) -> Measured:
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    return Measured(path, mode, claims, usage.ru_maxrss / 1024, seconds, child.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(path, mode, claims, usage.ru_maxrss / 1024, seconds, child.returncode, cpu)
 
 
 def generated(claims: int, out_dir: Path, claims_per_transaction: int | None) -> Path:
@@ -91,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = [(generated(n, args.out_dir, args.claims_per_transaction), n) for n in args.claims]
     files += [(path, count_claims(path)) for path in args.files]
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
-    print(f"{'file':<40} {'mode':<12} {'claims':>9} {'peak RSS MB':>12} {'seconds':>9} {'claims/s':>9}")
+    print(f"{'file':<40} {'mode':<12} {'claims':>9} {'peak RSS MB':>12} {'seconds':>9} {'CPU s':>9} {'claims/s':>9}")
     failed = False
     for path, claims in files:
         for mode in args.modes:
@@ -99,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             failed |= measured.status not in (0, 1)
             print(
                 f"{path.name:<40} {mode:<12} {claims:>9} {measured.peak_rss_mb:>12.1f} {measured.seconds:>9.1f} "
+                f"{measured.cpu_seconds:>9.1f} "
                 f"{measured.claims_per_second:>9.0f}" + (f"  (exit {measured.status})" if measured.status else ""),
                 flush=True,
             )

@@ -33,6 +33,8 @@ __all__ = [
 
 TEMPLATES_PATH = Path(__file__).with_name("make_interchange_templates.json")
 MAX_CLAIMS_PER_TRANSACTION = 5000  # the implementation guide's recommended limit of CLM per ST
+FLUSH_SEGMENTS = 50_000
+"""Segments held before a transaction's text so far is handed on (any transaction size in flat memory)."""
 MAX_CLAIMS_PER_SUBSCRIBER = 3
 FIFTEEN_OR_MORE = 15
 
@@ -235,12 +237,15 @@ class _Writer:
 
     def __init__(self) -> None:
         self.segments: list[str] = []
+        self.added = 0
+        """Segments added since the start, flushed or not (for SE01 once a transaction was flushed in pieces)."""
 
     def add(self, *elements: str) -> None:
         values = list(elements)
         while values and not values[-1]:
             values.pop()
         self.segments.append("*".join(values))
+        self.added += 1
 
     def flush(self) -> str:
         """The segments added since the last flush, as text; forgets them."""
@@ -284,10 +289,8 @@ def _person(t: dict[str, Any], rng: random.Random, number: int, *, adult: bool) 
     }
 
 
-def _write_transaction(
-    w: _Writer, t: dict[str, Any], *, rng: random.Random, maker: _ClaimMaker, control: str, first: int, count: int
-) -> None:
-    start = len(w.segments)
+def _write_header(w: _Writer, t: dict[str, Any], control: str) -> None:
+    """The ST, the 1000A/B header and the billing provider's 2000A loop."""
     date = t["interchange_date"].replace("-", "")
     billing = t["billing_provider"]
     w.add("ST", "837", control, "005010X222A1")
@@ -301,6 +304,15 @@ def _write_transaction(
     w.add("N3", billing["street"])
     w.add("N4", billing["city"], billing["state"], billing["zip"])
     w.add("REF", "EI", billing["ein"])
+
+
+def _write_transaction(
+    w: _Writer, t: dict[str, Any], *, rng: random.Random, maker: _ClaimMaker, control: str, first: int, count: int
+) -> Iterator[str]:
+    """One transaction's text, in pieces of about :data:`FLUSH_CLAIMS` claims (a transaction of a million
+    claims is written in the memory of a few thousand)."""
+    start = w.added
+    _write_header(w, t, control)
     payers = t["payers"]
     hl = 1
     written = 0
@@ -337,7 +349,10 @@ def _write_transaction(
             control_number = f"L{sequence:07d}" if rng.random() < t["line_control_share"] else ""
             _write_claim(w, f"GEN-{sequence:07d}", claim, rendering, control_number)
         written += batch
-    w.add("SE", str(len(w.segments) - start + 1), control)
+        if len(w.segments) >= FLUSH_SEGMENTS:
+            yield w.flush()
+    w.add("SE", str(w.added - start + 1), control)
+    yield w.flush()
 
 
 def build_interchange(
@@ -350,10 +365,10 @@ def build_interchange(
 def interchange_pieces(
     claims: int = 10_000, *, seed: int = 837, claims_per_transaction: int = MAX_CLAIMS_PER_TRANSACTION
 ) -> Iterator[str]:
-    """The text of :func:`build_interchange` in pieces (the envelope, then one transaction at a time).
+    """The text of :func:`build_interchange` in pieces (the envelope, then each transaction in pieces).
 
-    Only one transaction's segments are held at a time, so a file of a million claims is written in the
-    memory of one transaction.
+    At most :data:`FLUSH_SEGMENTS` segments are held at a time, so a file of a million claims, even in one
+    transaction (``claims_per_transaction`` of a million), is written in flat memory.
     """
     templates = load_templates()
     rng = random.Random(seed)
@@ -370,8 +385,9 @@ def interchange_pieces(
     for first in range(0, claims, claims_per_transaction):
         transactions += 1
         count = min(claims_per_transaction, claims - first)
-        _write_transaction(w, templates, rng=rng, maker=maker, control=f"{transactions:04d}", first=first, count=count)
-        yield w.flush()
+        yield from _write_transaction(
+            w, templates, rng=rng, maker=maker, control=f"{transactions:04d}", first=first, count=count
+        )
     w.add("GE", str(transactions), "1")
     w.add("IEA", "1", isa_control)
     yield w.flush()

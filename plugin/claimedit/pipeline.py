@@ -195,10 +195,12 @@ class Pipeline:
         with gc_paused():
             in_chunk, outline, report = self._check_spooled(spooled)
         in_view, accounted = in_chunk, 0
+        erring = _transactions_with_errors(report)
         try:
-            steps = self._interchange(
-                read, in_chunk, out, transactions=spooled.transactions(), report=report, outline=outline
+            transactions = spooled.transactions(
+                spans_for=lambda location: (location.group_control, location.transaction_control) in erring
             )
+            steps = self._interchange(read, in_chunk, out, transactions=transactions, report=report, outline=outline)
             while True:
                 with gc_paused():
                     if next(steps, _DONE) is _DONE:
@@ -562,6 +564,18 @@ _SCOPE_WORDS: dict[Scope, str] = {
     "transaction": "transaction (ST/SE)",
     "loop": "HL loop (billing provider, subscriber or patient)",
 }
+
+
+def _transactions_with_errors(report: ValidationReport | Exception) -> frozenset[tuple[str, str]]:
+    """(GS06, ST02) of each transaction the validation found errors in: the only ones whose claims'
+    spans a large transaction keeps (:meth:`SpooledRead.transactions`), to sort the errors to them."""
+    if isinstance(report, Exception):
+        return frozenset()
+    return frozenset(
+        (error.group_control, error.transaction_control)
+        for error in report.errors
+        if error.level not in ("interchange", "group")
+    )
 
 
 def _rejected_before_validation(tx: TransactionRead) -> bool:

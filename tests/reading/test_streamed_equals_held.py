@@ -10,6 +10,7 @@ interchange, a transaction cut into runs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,6 @@ from claimedit.results import ClaimResult, GroupAck, SharedFindings, UnreadableR
 from claimedit.validation import pyx12 as validation
 from claimedit.x12 import claim_runs, interchange_stream, reader, text_stream
 from claimedit.x12.parsed import ParsedClaim
-from claimedit.x12.tokens import Segment
 
 from .conftest import FIXTURES, fixture_files, sample_files
 
@@ -35,11 +35,17 @@ HISTORY_FILES = sorted(FIXTURES.glob("edits/*.x12"))
 
 
 @pytest.fixture
-def tiny_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(text_stream, "READ_SIZE", 37)
-    monkeypatch.setattr(interchange_stream, "SPILL_AT", 0)
-    monkeypatch.setattr(claim_runs, "RUN_CLAIMS", 1)
-    monkeypatch.setattr(validation, "_READ_CHARS", 53)
+def tiny_pieces(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Makes the pieces tiny when called: a test reads its held reference first, with the sizes as shipped
+    (an interchange under a megabyte held whole, a transaction of 200 claims or fewer read whole)."""
+
+    def shrink() -> None:
+        monkeypatch.setattr(text_stream, "READ_SIZE", 37)
+        monkeypatch.setattr(interchange_stream, "SPILL_AT", 0)
+        monkeypatch.setattr(claim_runs, "RUN_CLAIMS", 1)
+        monkeypatch.setattr(validation, "_READ_CHARS", 53)
+
+    return shrink
 
 
 def _rows(pipeline: Pipeline, path: Path, *, streamed: bool) -> list[dict[str, Any]]:
@@ -72,9 +78,10 @@ def _streamed_lines(items: list[Produced], source: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.relative_to(p.parents[1]).as_posix() for p in FILES])
 def test_a_file_streamed_in_tiny_pieces_replays_as_held_whole(
-    pipeline: Pipeline, path: Path, tiny_pieces: None
+    pipeline: Pipeline, path: Path, tiny_pieces: Callable[[], None]
 ) -> None:
     held = pipeline.process(path.read_bytes(), str(path))
+    tiny_pieces()
     with path.open("rb") as file:
         streamed = list(pipeline.stream(file, str(path)))
 
@@ -86,20 +93,23 @@ def test_a_file_streamed_in_tiny_pieces_replays_as_held_whole(
 
 @pytest.mark.parametrize("path", HISTORY_FILES, ids=[p.name for p in HISTORY_FILES])
 def test_claims_read_in_runs_see_each_other_in_the_run_history_as_held_ones_do(
-    pipeline: Pipeline, path: Path, tiny_pieces: None
+    pipeline: Pipeline, path: Path, tiny_pieces: Callable[[], None]
 ) -> None:
-    assert _rows(pipeline, path, streamed=False) == _rows(pipeline, path, streamed=True)
+    held = _rows(pipeline, path, streamed=False)
+    tiny_pieces()
+    assert held == _rows(pipeline, path, streamed=True)
 
 
 def test_a_large_transaction_is_read_in_runs_and_each_run_is_handed_on_before_the_next_is_read(
-    pipeline: Pipeline, tiny_pieces: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    pipeline: Pipeline, tiny_pieces: Callable[[], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    tiny_pieces()
     path = tmp_path / "twelve.x12"
     path.write_text(bench_generator().build_interchange(12, seed=5, claims_per_transaction=12), encoding="utf-8")
     real_parse_run = reader._parse_run
     runs_read: list[int] = []
 
-    def counting(tx: reader.TransactionRead, run: list[Segment]) -> list[ParsedClaim]:
+    def counting(tx: reader.TransactionRead, run: claim_runs.ClaimRun) -> list[ParsedClaim]:
         parsed = real_parse_run(tx, run)
         runs_read.append(len(parsed))
         return parsed
@@ -112,3 +122,104 @@ def test_a_large_transaction_is_read_in_runs_and_each_run_is_handed_on_before_th
 
     assert [1] * 24 == runs_read, "each claim's run read twice: once to check the transaction, once for the claim"
     assert list(range(13, 25)) == read_when_handed_on, "each claim handed on before the next run is read"
+
+
+def _one_transaction(claims: int) -> list[str]:
+    """The segments of a generated interchange of ``claims`` claims in one transaction (ST/SE)."""
+    text = bench_generator().build_interchange(claims, seed=7, claims_per_transaction=claims)
+    return [segment for segment in text.split("~\n") if segment]
+
+
+def _last_index(segments: list[str], tag: str) -> int:
+    return max(index for index, segment in enumerate(segments) if segment.split("*")[0] == tag)
+
+
+def _breach_at_the_end(segments: list[str]) -> list[str]:
+    """Two HL levels below the last HL just before the SE: four levels deep, SYN010 at the last segments."""
+    se = _last_index(segments, "SE")
+    last_hl = segments[_last_index(segments, "HL")].split("*")[1]
+    deeper = [f"HL*9998*{last_hl}*23*0", "PAT*19", "HL*9999*9998*23*0", "PAT*19"]
+    return [*segments[:se], *deeper, *segments[se:]]
+
+
+def _empties_late(segments: list[str]) -> list[str]:
+    """25 empty segments before the last claim: 20 named, the rest counted from the 21st to the 25th."""
+    clm = _last_index(segments, "CLM")
+    return [*segments[:clm], *[""] * 25, *segments[clm:]]
+
+
+def _without_se(segments: list[str]) -> list[str]:
+    se = _last_index(segments, "SE")
+    return [*segments[:se], *segments[se + 1 :]]
+
+
+def _last_claim_unreadable(segments: list[str]) -> list[str]:
+    """CLM01 emptied on the last claim: the transaction turns unreadable (SYN007) after its other runs were read."""
+    clm = _last_index(segments, "CLM")
+    elements = segments[clm].split("*")
+    return [*segments[:clm], "*".join(["CLM", "", *elements[2:]]), *segments[clm + 1 :]]
+
+
+def _institutional(segments: list[str]) -> list[str]:
+    """GS08 of an 837I: nothing of the transaction is read (SYN002)."""
+    return [segment.replace("005010X222A1", "005010X223A2") for segment in segments]
+
+
+def _claim_before_first_hl(segments: list[str]) -> list[str]:
+    """A claim's CLM before the first HL: a shape the cut does not know, read whole."""
+    hl = next(index for index, segment in enumerate(segments) if segment.startswith("HL*"))
+    clm = next(index for index, segment in enumerate(segments) if segment.startswith("CLM*"))
+    return [*segments[:hl], segments[clm], *segments[hl:]]
+
+
+LARGE_TRANSACTION_SHAPES = {
+    "clean": (lambda segments: segments, ""),
+    "limit-breached-at-its-end": (_breach_at_the_end, "SYN010"),
+    "empty-segments-late": (_empties_late, "SYN004"),
+    "without-se": (_without_se, "SYN005"),
+    "last-claim-unreadable": (_last_claim_unreadable, "SYN007"),
+    "institutional": (_institutional, "SYN002"),
+    "claim-before-the-first-hl": (_claim_before_first_hl, ""),
+}
+"""Each shape of a 30-claim transaction, and the reader's finding that shows the shape was met."""
+
+
+@pytest.mark.parametrize("run_claims", [1, 7])
+@pytest.mark.parametrize("shape", sorted(LARGE_TRANSACTION_SHAPES))
+def test_one_large_transaction_checked_and_cut_while_it_streams_replays_as_held_whole(
+    pipeline: Pipeline,
+    tiny_pieces: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    *,
+    shape: str,
+    run_claims: int,
+) -> None:
+    change, code = LARGE_TRANSACTION_SHAPES[shape]
+    segments = change(_one_transaction(30))
+    path = tmp_path / f"{shape}.x12"
+    path.write_text("".join(f"{segment}~\n" for segment in segments), encoding="utf-8")
+
+    held = pipeline.process(path.read_bytes(), str(path))
+    tiny_pieces()
+    monkeypatch.setattr(claim_runs, "RUN_CLAIMS", run_claims)
+    with path.open("rb") as file:
+        streamed = list(pipeline.stream(file, str(path)))
+
+    assert [_ack_lines(ack) for ack in held.acks] == [
+        _ack_lines(item) for item in streamed if isinstance(item, GroupAck)
+    ]
+    assert result_lines(held) == _streamed_lines(streamed, str(path))
+    assert [(result.claim, result.segments) for result in held.claims] == [
+        (item.claim, item.segments) for item in streamed if isinstance(item, ClaimResult)
+    ], "each claim read from the runs as from the whole transaction, to its segments"
+    codes = {
+        finding.code
+        for item in streamed
+        if isinstance(item, ClaimResult | UnreadableResult)
+        for finding in item.findings
+    }
+    assert not code or code in codes, f"the shape meets {code}"
+    accounted = sum(1 for item in streamed if isinstance(item, ClaimResult))
+    accounted += sum(item.claims_inside for item in streamed if isinstance(item, UnreadableResult))
+    assert accounted == sum(segment.startswith("CLM*") for segment in segments), "every claim accounted for"

@@ -24,6 +24,7 @@ __all__ = [
     "MAX_LINES_PER_CLAIM",
     "MAX_SEGMENTS_PER_LOOP",
     "LimitBreach",
+    "LimitWatch",
     "first_breach",
 ]
 
@@ -43,47 +44,96 @@ class LimitBreach:
 
 def first_breach(segments: list[Segment]) -> LimitBreach | None:
     """The first place ``segments`` (one transaction from ST, empty segments removed) go beyond the guide."""
-    depth: dict[str, int] = {}
-    claims_here = 0
-    lines_here = 0
-    in_loop = 0
+    watch = LimitWatch()
     for segment in segments[1:]:
+        breach = watch.take(segment)
+        if breach is not None:
+            return breach
+    return None
+
+
+class LimitWatch:
+    """:func:`first_breach` one segment at a time (after the ST), for a transaction too large to hold.
+
+    It keeps counters and the level of each HL id seen: an id written as a plain number (as translators
+    number them) in one byte at that number, any other in a dict.
+    """
+
+    def __init__(self) -> None:
+        self._levels = bytearray()
+        self._other_levels: dict[str, int] = {}
+        self._claims_here = 0
+        self._lines_here = 0
+        self._in_loop = 0
+
+    def _level_of(self, hl_id: str) -> int:
+        if _numbered(hl_id):
+            number = int(hl_id)
+            return self._levels[number] if number < len(self._levels) else 0
+        return self._other_levels.get(hl_id, 0)
+
+    def _set_level(self, hl_id: str, level: int) -> None:
+        if _numbered(hl_id):
+            number = int(hl_id)
+            if number >= len(self._levels):
+                self._levels.extend(bytes(number + 1 - len(self._levels)))
+            self._levels[number] = level
+        else:
+            self._other_levels[hl_id] = level
+
+    def take(self, segment: Segment) -> LimitBreach | None:
+        """The breach this segment makes, if any."""
         tag = segment.tag
         if tag == "HL":
             parent = segment.get(2)
-            level = depth.get(parent, 0) + 1 if parent else 1
+            level = self._level_of(parent) + 1 if parent else 1
             if level > MAX_HL_DEPTH:
                 return LimitBreach(
                     f"This HL segment opens a hierarchical level {level} deep; 005010X222A1 nests {MAX_HL_DEPTH} "
                     "(billing provider, subscriber, patient).",
                     segment,
                 )
-            depth[segment.get(1)] = level
-            claims_here, lines_here, in_loop = 0, 0, 0
+            self._set_level(segment.get(1), level)
+            self._claims_here, self._lines_here, self._in_loop = 0, 0, 0
         elif tag == "CLM":
-            claims_here += 1
-            if claims_here > MAX_CLAIMS_PER_HL:
+            self._claims_here += 1
+            if self._claims_here > MAX_CLAIMS_PER_HL:
                 return LimitBreach(
-                    f"This is claim {claims_here} under one subscriber or patient (HL); 005010X222A1 allows "
+                    f"This is claim {self._claims_here} under one subscriber or patient (HL); 005010X222A1 allows "
                     f"{MAX_CLAIMS_PER_HL} (loop 2300).",
                     segment,
                 )
-            lines_here, in_loop = 0, 0
+            self._lines_here, self._in_loop = 0, 0
         elif tag == "LX":
-            lines_here += 1
-            if lines_here > MAX_LINES_PER_CLAIM:
+            self._lines_here += 1
+            if self._lines_here > MAX_LINES_PER_CLAIM:
                 return LimitBreach(
-                    f"This is service line {lines_here} of one claim; 005010X222A1 allows {MAX_LINES_PER_CLAIM} "
-                    "(loop 2400).",
+                    f"This is service line {self._lines_here} of one claim; 005010X222A1 allows "
+                    f"{MAX_LINES_PER_CLAIM} (loop 2400).",
                     segment,
                 )
-            in_loop = 0
+            self._in_loop = 0
         elif tag != "SE":
-            in_loop += 1
-            if in_loop > MAX_SEGMENTS_PER_LOOP:
+            self._in_loop += 1
+            if self._in_loop > MAX_SEGMENTS_PER_LOOP:
                 return LimitBreach(
                     f"More than {MAX_SEGMENTS_PER_LOOP} segments stand in one loop here; no loop of 005010X222A1 "
                     "holds as many.",
                     segment,
                 )
-    return None
+        return None
+
+
+_NUMBERED_UP_TO = 1 << 26
+"""HL ids up to this number take a byte each (64 MB at most); larger or other ids go to a dict."""
+
+
+def _numbered(hl_id: str) -> bool:
+    """Whether ``hl_id`` is a plain decimal number (no sign, no leading zero) small enough to index by."""
+    return (
+        hl_id.isascii()
+        and hl_id.isdigit()
+        and (hl_id == "0" or hl_id[0] != "0")
+        and len(hl_id) <= 8
+        and int(hl_id) < _NUMBERED_UP_TO
+    )

@@ -10,19 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TextIO
 
 from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
-from claimedit.x12.claim_runs import claim_runs
+from claimedit.x12.claim_runs import ClaimRun, RunShape, cut_runs, run_claims_now
 from claimedit.x12.interchange_stream import cut_stream
 from claimedit.x12.interchanges import Chunk, count_clm_segments, interchange_chunk
-from claimedit.x12.limits import first_breach
+from claimedit.x12.limits import LimitBreach, LimitWatch
 from claimedit.x12.parsed import ClaimSegments, ParsedClaim
-from claimedit.x12.spool import SpooledInterchange
+from claimedit.x12.spool import SpooledInterchange, spooled_segments, text_file
 from claimedit.x12.syntax import internal_finding, syntax_finding
 from claimedit.x12.text_stream import TextStream, text_stream
 from claimedit.x12.tokens import ISA_ELEMENTS, Decoded, Delimiters, Segment, encoding_name, fixed_width_isa
@@ -77,9 +77,9 @@ class TransactionRead:
     rejected_early: bool = False
     """Beyond the guide's limits (SYN010): not read, and not given to pyx12 either."""
     raw: str = ""
-    runs: list[list[Segment]] | None = field(default=None, repr=False)
-    """A large transaction's runs of claims (:mod:`claimedit.x12.claim_runs`), read one at a time by
-    :meth:`claim_runs`; ``parsed`` then stays empty."""
+    runs: Callable[[], Iterator[ClaimRun]] | None = field(default=None, repr=False)
+    """A large transaction's runs of claims (:mod:`claimedit.x12.claim_runs`), cut afresh from its text at
+    each call and read one at a time by :meth:`claim_runs`; ``parsed`` then stays empty."""
     spans: ClaimSpans | None = field(default=None, repr=False)
     """Where each claim and HL loop of a transaction read in runs stands (for sorting errors to them)."""
     isa: Segment | None = field(default=None, repr=False)
@@ -93,14 +93,14 @@ class TransactionRead:
 
     @property
     def has_claims(self) -> bool:
-        return bool(self.parsed) or bool(self.runs)
+        return bool(self.parsed) or self.runs is not None
 
     def claim_runs(self) -> Iterator[list[ParsedClaim]]:
         """The claims read, in runs: all of ``parsed`` at once, or each run of a large transaction read now."""
         if self.runs is None:
             yield self.parsed
             return
-        for run in self.runs:
+        for run in self.runs():
             yield _parse_run(self, run)
 
 
@@ -210,9 +210,11 @@ def read_stream(stream: TextStream, source: str = "") -> Iterator[InterchangeRea
 class SpooledRead:
     """An interchange too large to hold (:class:`~claimedit.x12.spool.SpooledInterchange`), read in passes.
 
-    :meth:`check` walks it once without reading a claim: its envelope, each transaction's findings
-    before reading, and every segment for the guide check and pyx12. :meth:`transactions` then reads the
-    claims, one transaction at a time. Only one transaction's segments and claims are held at a time.
+    :meth:`check` walks it without reading a claim (twice: the transactions' findings first): its envelope,
+    each transaction's findings before reading, and every segment for the guide check and pyx12.
+    :meth:`transactions` then reads the
+    claims, one transaction at a time; a transaction of more than 200 claims run by run
+    (:func:`_read_streamed_transaction`). No transaction is held whole past its 200th claim.
     """
 
     def __init__(self, spooled: SpooledInterchange, decoded: Decoded, source: str) -> None:
@@ -232,16 +234,32 @@ class SpooledRead:
         """The interchange as :meth:`check` found it: envelope findings, groups, transactions without claims."""
 
     def check(self) -> Iterator[Segment | tuple[TransactionRead, WalkedTransaction]]:
-        """Every segment outside a transaction, and each transaction with what is known before reading it."""
+        """Every segment outside a transaction, and each transaction with what is known before reading it.
+
+        Two readings of the spool: the first checks every transaction (counters only, :class:`_TransactionCheck`),
+        so that each is yielded with its findings known (a transaction beyond the guide's limits is left out
+        of pyx12's text from its ST on, however late the breach); the second yields the segments, each
+        transaction's as an iterator (:attr:`WalkedTransaction.body`) to read before the next event.
+        """
         read, delimiters = self.read, self.read.chunk.delimiters
         assert delimiters is not None
+        probe = InterchangeRead(read.chunk, self.source)
+        checked: list[TransactionRead] = []
+        for event in walk_interchange(probe, self.spooled.segments()):
+            if isinstance(event, WalkedTransaction):
+                check = _TransactionCheck(event.gs, event.st, event.location, delimiters, raw=False)
+                for segment in event.body:
+                    check.take(segment)
+                check.finish()
+                checked.append(check.tx)
         segments = self.spooled.segments()
         isa = next(segments)
         if read.chunk.isa_odd_widths:
             read.findings.append(_isa_width_finding(read.chunk, self.source, isa))
+        known = iter(checked)
         for event in walk_interchange(read, itertools.chain((isa,), segments)):
             if isinstance(event, WalkedTransaction):
-                tx, _ = check_transaction(event.gs, event.body, event.location, delimiters, raw=False)
+                tx = next(known)
                 read.transactions.append(tx)
                 yield tx, event
             else:
@@ -249,14 +267,22 @@ class SpooledRead:
         if self.decoded.wide:
             read.findings.append(_encoding_finding(self.decoded, read, self.source))
 
-    def transactions(self) -> Iterator[TransactionRead]:
-        """Each transaction read with its claims, one at a time (after :meth:`check`)."""
+    def transactions(
+        self, spans_for: Callable[[TransactionLocation], bool] = lambda _: True
+    ) -> Iterator[TransactionRead]:
+        """Each transaction read with its claims, one at a time (after :meth:`check`).
+
+        A transaction read in runs keeps :attr:`TransactionRead.spans` (a few bytes per claim and HL loop)
+        only when ``spans_for`` its location: the caller knows which transactions have errors to sort.
+        """
         delimiters = self.read.chunk.delimiters
         assert delimiters is not None
         again = InterchangeRead(self.read.chunk, self.source)
         for event in walk_interchange(again, self.spooled.segments()):
             if isinstance(event, WalkedTransaction):
-                yield _read_transaction(event.isa, event.gs, event.body, event.location, delimiters, in_runs=True)
+                yield from _read_streamed_transaction(
+                    event, self.spooled, delimiters, keep_spans=spans_for(event.location)
+                )
 
     def whole(self) -> InterchangeRead:
         """The interchange read whole, as :func:`read_input` reads one (for tools and tests; not bounded)."""
@@ -353,7 +379,10 @@ class WalkedTransaction:
 
     isa: Segment
     gs: Segment | None
-    body: list[Segment]
+    st: Segment
+    body: Iterator[Segment]
+    """The segments from the ST on, read from the walk's own source: read them (or not) before the next
+    event, which skips any left unread."""
     location: TransactionLocation
 
 
@@ -369,16 +398,17 @@ class _Walker:
         read, delimiters = self.read, self.delimiters
         for event in walk_interchange(read, iter(segments)):
             if isinstance(event, WalkedTransaction):
-                read.transactions.append(_read_transaction(event.isa, event.gs, event.body, event.location, delimiters))
+                body = list(event.body)
+                read.transactions.append(_read_transaction(event.isa, event.gs, body, event.location, delimiters))
 
 
 def walk_interchange(read: InterchangeRead, segments: Iterator[Segment]) -> Iterator[Segment | WalkedTransaction]:
     """One pass over an interchange's segments (from its ISA), one transaction at a time, in input order.
 
     Yields each segment outside any transaction (the ISA first) and each transaction (ST up to its SE,
-    or to where the next ST, GE, IEA, ISA or GS begins) as soon as all its segments are seen: only one
-    transaction's segments are held. Sets the interchange's control number, supported groups and
-    envelope findings on ``read`` (the findings once the walk is done).
+    or to where the next ST, GE, IEA, ISA or GS begins) as soon as its ST is seen, its segments an
+    iterator over the same source: the walk holds no segment of it. Sets the interchange's control number,
+    supported groups and envelope findings on ``read`` (the findings once the walk is done).
     """
     source = _Pushback(segments)
     isa = next(source)
@@ -394,7 +424,6 @@ def walk_interchange(read: InterchangeRead, segments: Iterator[Segment]) -> Iter
         tag = segment.tag
         if tag == "ST":
             body = source.transaction(segment)
-            last = body[-1]
             location = TransactionLocation(
                 source=read.source,
                 interchange_control=read.isa_control,
@@ -402,7 +431,10 @@ def walk_interchange(read: InterchangeRead, segments: Iterator[Segment]) -> Iter
                 transaction_control=segment.get(2),
                 segment_index=segment.index,
             )
-            yield WalkedTransaction(isa, gs, body, location)
+            yield WalkedTransaction(isa, gs, segment, body, location)
+            for _ in body:  # what the consumer left unread
+                pass
+            last = body.last
             continue
         if tag == "GS":
             gs = segment
@@ -445,17 +477,45 @@ class _Pushback:
             return back
         return next(self._segments)
 
-    def transaction(self, st: Segment) -> list[Segment]:
+    def transaction(self, st: Segment) -> _TransactionBody:
         """The segments from ``st`` up to its SE, or to (not including) the next ST, GE, IEA, ISA or GS."""
-        body = [st]
-        for following in self._segments:
-            if following.tag in _ENDS_TRANSACTION_BEFORE:
-                self._back = following
-                break
-            body.append(following)
-            if following.tag == "SE":
-                break
-        return body
+        return _TransactionBody(self, st)
+
+    def in_transaction(self) -> Segment | None:
+        """The next segment of a transaction, or None at its end (a segment that ends it is read again)."""
+        following = next(self._segments, None)
+        if following is not None and following.tag in _ENDS_TRANSACTION_BEFORE:
+            self._back = following
+            return None
+        return following
+
+
+class _TransactionBody:
+    """One transaction's segments read one at a time from a :class:`_Pushback`; ``last`` is the last one read."""
+
+    def __init__(self, source: _Pushback, st: Segment) -> None:
+        self._source = source
+        self._next: Segment | None = st
+        self.last = st
+        self._done = False
+
+    def __iter__(self) -> Iterator[Segment]:
+        return self
+
+    def __next__(self) -> Segment:
+        if self._next is not None:
+            segment, self._next = self._next, None
+            return segment
+        if self._done:
+            raise StopIteration
+        following = self._source.in_transaction()
+        if following is None:
+            self._done = True
+            raise StopIteration
+        self.last = following
+        if following.tag == "SE":
+            self._done = True
+        return following
 
 
 class _Stray:
@@ -503,24 +563,20 @@ def _supported_version(version: str) -> bool:
 
 
 def _read_transaction(
-    isa: Segment,
-    gs: Segment | None,
-    body: list[Segment],
-    location: TransactionLocation,
-    delimiters: Delimiters,
-    *,
-    in_runs: bool = False,
+    isa: Segment, gs: Segment | None, body: list[Segment], location: TransactionLocation, delimiters: Delimiters
 ) -> TransactionRead:
-    """One transaction read; with ``in_runs``, a large one is read run by run (:meth:`TransactionRead.claim_runs`)."""
-    tx, segments = check_transaction(gs, body, location, delimiters, raw=not in_runs)
-    if segments is None:
-        return tx
-    st = body[0]
-    runs = claim_runs(segments, tx.clm_segments) if in_runs else None
-    if runs is not None:
-        tx.isa, tx.gs, tx.delimiters = isa, gs, delimiters
-        _read_spans(tx, runs)
-        return tx
+    """One transaction held whole, read whole."""
+    tx, segments = check_transaction(gs, body, location, delimiters)
+    if segments is not None:
+        _parse_whole(tx, isa, gs, segments, delimiters)
+    return tx
+
+
+def _parse_whole(
+    tx: TransactionRead, isa: Segment, gs: Segment | None, segments: list[Segment], delimiters: Delimiters
+) -> None:
+    """Every claim of a checked transaction (``segments`` from its ST, empty ones left out) into ``tx.parsed``."""
+    location, st = tx.location, segments[0]
     try:
         _TransactionParser(
             isa=isa, gs=gs, st=st, segments=segments, location=location, delimiters=delimiters, tx=tx
@@ -539,30 +595,98 @@ def _read_transaction(
         tx.parsed.clear()
         tx.unreadable = True
         tx.findings.append(internal_finding("reading the transaction", exc, location=describe(location, st)))
-    return tx
 
 
-def _read_spans(tx: TransactionRead, runs: list[list[Segment]]) -> None:
+def _read_streamed_transaction(
+    walked: WalkedTransaction, spooled: SpooledInterchange, delimiters: Delimiters, *, keep_spans: bool = True
+) -> Iterator[TransactionRead]:
+    """One transaction of a spooled interchange, read as it streams by; yields it once.
+
+    Its segments are held while it has :func:`~claimedit.x12.claim_runs.run_claims_now` claims or fewer
+    (then it is read whole, as a held one is). Beyond, its text goes to a temporary file of its own, read
+    back twice: once to check every claim and keep where each stands (:func:`_read_spans`), then run by
+    run for the claims (:attr:`TransactionRead.runs`); the file is closed once the caller asks for the
+    next transaction. A transaction too large to hold whose shape cannot be cut into runs is read whole.
+    """
+    isa, gs, location = walked.isa, walked.gs, walked.location
+    check = _TransactionCheck(gs, walked.st, location, delimiters, raw=False)
+    if not check.supported:  # nothing of it is read: only counted
+        for segment in walked.body:
+            check.take(segment)
+        check.finish()
+        yield check.tx
+        return
+    threshold = run_claims_now()
+    terminator = delimiters.segment
+    shape = RunShape()
+    held: list[Segment] | None = []
+    with text_file() as text:
+        for segment in walked.body:
+            if check.take(segment):
+                shape.take(segment)
+            if held is None:
+                text.write(segment.raw + terminator)
+                continue
+            held.append(segment)
+            if check.tx.clm_segments > threshold:
+                text.write("".join(kept.raw + terminator for kept in held))
+                held = None
+        readable = check.finish()
+        tx = check.tx
+        if held is not None or not readable:
+            if held is not None and readable:
+                _parse_whole(tx, isa, gs, [segment for segment in held if segment.elements], delimiters)
+            yield tx
+            return
+        first_index = walked.st.index
+
+        def segments() -> Iterator[Segment]:
+            return _read_back(text, spooled, first_index)
+
+        if not shape.cuttable:  # a shape the cut does not know: read whole, as before
+            _parse_whole(tx, isa, gs, list(segments()), delimiters)
+            yield tx
+            return
+        tx.isa, tx.gs, tx.delimiters = isa, gs, delimiters
+        _read_spans(tx, lambda: cut_runs(segments(), threshold), keep=keep_spans)
+        yield tx
+
+
+def _read_back(text: TextIO, spooled: SpooledInterchange, first_index: int) -> Iterator[Segment]:
+    """A transaction's segments written to ``text``, read back as :class:`_TransactionCheck` numbered them."""
+    position = 0
+    for segment in spooled_segments(text, spooled.header, first_index):
+        if segment.elements:
+            position += 1
+            segment.position = position
+            yield segment
+
+
+def _read_spans(tx: TransactionRead, runs: Callable[[], Iterator[ClaimRun]], *, keep: bool = True) -> None:
     """Read every run once, keeping where each claim and loop stands (not the claims): the transaction is
-    readable only when every claim is, and errors are sorted to claims before the first one is handed on."""
+    readable only when every claim is, and errors are sorted to claims before the first one is handed on.
+    Without ``keep`` (no error to sort) only the reading is done: the spans grow with the claims."""
     starts: array[int] = array("l")
     ends: array[int] = array("l")
     loops: set[tuple[int, int]] = set()
-    for run in runs:
+    for run in runs():
         parsed = _parse_run(tx, run)
         if tx.unreadable:
             return
+        if not keep:
+            continue
         for item in parsed:
             location = item.claim.location
             starts.append(location.clm_segment_index)
             ends.append(location.clm_segment_index + len(item.segments.claim))
             loops.update(location.loop_ranges)
     tx.runs = runs
-    tx.spans = ClaimSpans(starts, ends, frozenset(loops))
+    tx.spans = ClaimSpans(starts, ends, frozenset(loops)) if keep else None
 
 
-def _parse_run(tx: TransactionRead, run: list[Segment]) -> list[ParsedClaim]:
+def _parse_run(tx: TransactionRead, claim_run: ClaimRun) -> list[ParsedClaim]:
     """The claims of one run of a transaction's segments; a structure error makes the transaction unreadable."""
+    run = claim_run.segments
     st = run[0]
     assert tx.isa is not None
     assert tx.delimiters is not None
@@ -587,7 +711,17 @@ def _parse_run(tx: TransactionRead, run: list[Segment]) -> list[ParsedClaim]:
         tx.runs = None
         tx.findings.append(internal_finding("reading the transaction", exc, location=describe(tx.location, st)))
         return []
-    return piece.parsed
+    return [_in_whole_transaction(parsed, claim_run) for parsed in piece.parsed]
+
+
+def _in_whole_transaction(parsed: ParsedClaim, run: ClaimRun) -> ParsedClaim:
+    """A claim read from a run, its HL loop ranges those of the whole transaction."""
+    location = parsed.claim.location
+    ranges = tuple(run.loop_range(loop) for loop in location.loop_ranges)
+    if ranges == location.loop_ranges:
+        return parsed
+    claim = trusted_update(parsed.claim, location=trusted_update(location, loop_ranges=ranges))
+    return replace(parsed, claim=claim)
 
 
 def check_transaction(
@@ -598,80 +732,124 @@ def check_transaction(
 
     ``raw`` False leaves :attr:`TransactionRead.raw` empty (a check that keeps nothing of the text).
     """
-    st = body[0]
-    tx = TransactionRead(
-        location=location,
-        raw=delimiters.segment.join(segment.raw for segment in body) + delimiters.segment if raw else "",
-    )
-    tx.clm_segments = sum(1 for segment in body if segment.tag == "CLM")
-    version = (gs.get(8) if gs else "") or st.get(3)
-    where = describe(location, st)
-    if st.get(1) != "837" or (gs is not None and gs.get(1) != "HC") or not _supported_version(version):
-        kind = _kind_of(st, gs)
-        tx.unreadable = True
-        tx.findings.append(
-            syntax_finding(
-                "SYN002",
-                f"This transaction is {kind}; claimedit reads 837P professional claims in version 005010X222A1 only. "
-                f"Its {tx.clm_segments} claim(s) were not read.",
-                location=where,
+    check = _TransactionCheck(gs, body[0], location, delimiters, raw=raw)
+    segments = [segment for segment in body if check.take(segment)]
+    return check.tx, segments if check.finish() else None
+
+
+class _TransactionCheck:
+    """:func:`check_transaction` one segment at a time: counters and the first few findings, never the segments
+    (but the whole text when ``raw``), so that a transaction too large to hold is checked in flat memory."""
+
+    def __init__(
+        self, gs: Segment | None, st: Segment, location: TransactionLocation, delimiters: Delimiters, *, raw: bool
+    ) -> None:
+        self.gs, self.st = gs, st
+        self.tx = TransactionRead(location=location)
+        self.version = (gs.get(8) if gs else "") or st.get(3)
+        self.supported = st.get(1) == "837" and (gs is None or gs.get(1) == "HC") and _supported_version(self.version)
+        self.terminator = delimiters.segment
+        self.raw: list[str] | None = [] if raw else None
+        self.empties: list[Segment] = []
+        """The first :data:`LISTED_ONE_BY_ONE` empty segments, and the one after (the first counted)."""
+        self.empty_count = 0
+        self.last_empty: Segment | None = None
+        self.position = 0
+        self.last = st
+        self.limits = LimitWatch()
+        self.breach: LimitBreach | None = None
+
+    def take(self, segment: Segment) -> bool:
+        """The transaction's next segment (from its ST); whether it is one to read (not empty, read at all)."""
+        if segment.tag == "CLM":
+            self.tx.clm_segments += 1
+        if self.raw is not None:
+            self.raw.append(segment.raw)
+        if not self.supported:
+            return False
+        if not segment.elements:
+            self.empty_count += 1
+            if len(self.empties) <= LISTED_ONE_BY_ONE:
+                self.empties.append(segment)
+            self.last_empty = segment
+            return False
+        self.position += 1
+        segment.position = self.position
+        if self.position > 1 and self.breach is None:
+            self.breach = self.limits.take(segment)
+        self.last = segment
+        return True
+
+    def finish(self) -> bool:
+        """Every finding known before reading added to :attr:`tx`; whether its claims are to be read."""
+        tx, st, location = self.tx, self.st, self.tx.location
+        if self.raw is not None:
+            tx.raw = self.terminator.join(self.raw) + self.terminator
+        where = describe(location, st)
+        if not self.supported:
+            kind = _kind_of(st, self.gs)
+            tx.unreadable = True
+            tx.findings.append(
+                syntax_finding(
+                    "SYN002",
+                    f"This transaction is {kind}; claimedit reads 837P professional claims in version 005010X222A1 "
+                    f"only. Its {tx.clm_segments} claim(s) were not read.",
+                    location=where,
+                )
             )
-        )
-        return tx, None
-    if version in _READ_AS_A1 or st.get(3) in _READ_AS_A1:
-        sent = version if version in _READ_AS_A1 else st.get(3)
-        tx.findings.append(
-            syntax_finding(
-                "SYN003",
-                f"GS08/ST03 say {sent}; the claims were read and validated as {A1}, the version the "
-                "HIPAA rule names (the A2 errata changes no 837P segment this edit engine reads).",
-                location=where,
+            return False
+        version = self.version
+        if version in _READ_AS_A1 or st.get(3) in _READ_AS_A1:
+            sent = version if version in _READ_AS_A1 else st.get(3)
+            tx.findings.append(
+                syntax_finding(
+                    "SYN003",
+                    f"GS08/ST03 say {sent}; the claims were read and validated as {A1}, the version the "
+                    "HIPAA rule names (the A2 errata changes no 837P segment this edit engine reads).",
+                    location=where,
+                )
             )
-        )
-    empties = [segment for segment in body if not segment.elements]
-    for empty in empties[:LISTED_ONE_BY_ONE]:
-        tx.findings.append(
-            syntax_finding(
-                "SYN004",
-                "An empty segment (two segment terminators in a row) stands here; it was skipped. "
-                "Remove it and resend: many translators stop reading at it.",
-                location=describe(location, empty),
+        for empty in self.empties[:LISTED_ONE_BY_ONE]:
+            tx.findings.append(
+                syntax_finding(
+                    "SYN004",
+                    "An empty segment (two segment terminators in a row) stands here; it was skipped. "
+                    "Remove it and resend: many translators stop reading at it.",
+                    location=describe(location, empty),
+                )
             )
-        )
-    if len(empties) > LISTED_ONE_BY_ONE:
-        rest = empties[LISTED_ONE_BY_ONE:]
-        tx.findings.append(
-            syntax_finding(
-                "SYN004",
-                f"{len(rest)} more empty segments stand in this transaction, from segment {rest[0].index} to "
-                f"segment {rest[-1].index}; they were skipped. Remove them and resend.",
-                location=describe(location, rest[0]),
+        if self.empty_count > LISTED_ONE_BY_ONE and self.last_empty is not None:
+            first = self.empties[LISTED_ONE_BY_ONE]
+            tx.findings.append(
+                syntax_finding(
+                    "SYN004",
+                    f"{self.empty_count - LISTED_ONE_BY_ONE} more empty segments stand in this transaction, from "
+                    f"segment {first.index} to segment {self.last_empty.index}; they were skipped. Remove them "
+                    "and resend.",
+                    location=describe(location, first),
+                )
             )
-        )
-    segments = [segment for segment in body if segment.elements]
-    for position, segment in enumerate(segments, start=1):
-        segment.position = position
-    if segments[-1].tag != "SE":
-        tx.findings.append(
-            syntax_finding(
-                "SYN005",
-                "The transaction has no SE trailer: it ends without being closed.",
-                location=describe(location, segments[-1]),
+        if self.last.tag != "SE":
+            tx.findings.append(
+                syntax_finding(
+                    "SYN005",
+                    "The transaction has no SE trailer: it ends without being closed.",
+                    location=describe(location, self.last),
+                )
             )
-        )
-    breach = first_breach(segments)
-    if breach is not None:
-        tx.unreadable = tx.rejected_early = True
-        tx.findings.append(
-            syntax_finding(
-                "SYN010",
-                f"{breach.message} The transaction was rejected before validation and its {tx.clm_segments} "
-                "claim(s) were not read; split it as the guide allows and resend.",
-                location=describe(location, breach.segment),
+        breach = self.breach
+        if breach is not None:
+            tx.unreadable = tx.rejected_early = True
+            tx.findings.append(
+                syntax_finding(
+                    "SYN010",
+                    f"{breach.message} The transaction was rejected before validation and its {tx.clm_segments} "
+                    "claim(s) were not read; split it as the guide allows and resend.",
+                    location=describe(location, breach.segment),
+                )
             )
-        )
-        return tx, None
-    return tx, segments
+            return False
+        return True
 
 
 def _kind_of(st: Segment, gs: Segment | None) -> str:
