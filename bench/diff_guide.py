@@ -10,17 +10,25 @@ beside it, ``.original.x12``, and what differs, ``.txt``).
     python bench/diff_guide.py                       # 200,000 mutations, one process per core
     python bench/diff_guide.py -n 20000 --seconds 900 --workers 2
 
-Prints mutations/s, how many interchanges the guide called clean, how many pyx12 accepted, the
-disagreements (there must be none) and the coverage (share of pyx12-clean interchanges the guide
-called clean). The guide is the compiled one (``CLAIMEDIT_GUIDE=pyx12-only``: Pyx12Only, to time the harness).
+Prints mutations/s (and the workers' CPU time per mutation, which is what compares on a shared
+machine), how many interchanges the guide called clean, how many pyx12 accepted, the disagreements
+(there must be none) and the coverage (share of pyx12-clean interchanges the guide called clean), with
+the load average and the code validated (git tree of the guide package, blobs of the modules feeding
+it). The guide is the compiled one (``CLAIMEDIT_GUIDE=pyx12-only``: Pyx12Only, to time the harness).
+
+About a fifth of the mutations of a long run repeat an earlier one exactly: a worker answers a repeated
+text from its first check (:class:`~tests.validation.differential.Remembered`: counted again, not
+checked again); ``--recheck-repeats`` checks every one. The number of texts checked is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import re
+import subprocess
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -31,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO)]
 
 from tests.validation.conftest import compiled_guide, fixture_files  # noqa: E402
-from tests.validation.differential import Differential  # noqa: E402
+from tests.validation.differential import Differential, Remembered  # noqa: E402
 from tests.validation.mutations import Mutation, RandomChooser, Seed, mutate, recount, seed_from_text  # noqa: E402
 
 from claimedit.validation.gate import Pyx12Only  # noqa: E402
@@ -50,9 +58,15 @@ class Counts:
     covered: int = 0
     rejected_before: int = 0
     disagreements: list[str] = field(default_factory=list)
+    checked: int = 0
+    """Mutations whose text was checked (the others repeat a text the same worker checked before)."""
+    cpu_seconds: float = 0.0
+    """CPU time of the worker process on these mutations."""
 
     def merge(self, other: Counts) -> None:
         self.mutations += other.mutations
+        self.checked += other.checked
+        self.cpu_seconds += other.cpu_seconds
         self.interchanges += other.interchanges
         self.pyx12_clean += other.pyx12_clean
         self.guide_clean += other.guide_clean
@@ -64,7 +78,7 @@ class Counts:
 _STATE: dict[str, object] = {}
 
 
-def _start_worker() -> None:
+def _start_worker(recheck_repeats: bool = False) -> None:
     differential = Differential(Pyx12Only() if os.environ.get("CLAIMEDIT_GUIDE") == "pyx12-only" else compiled_guide())
     seeds: list[Seed] = []
     generated = [build_interchange(claims, seed=seed) for claims, seed in ((1, 1), (5, 3), (12, 7))]
@@ -76,20 +90,32 @@ def _start_worker() -> None:
                 seed := seed_from_text(f"{source}#{number}", outcome.text, differential.validator)
             ):
                 seeds.append(seed)
-    _STATE.update(differential=differential, seeds=seeds)
+    _STATE.update(
+        differential=differential, seeds=seeds, remembered=None if recheck_repeats else Remembered(differential)
+    )
+    # Maps, seeds and the guide live as long as the worker: the collector need not walk them again.
+    gc.freeze()
 
 
 def _chunk(first: int, count: int, base: int) -> Counts:
     differential = _STATE["differential"]
     seeds = _STATE["seeds"]
+    remembered = _STATE["remembered"]
     assert isinstance(differential, Differential)
     assert isinstance(seeds, list)
+    assert remembered is None or isinstance(remembered, Remembered)
+    started = time.process_time()
     counts = Counts()
     for number in range(first, first + count):
         chooser = RandomChooser(random.Random(base + number))
         mutation = mutate(chooser.choice(seeds), chooser)
-        outcomes = differential.check(mutation.text(), mutation.seed.name)
+        text = mutation.text()
+        if remembered is None:
+            outcomes, earlier = differential.check(text, mutation.seed.name), None
+        else:
+            outcomes, earlier = remembered.check(text, mutation.seed.name, f"mutation {number}")
         counts.mutations += 1
+        counts.checked += earlier is None
         for outcome in outcomes:
             counts.interchanges += 1
             counts.pyx12_clean += outcome.pyx12_clean
@@ -97,7 +123,9 @@ def _chunk(first: int, count: int, base: int) -> Counts:
             counts.covered += outcome.pyx12_clean and outcome.guide_clean and not outcome.disagreement
             counts.rejected_before += outcome.rejected_before
         if any(outcome.disagreement for outcome in outcomes):
-            counts.disagreements.append(_save(differential, mutation, number))
+            why = _save(differential, mutation, number) if earlier is None else f"the same text as {earlier}"
+            counts.disagreements.append(why)
+    counts.cpu_seconds = time.process_time() - started
     return counts
 
 
@@ -145,6 +173,32 @@ def _save(differential: Differential, mutation: Mutation, number: int) -> str:
     return f"{path.relative_to(REPO)}: {why}"
 
 
+def _code() -> str:
+    """The commit and the git objects of the code validated (the guide package, the modules around it)."""
+    names = [
+        "HEAD",
+        "HEAD:plugin/claimedit/validation/guide",
+        "HEAD:plugin/claimedit/validation/guide_feed.py",
+        "HEAD:plugin/claimedit/validation/gate.py",
+        "HEAD:plugin/claimedit/validation/pyx12_text.py",
+    ]
+    try:
+        hashes = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", *names], capture_output=True, text=True, check=True
+        ).stdout.split()
+        status = ["git", "-C", str(REPO), "status", "--porcelain", "--", "plugin"]
+        dirty = subprocess.run(status, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "code: (not a git checkout)"
+    lines = [f"code: {name.removeprefix('HEAD:')} {value}" for name, value in zip(names, hashes, strict=True)]
+    return "\n".join(lines + ([f"code: plugin/ has uncommitted changes:\n{dirty}"] if dirty else []))
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--mutations", type=int, default=200_000)
@@ -152,11 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=12, help="mutation i is drawn from random.Random(seed + i)")
     parser.add_argument("--chunk", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=0.0, help="stop submitting work after this long (0: never)")
+    parser.add_argument("--recheck-repeats", action="store_true", help="check a repeated text again")
     args = parser.parse_args(argv)
 
+    print(_code())
+    print(f"start: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {_load()}", flush=True)
     started = time.perf_counter()
     total = Counts()
-    with ProcessPoolExecutor(args.workers, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(args.workers, initializer=_start_worker, initargs=(args.recheck_repeats,)) as pool:
         pending: set[Future[Counts]] = set()
         next_first = 0
         while next_first < args.mutations or pending:
@@ -169,14 +226,26 @@ def main(argv: list[str] | None = None) -> int:
             for future in done:
                 total.merge(future.result())
             elapsed = time.perf_counter() - started
-            print(f"  {total.mutations} mutations, {elapsed:.0f} s, {total.mutations / elapsed:.1f}/s", file=sys.stderr)
+            print(
+                f"  {total.mutations} mutations, {elapsed:.0f} s, {total.mutations / elapsed:.1f}/s, "
+                f"{len(total.disagreements)} disagreements, {_load()}",
+                file=sys.stderr,
+                flush=True,
+            )
             if out_of_time and next_first < args.mutations:
                 next_first = args.mutations  # let the chunks in flight finish, submit no more
     elapsed = time.perf_counter() - started
     coverage = total.covered / total.pyx12_clean if total.pyx12_clean else 1.0
+    print(f"end: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {_load()}")
     print(f"guide: {'Pyx12Only' if os.environ.get('CLAIMEDIT_GUIDE') == 'pyx12-only' else 'compiled (load_guide)'}")
     rate = total.mutations / elapsed
-    print(f"mutations: {total.mutations} in {elapsed:.0f} s with {args.workers} process(es): {rate:.1f}/s")
+    print(
+        f"mutations: {total.mutations} (seeds {args.seed}..{args.seed + total.mutations - 1}) in {elapsed:.0f} s "
+        f"with {args.workers} process(es): {rate:.1f}/s"
+    )
+    cpu = 1000 * total.cpu_seconds / total.mutations if total.mutations else 0.0
+    print(f"worker CPU: {total.cpu_seconds:.0f} s, {cpu:.2f} ms per mutation")
+    print(f"distinct texts checked: {total.checked} (the other {total.mutations - total.checked} repeat one)")
     print(f"interchanges: {total.interchanges}, pyx12 clean {total.pyx12_clean}, guide clean {total.guide_clean}")
     print(f"disagreements: {len(total.disagreements)} (must be 0)")
     print(f"coverage: {coverage:.1%} of the pyx12-clean interchanges called clean by the guide")
