@@ -316,6 +316,36 @@ def test_a_clean_that_comes_back_after_going_false_is_caught() -> None:
     assert ["clean went False and then True again"] == [outcome.disagreement for _, outcome in tally.disagreements]
 
 
+@pytest.mark.parametrize(
+    "guide", [_LiarGuide(), _ChangedAckGuide(), _FlappingGuide(), Pyx12Only()], ids=["liar", "999", "flap", "none"]
+)
+def test_pyx12_left_out_where_the_guide_says_unclean_loses_no_disagreement(guide: Guide, seeds: list[Seed]) -> None:
+    """bench/diff_guide.py asks pyx12 only where its verdict can disagree: every disagreement is still found,
+    and where pyx12 is asked its verdict is the one it gives when asked everywhere."""
+    inputs: list[bytes | str] = [data for _, data in _files(fixture_files())] + [text for _, text in _generated()]
+    for number in range(20):
+        chooser = RandomChooser(random.Random(number))
+        inputs.append(mutate(chooser.choice(seeds), chooser).text())
+
+    everywhere, where_needed = Differential(guide), Differential(guide)
+    pairs = [
+        pair
+        for data in inputs
+        for pair in zip(everywhere.check(data), where_needed.check(data, pyx12_when_unclean=False), strict=True)
+    ]
+
+    assert [(a.disagreement, a.guide_clean, a.rejected_before) for a, _ in pairs] == [
+        (b.disagreement, b.guide_clean, b.rejected_before) for _, b in pairs
+    ]
+    assert [a.guide_clean or bool(a.disagreement) for a, _ in pairs] == [b.pyx12_asked for _, b in pairs]
+    assert [(a.pyx12_clean, a.pyx12_says) for a, b in pairs if b.pyx12_asked] == [
+        (b.pyx12_clean, b.pyx12_says) for _, b in pairs if b.pyx12_asked
+    ]
+    assert all(a.pyx12_asked for a, _ in pairs)
+    asked = sum(b.pyx12_asked for _, b in pairs)
+    assert asked == 0 if isinstance(guide, Pyx12Only) else 0 < asked < len(pairs)
+
+
 def test_a_repeated_text_is_answered_from_its_first_check_with_its_verdicts_and_disagreements() -> None:
     """bench/diff_guide.py counts a mutation drawn again from its first check: nothing may be lost there."""
 
@@ -336,6 +366,17 @@ def test_a_repeated_text_is_answered_from_its_first_check_with_its_verdicts_and_
     caught = [o.disagreement for outcomes, _ in again for o in outcomes if o.disagreement]
     assert any("pyx12 does not" in why for why in caught)
     assert any("999" in why for why in caught)
+
+
+def test_a_repeat_that_wants_pyx12_everywhere_is_checked_again_when_its_first_check_left_pyx12_out() -> None:
+    text = _generated()[0][1]
+    remembered = Remembered(Differential(Pyx12Only()))
+    (first, _), (repeat, _) = (remembered.check(text, label="1", pyx12_when_unclean=False) for _ in range(2))
+    (full, earlier), (full_again, earlier_again) = (remembered.check(text, label="2") for _ in range(2))
+    assert ([False], [False]) == ([o.pyx12_asked for o in first], [o.pyx12_asked for o in repeat])
+    assert (None, [True], "2") == (earlier, [o.pyx12_clean for o in full], earlier_again)
+    assert [o.pyx12_clean for o in full] == [o.pyx12_clean for o in full_again]
+    assert 2 == remembered.checked
 
 
 def test_the_guide_that_knows_nothing_covers_nothing_and_never_disagrees() -> None:
