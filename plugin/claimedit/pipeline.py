@@ -230,8 +230,8 @@ class Pipeline:
 
             kept = [0]
 
-            def keep(segment: str) -> None:
-                pyx12_text.write(segment + separator)
+            def keep(segment: Segment) -> None:
+                pyx12_text.write(segment.raw + separator)
                 kept[0] += 1
                 feed.take(segment)
 

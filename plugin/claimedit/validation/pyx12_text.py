@@ -8,6 +8,9 @@ ST and an SE, so that its 999 still answers it; of the segments outside any tran
 :class:`Pyx12Text` hands each kept segment to a sink as soon as it is decided (the last one is held
 until :meth:`Pyx12Text.finish`: the IEA's group count may need rewriting), so that the text of a large
 interchange goes to a file, never into memory; :func:`text_for_pyx12` is the whole text of a small one.
+The sink is given a :class:`~claimedit.x12.tokens.Segment` whose ``raw`` is the text pyx12 reads: the
+reader's own segment when it is kept unchanged (most are), a new one only when it is rewritten, so that the
+compiled guide check fed the same segments never splits a text the reader has split already.
 """
 
 from __future__ import annotations
@@ -29,26 +32,28 @@ def separator_for(delimiters: Delimiters) -> str:
     return delimiters.segment if delimiters.segment == "\n" else f"{delimiters.segment}\n"
 
 
-def text_for_pyx12(read: InterchangeRead, sink: Callable[[str], None] | None = None) -> str:
-    """The interchange (held whole) as pyx12 should see it; each kept segment also goes to ``sink``."""
+def text_for_pyx12(read: InterchangeRead, sink: Callable[[Segment], None] | None = None) -> str:
+    """The interchange (held whole) as pyx12 should see it; each kept segment also goes to ``sink``, in order,
+    once all are decided (the interchange is in memory already)."""
     delimiters = read.chunk.delimiters
     assert delimiters is not None
-    keep: list[str] = []
-
-    def take(segment: str) -> None:
-        keep.append(segment)
-        if sink is not None:
-            sink(segment)
-
+    keep: list[Segment] = []
     early = {tx.location.segment_index for tx in read.transactions if tx.rejected_early}
     kept = Pyx12Text(
-        delimiters, isa_fixed_width=read.chunk.isa_fixed_width, supported=read.supported_groups, early=early, sink=take
+        delimiters,
+        isa_fixed_width=read.chunk.isa_fixed_width,
+        supported=read.supported_groups,
+        early=early,
+        sink=keep.append,
     )
     for segment in read.chunk.segments:
         kept.take(segment)
     kept.finish()
+    if sink is not None:
+        for segment in keep:
+            sink(segment)
     separator = separator_for(delimiters)
-    return "".join(f"{segment}{separator}" for segment in keep)
+    return "".join([f"{segment.raw}{separator}" for segment in keep])
 
 
 class Pyx12Text:
@@ -65,7 +70,7 @@ class Pyx12Text:
         isa_fixed_width: str | None,
         supported: Iterable[str],
         early: Collection[int | None],
-        sink: Callable[[str], None],
+        sink: Callable[[Segment], None],
     ) -> None:
         self.element = delimiters.element
         self.isa_fixed_width = isa_fixed_width
@@ -73,7 +78,7 @@ class Pyx12Text:
         self.early = early
         self.supported = supported if isinstance(supported, frozenset | set) else frozenset(supported)
         self.sink = sink
-        self.held: str | None = None
+        self.held: Segment | None = None
         self.groups = 0
         self.groups_sent = 0
         self.in_supported = False
@@ -82,7 +87,7 @@ class Pyx12Text:
         """ST02 of the transaction rejected before validation whose segments are being left out."""
         self.stray = 0
 
-    def _keep(self, segment: str) -> None:
+    def _keep(self, segment: Segment) -> None:
         if self.held is not None:
             self.sink(self.held)
         self.held = segment
@@ -111,7 +116,7 @@ class Pyx12Text:
             if self.stray > STRAY_FOR_PYX12:
                 return
         if self.in_supported:
-            self._keep(_with_element(segment.elements, 3, A1, self.element) if tag == "ST" else segment.raw)
+            self._keep(_with_element(segment, 3, A1, self.element) if tag == "ST" else segment)
         if tag == "SE":
             self.in_transaction = False
 
@@ -122,17 +127,19 @@ class Pyx12Text:
             self.in_supported = segment.get(6) in self.supported
             if self.in_supported:
                 self.groups += 1
-                self._keep(_with_element(segment.elements, 8, A1, self.element))
+                self._keep(_with_element(segment, 8, A1, self.element))
             return
         if tag == "GE":
             if self.in_supported:
-                self._keep(segment.raw)
+                self._keep(segment)
             self.in_supported = False
             return
-        self._keep((self.isa_fixed_width or segment.raw) if tag == "ISA" else segment.raw)
+        fixed = self.isa_fixed_width
+        self._keep(_rewritten(segment, fixed.split(self.element), fixed) if tag == "ISA" and fixed else segment)
 
     def _close_stub(self) -> None:
-        self._keep(self.element.join(["SE", "2", self.stubbed]))
+        elements = ["SE", "2", self.stubbed]
+        self._keep(Segment(0, elements, self.element.join(elements)))
         self.stubbed, self.in_transaction = "", False
 
     def finish(self) -> None:
@@ -142,14 +149,23 @@ class Pyx12Text:
         last = self.held
         if last is None:
             return
-        if self.groups != self.groups_sent and last.startswith("IEA"):
-            iea = last.split(self.element)
-            last = self.element.join([iea[0], str(self.groups), *iea[2:]])
+        if self.groups != self.groups_sent and last.raw.startswith("IEA"):
+            iea = last.elements
+            elements = [iea[0], str(self.groups), *iea[2:]]
+            last = _rewritten(last, elements, self.element.join(elements))
         self.sink(last)
         self.held = None
 
 
-def _with_element(elements: list[str], position: int, value: str, separator: str) -> str:
+def _with_element(segment: Segment, position: int, value: str, separator: str) -> Segment:
+    """``segment`` itself unless element ``position`` is present and not ``value`` (then a rewritten copy)."""
+    elements = segment.elements
     if position < len(elements) and elements[position] and elements[position] != value:
         elements = [*elements[:position], value, *elements[position + 1 :]]
-    return separator.join(elements)
+        return _rewritten(segment, elements, separator.join(elements))
+    return segment
+
+
+def _rewritten(segment: Segment, elements: list[str], raw: str) -> Segment:
+    """A copy of the reader's ``segment`` with other text (the reader's own is never changed)."""
+    return Segment(segment.index, elements, raw)

@@ -72,6 +72,10 @@ class CompiledGuide:
         self._steps: dict[tuple[object, ...], Walked] = {}
         self._step_memos: dict[Delimiters, StepMemo] = {}
         self._isa_values: dict[tuple[int, str], bool] = {}
+        children = self.isa.elements
+        simple = tuple(child for child in children if isinstance(child, Element))
+        self._isa_simple = simple if len(simple) == len(children) and not self.isa.syntax else None
+        """The ISA's elements when each is checked alone (no composite, no syntax rule): verdicts memoized by value."""
 
     def open(self, isa: Segment, delimiters: Delimiters) -> GuideCheck:
         return GuideCheck(self, isa, delimiters)
@@ -204,9 +208,8 @@ class CompiledGuide:
 
     def isa_ok(self, elements: list[str], element: str) -> bool:
         """The ISA's elements against the control map's ISA, each value's verdict remembered (most repeat)."""
-        children = self.isa.elements
-        simple = [child for child in children if isinstance(child, Element)]
-        if len(simple) != len(children) or self.isa.syntax or len(elements) - 1 != len(children):
+        simple = self._isa_simple
+        if simple is None or len(elements) - 1 != len(simple):
             return segment_ok(self.isa, elements, element, self.characters)
         memo = self._isa_values
         for position, child in enumerate(simple, start=1):

@@ -45,7 +45,9 @@ def _format(elements: list[str]) -> str:
 
 def accepting_acks(isa: list[str], groups: list[GroupSeen]) -> list[GroupAck]:
     """``isa`` is the input ISA's elements (``isa[0]`` is "ISA")."""
-    isa_control = (time.strftime("%y%m%d") + time.strftime("%H%M"))[1:]
+    # one reading of the clock for the date and time fields pyx12 writes (it reads the clock for each)
+    yymmdd, hhmm, yyyymmdd, hhmmss = time.strftime("%y%m%d %H%M %Y%m%d %H%M%S").split()
+    isa_control = (yymmdd + hhmm)[1:]
     gs_control = f"{random.randint(10000000, 999999999)}"  # noqa: S311  (pyx12's own choice; not a secret)
     header = _format(
         [
@@ -58,8 +60,8 @@ def accepting_acks(isa: list[str], groups: list[GroupSeen]) -> list[GroupAck]:
             isa[8],
             isa[5],
             isa[6],
-            time.strftime("%y%m%d"),
-            time.strftime("%H%M"),
+            yymmdd,
+            hhmm,
             "^",
             isa[12],
             isa_control,
@@ -75,8 +77,8 @@ def accepting_acks(isa: list[str], groups: list[GroupSeen]) -> list[GroupAck]:
             "FA",
             last.receiver.rstrip(),
             last.sender.rstrip(),
-            time.strftime("%Y%m%d"),
-            time.strftime("%H%M%S"),
+            yyyymmdd,
+            hhmmss,
             gs_control,
             last.agency,
             _VRIIC,

@@ -38,7 +38,6 @@ class GuideCheck:
     """The compiled check of one interchange (implements ``InterchangeCheck``)."""
 
     __slots__ = (
-        "_clean",
         "_closed",
         "_component",
         "_counts",
@@ -58,11 +57,13 @@ class GuideCheck:
         "_st_count",
         "_st_ids",
         "_steps",
+        "clean",
     )
 
     def __init__(self, guide: CompiledGuide, isa: Segment, delimiters: Delimiters) -> None:
         self._guide = guide
-        self._clean = True
+        self.clean = True
+        """True while pyx12 would find nothing wrong (a plain attribute: read after every segment fed)."""
         self._closed = False
         self._delimiters = delimiters
         self._component = delimiters.component
@@ -83,16 +84,12 @@ class GuideCheck:
         self._steps = guide.steps_for(delimiters)
         """The steps remembered for these delimiters (the guide moves them to an older generation when full)."""
         if not self._isa_ok(isa, delimiters):
-            self._clean = False
+            self.clean = False
             return
         self._force(guide.isa_loop, guide.isa)
 
-    @property
-    def clean(self) -> bool:
-        return self._clean
-
     def acks(self) -> list[GroupAck]:
-        if not self._clean or not self._closed or not self._groups:
+        if not self.clean or not self._closed or not self._groups:
             return []
         return accepting_acks(self._isa, self._groups)
 
@@ -118,7 +115,7 @@ class GuideCheck:
         self._node = first
 
     def feed(self, segment: Segment) -> None:
-        if not self._clean:
+        if not self.clean:
             return
         node = self._node
         key = (node.index, segment.raw)
@@ -127,21 +124,21 @@ class GuideCheck:
             step = self._guide.step(node, segment, self._delimiters, self._steps, key)
         ok, kind, at_least_one, ops, target = step
         if not ok or self._closed:
-            self._clean = False
+            self.clean = False
             return
         if kind:
             if not self._envelope(kind, segment.elements):
-                self._clean = False
+                self.clean = False
                 return
         elif self._in_transaction:
             self._seg_count += 1
         else:
-            self._clean = False
+            self.clean = False
             return
         counts = self._counts
         for slot in at_least_one:
             if counts[slot] < 1:
-                self._clean = False
+                self.clean = False
                 return
         zeros = self._guide.zeros
         for start, stop, slot, limit in ops:
@@ -150,7 +147,7 @@ class GuideCheck:
             count = counts[slot] + 1
             counts[slot] = count
             if count > limit:
-                self._clean = False
+                self.clean = False
                 return
         assert target is not None
         self._node = target
