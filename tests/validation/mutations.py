@@ -25,7 +25,7 @@ import random
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from hypothesis import strategies as st
 
@@ -286,14 +286,47 @@ def _pick_element(
     mutation: Mutation, chooser: Chooser, wanted: Callable[[ElementSpec], bool], *, present: bool = False
 ) -> tuple[int, int] | None:
     """A (segment, element position) in the body whose spec satisfies ``wanted`` (and that has a value)."""
+    positions = _Wanted(wanted)
+    segments = mutation.segments
     candidates = [
         (index, position)
         for index in mutation.element_indexes()
         if (spec := mutation.specs[index]) is not None
-        for position, element in enumerate(spec.elements, start=1)
-        if wanted(element) and (not present or _present(mutation, index, position))
+        for position in positions.of(spec)
+        if not present or (position < len(segments[index]) and segments[index][position] != "")
     ]
     return chooser.choice(candidates) if candidates else None
+
+
+class _Wanted:
+    """The element positions of a segment spec that satisfy ``wanted``, computed once per spec and predicate.
+
+    A seed's few hundred segments share a few dozen specs, and the long run (bench/diff_guide.py) picks an
+    element hundreds of thousands of times: asking ``wanted`` of every element of every segment each time
+    was most of a mutation's cost. The predicate is known by its code and the values it closes over (the
+    operations pass lambdas made anew at each call); the positions are the same, in the same order, as
+    asking each time, so a seed gives the same mutations as before.
+    """
+
+    _known: ClassVar[dict[tuple[object, ...], dict[int, tuple[SegmentSpec, tuple[int, ...]]]]] = {}
+    """Per predicate, per ``id(spec)``: the spec (kept, so that its id is never reused) and its positions."""
+
+    def __init__(self, wanted: Callable[[ElementSpec], bool]) -> None:
+        self._wanted = wanted
+        code = getattr(wanted, "__code__", None)
+        cells = getattr(wanted, "__closure__", None) or ()
+        key = (code, *(cell.cell_contents for cell in cells))
+        try:
+            self._table = self._known.setdefault(key, {}) if code is not None else {}
+        except TypeError:  # closes over something unhashable: a table for this call only
+            self._table = {}
+
+    def of(self, spec: SegmentSpec) -> tuple[int, ...]:
+        known = self._table.get(id(spec))
+        if known is None or known[0] is not spec:
+            known = (spec, tuple(p for p, element in enumerate(spec.elements, start=1) if self._wanted(element)))
+            self._table[id(spec)] = known
+        return known[1]
 
 
 def _set(mutation: Mutation, index: int, position: int, value: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,8 +29,8 @@ from claimedit.validation.pyx12 import Pyx12Validator, ValidationReport
 from claimedit.x12.tokens import Delimiters, Segment
 
 from .conftest import CASES, case_files, fixture_files, sample_files
-from .differential import REPORTED, Differential, Tally, pyx12_accepts
-from .mutations import Mutation, RandomChooser, Seed, mutate, mutations, seed_from_text
+from .differential import REPORTED, Differential, Outcome, Remembered, Tally, pyx12_accepts
+from .mutations import ElementSpec, Mutation, RandomChooser, Seed, _Wanted, mutate, mutations, seed_from_text
 
 MUTATIONS = int(os.environ.get("CLAIMEDIT_GUIDE_MUTATIONS", "150"))
 CI_SEED_SEGMENTS = 300
@@ -255,6 +256,17 @@ def test_seeds_come_from_every_clean_fixture_folder(seeds: list[Seed]) -> None:
     }
 
 
+def test_element_positions_are_remembered_per_predicate_and_per_value_it_closes_over(seeds: list[Seed]) -> None:
+    """Mutations pick elements from positions remembered per spec: a lambda closing over another value is another."""
+
+    def wanting(any_element: bool) -> Callable[[ElementSpec], bool]:
+        return lambda element: any_element or bool(element.components)
+
+    spec = next(s for seed in seeds for s in seed.specs if s.elements and not any(e.components for e in s.elements))
+    every = tuple(range(1, len(spec.elements) + 1))
+    assert [(), every, (), every] == [_Wanted(wanting(flag)).of(spec) for flag in (False, True, False, True)]
+
+
 def test_pyx12_behind_the_guide_protocol_agrees_everywhere_and_covers_everything(seeds: list[Seed]) -> None:
     differential = Differential(_Pyx12AsGuide())
     small_samples = [path for path in sample_files() if path.stat().st_size < 50_000]
@@ -302,6 +314,69 @@ def test_a_999_changed_outside_its_dates_and_control_numbers_is_caught() -> None
 def test_a_clean_that_comes_back_after_going_false_is_caught() -> None:
     tally = _tally(Differential(_FlappingGuide()), _generated()[:1])
     assert ["clean went False and then True again"] == [outcome.disagreement for _, outcome in tally.disagreements]
+
+
+@pytest.mark.parametrize(
+    "guide", [_LiarGuide(), _ChangedAckGuide(), _FlappingGuide(), Pyx12Only()], ids=["liar", "999", "flap", "none"]
+)
+def test_pyx12_left_out_where_the_guide_says_unclean_loses_no_disagreement(guide: Guide, seeds: list[Seed]) -> None:
+    """bench/diff_guide.py asks pyx12 only where its verdict can disagree: every disagreement is still found,
+    and where pyx12 is asked its verdict is the one it gives when asked everywhere."""
+    inputs: list[bytes | str] = [data for _, data in _files(fixture_files())] + [text for _, text in _generated()]
+    for number in range(20):
+        chooser = RandomChooser(random.Random(number))
+        inputs.append(mutate(chooser.choice(seeds), chooser).text())
+
+    everywhere, where_needed = Differential(guide), Differential(guide)
+    pairs = [
+        pair
+        for data in inputs
+        for pair in zip(everywhere.check(data), where_needed.check(data, pyx12_when_unclean=False), strict=True)
+    ]
+
+    assert [(a.disagreement, a.guide_clean, a.rejected_before) for a, _ in pairs] == [
+        (b.disagreement, b.guide_clean, b.rejected_before) for _, b in pairs
+    ]
+    assert [a.guide_clean or bool(a.disagreement) for a, _ in pairs] == [b.pyx12_asked for _, b in pairs]
+    assert [(a.pyx12_clean, a.pyx12_says) for a, b in pairs if b.pyx12_asked] == [
+        (b.pyx12_clean, b.pyx12_says) for _, b in pairs if b.pyx12_asked
+    ]
+    assert all(a.pyx12_asked for a, _ in pairs)
+    asked = sum(b.pyx12_asked for _, b in pairs)
+    assert asked == 0 if isinstance(guide, Pyx12Only) else 0 < asked < len(pairs)
+
+
+def test_a_repeated_text_is_answered_from_its_first_check_with_its_verdicts_and_disagreements() -> None:
+    """bench/diff_guide.py counts a mutation drawn again from its first check: nothing may be lost there."""
+
+    def verdicts(outcomes: list[Outcome]) -> list[tuple[bool, bool, str, str, bool]]:
+        return [(o.pyx12_clean, o.guide_clean, o.disagreement, o.pyx12_says, o.rejected_before) for o in outcomes]
+
+    texts: list[bytes | str] = [data for _, data in _files(fixture_files())] + [text for _, text in _generated()]
+    remembered = Remembered(Differential(_LiarGuide()))
+    first = [remembered.check(text, label=f"input {number}") for number, text in enumerate(texts)]
+    again = [remembered.check(text, label="again") for text in texts]
+
+    fresh = Differential(_LiarGuide())
+    assert [verdicts(fresh.check(text)) for text in texts] == [verdicts(outcomes) for outcomes, _ in again]
+    assert [None] * len(texts) == [earlier for _, earlier in first]
+    labels = {text: f"input {number}" for number, text in reversed(list(enumerate(texts)))}  # a text's first label
+    assert [labels[text] for text in texts] == [earlier for _, earlier in again]
+    assert len(set(texts)) == remembered.checked
+    caught = [o.disagreement for outcomes, _ in again for o in outcomes if o.disagreement]
+    assert any("pyx12 does not" in why for why in caught)
+    assert any("999" in why for why in caught)
+
+
+def test_a_repeat_that_wants_pyx12_everywhere_is_checked_again_when_its_first_check_left_pyx12_out() -> None:
+    text = _generated()[0][1]
+    remembered = Remembered(Differential(Pyx12Only()))
+    (first, _), (repeat, _) = (remembered.check(text, label="1", pyx12_when_unclean=False) for _ in range(2))
+    (full, earlier), (full_again, earlier_again) = (remembered.check(text, label="2") for _ in range(2))
+    assert ([False], [False]) == ([o.pyx12_asked for o in first], [o.pyx12_asked for o in repeat])
+    assert (None, [True], "2") == (earlier, [o.pyx12_clean for o in full], earlier_again)
+    assert [o.pyx12_clean for o in full] == [o.pyx12_clean for o in full_again]
+    assert 2 == remembered.checked
 
 
 def test_the_guide_that_knows_nothing_covers_nothing_and_never_disagrees() -> None:
