@@ -76,6 +76,8 @@ class Counts:
     """Checks made (the other mutations repeat a text the same worker checked before)."""
     cpu_seconds: float = 0.0
     """CPU time of the worker process on these mutations."""
+    undrawn: list[str] = field(default_factory=list)
+    """Mutations the harness failed to draw (a defect of tests/validation/mutations.py): must stay empty."""
 
     def merge(self, other: Counts) -> None:
         for name, value in vars(other).items():
@@ -131,7 +133,11 @@ def _chunk(first: int, count: int, base: int, coverage_every: int = 1) -> Counts
     counts = Counts()
     for number in range(first, first + count):
         chooser = RandomChooser(random.Random(base + number))
-        mutation = mutate(chooser.choice(seeds), chooser)
+        try:
+            mutation = mutate(chooser.choice(seeds), chooser)
+        except Exception as exc:  # noqa: BLE001  (a defect of the mutations must not lose the run's counts)
+            counts.undrawn.append(f"mutation {number}: {type(exc).__name__}: {exc}")
+            continue
         text = mutation.text()
         sampled = number % coverage_every == 0
         if remembered is None:
@@ -280,12 +286,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{total.sample_mutations} mutations, {total.sample_interchanges} interchanges, pyx12 clean {total.pyx12_clean}"
     )
     print(f"disagreements: {len(total.disagreements)} (must be 0)")
+    if total.undrawn:
+        print(f"mutations the harness failed to draw (not counted): {len(total.undrawn)}")
+        for line in total.undrawn[:20]:
+            print(f"  {line}")
     print(f"coverage: {coverage:.1%} of the pyx12-clean interchanges of the sample called clean by the guide")
     if total.rejected_before:
         print(f"rejected by claimedit before validation (guide not asked): {total.rejected_before}")
     for line in total.disagreements[:50]:
         print(f"  {line}")
-    return 1 if total.disagreements else 0
+    return 1 if total.disagreements or total.undrawn else 0
 
 
 if __name__ == "__main__":

@@ -537,6 +537,8 @@ def other_hi_qualifier(mutation: Mutation, chooser: Chooser) -> None:
     if not candidates:
         return
     index = chooser.choice(candidates)
+    if len(mutation.segments[index]) < 2:  # an earlier operation left the HI without elements
+        return
     position = chooser.integer(1, len(mutation.segments[index]) - 1)
     parts = mutation.segments[index][position].split(mutation.component)
     parts[0] = chooser.choice(["ABK", "ABF", "BK", "BF", "APR", "ABJ", "BP", "BG", "ZZ"])
