@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from claimedit.x12.tokens import _BOMS, Decoded, _wide_by_nul_bytes, decode_input
+from claimedit.x12.tokens import Decoded, decode_input, sniff_encoding
 
 __all__ = ["READ_SIZE", "TextStream", "text_stream"]
 
@@ -59,16 +59,7 @@ def _slices(text: str) -> Iterator[str]:
 
 def _file_stream(file: BinaryIO) -> TextStream:
     head = file.read(4)
-    encoding, detected_by, skip = "", "", 0
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            encoding, skip = name, len(bom)
-            detected_by = "byte order mark" if name != "utf-8" else ""
-            break
-    else:
-        wide = _wide_by_nul_bytes(head)
-        if wide is not None:
-            encoding, detected_by = wide, "NUL bytes"
+    encoding, detected_by, skip = sniff_encoding(head)
     if encoding and encoding != "utf-8":
         start = file.tell() - len(head)
         if not _decodes(file, encoding):  # decoded whole, as before: its finding names the byte

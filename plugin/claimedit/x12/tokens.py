@@ -26,6 +26,7 @@ __all__ = [
     "find_delimiters",
     "fixed_width_isa",
     "read_isa",
+    "sniff_encoding",
     "split_segments",
 ]
 
@@ -162,6 +163,21 @@ def _wide_by_nul_bytes(head: bytes) -> str | None:
     return patterns.get((nul[0], nul[1], nul[2], nul[3]))
 
 
+def sniff_encoding(head: bytes) -> tuple[str, str, int]:
+    """The encoding the first four bytes of an input announce, how it was told, and the BOM's length.
+
+    ``("", "", 0)`` when they announce none (then the text is UTF-8, else Latin-1); a UTF-8 BOM gives
+    ``("utf-8", "", 3)``; UTF-16/32 are told by their byte order mark or by NUL bytes around ASCII.
+    """
+    if head[:1] not in _BOM_OR_NUL_FIRST and b"\x00" not in head:  # neither a BOM nor UTF-16/32
+        return "", "", 0
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name, "byte order mark" if name != "utf-8" else "", len(bom)
+    wide = _wide_by_nul_bytes(head)
+    return (wide, "NUL bytes", 0) if wide is not None else ("", "", 0)
+
+
 def decode_input(data: bytes | str) -> Decoded:
     """Text from bytes, without BOM or leading blanks, and the encoding it was read in.
 
@@ -170,17 +186,7 @@ def decode_input(data: bytes | str) -> Decoded:
     """
     if isinstance(data, str):
         return Decoded(data.lstrip(_BOM + _WHITESPACE), "utf-8")
-    encoding, detected_by, skip = "", "", 0
-    if data[:1] in _BOM_OR_NUL_FIRST or b"\x00" in data[:4]:  # else neither a BOM nor UTF-16/32: UTF-8 or Latin-1
-        for bom, name in _BOMS:
-            if data.startswith(bom):
-                encoding, skip = name, len(bom)
-                detected_by = "byte order mark" if name != "utf-8" else ""
-                break
-        else:
-            wide = _wide_by_nul_bytes(data[:4])
-            if wide is not None:
-                encoding, detected_by = wide, "NUL bytes"
+    encoding, detected_by, skip = sniff_encoding(data[:4])
     body = data[skip:]
     if encoding and encoding != "utf-8":
         try:
