@@ -195,10 +195,10 @@ class Pipeline:
         with gc_paused():
             in_chunk, outline, report = self._check_spooled(spooled)
         in_view, accounted = in_chunk, 0
-        erring = _transactions_with_errors(report)
+        erring = _error_positions(report)
         try:
             transactions = spooled.transactions(
-                spans_for=lambda location: (location.group_control, location.transaction_control) in erring
+                spans_for=lambda location: erring.get((location.group_control, location.transaction_control))
             )
             steps = self._interchange(read, in_chunk, out, transactions=transactions, report=report, outline=outline)
             while True:
@@ -566,16 +566,21 @@ _SCOPE_WORDS: dict[Scope, str] = {
 }
 
 
-def _transactions_with_errors(report: ValidationReport | Exception) -> frozenset[tuple[str, str]]:
-    """(GS06, ST02) of each transaction the validation found errors in: the only ones whose claims'
-    spans a large transaction keeps (:meth:`SpooledRead.transactions`), to sort the errors to them."""
+def _error_positions(report: ValidationReport | Exception) -> dict[tuple[str, str], list[int]]:
+    """By (GS06, ST02), the sorted positions of the errors validation found in each transaction: where a
+    large transaction keeps the spans of claims and loops (:meth:`SpooledRead.transactions`) to sort them."""
     if isinstance(report, Exception):
-        return frozenset()
-    return frozenset(
-        (error.group_control, error.transaction_control)
-        for error in report.errors
-        if error.level not in ("interchange", "group")
-    )
+        return {}
+    positions: dict[tuple[str, str], list[int]] = {}
+    for error in report.errors:
+        if error.level in ("interchange", "group"):
+            continue
+        held = positions.setdefault((error.group_control, error.transaction_control), [])
+        if error.segment_in_transaction is not None:
+            held.append(error.segment_in_transaction)
+    for held in positions.values():
+        held.sort()
+    return positions
 
 
 def _rejected_before_validation(tx: TransactionRead) -> bool:

@@ -172,7 +172,33 @@ def _claim_before_first_hl(segments: list[str]) -> list[str]:
     return [*segments[:hl], segments[clm], *segments[hl:]]
 
 
+def _nth_index(segments: list[str], prefix: str, nth: int) -> int:
+    return [index for index, segment in enumerate(segments) if segment.startswith(prefix)][nth]
+
+
+def _bad_date_in_a_middle_claim(segments: list[str]) -> list[str]:
+    """The 15th service date a month 13: pyx12 finds an error inside one claim's 2400 segments."""
+    at = _nth_index(segments, "DTP*472*", 15)
+    return [*segments[:at], "DTP*472*D8*20241399", *segments[at + 1 :]]
+
+
+def _bad_code_in_a_subscriber_loop(segments: list[str]) -> list[str]:
+    """The 10th SBR's payer responsibility code unknown: an error in an HL loop's own segments."""
+    at = _nth_index(segments, "SBR*", 10)
+    return [*segments[:at], "SBR*Q" + segments[at][len("SBR*P") :], *segments[at + 1 :]]
+
+
+def _wrong_se_count(segments: list[str]) -> list[str]:
+    """SE01 one short: an error of the transaction as a whole, which only the trailer reveals."""
+    se = _last_index(segments, "SE")
+    count, control = segments[se].split("*")[1:3]
+    return [*segments[:se], f"SE*{int(count) - 1}*{control}", *segments[se + 1 :]]
+
+
 LARGE_TRANSACTION_SHAPES = {
+    "bad-date-in-a-middle-claim": (_bad_date_in_a_middle_claim, "SYN001"),
+    "bad-code-in-a-subscriber-loop": (_bad_code_in_a_subscriber_loop, "SYN001"),
+    "wrong-se-count": (_wrong_se_count, "SYN001"),
     "clean": (lambda segments: segments, ""),
     "limit-breached-at-its-end": (_breach_at_the_end, "SYN010"),
     "empty-segments-late": (_empties_late, "SYN004"),
@@ -223,3 +249,36 @@ def test_one_large_transaction_checked_and_cut_while_it_streams_replays_as_held_
     accounted = sum(1 for item in streamed if isinstance(item, ClaimResult))
     accounted += sum(item.claims_inside for item in streamed if isinstance(item, UnreadableResult))
     assert accounted == sum(segment.startswith("CLM*") for segment in segments), "every claim accounted for"
+
+
+def test_a_large_transaction_with_errors_keeps_where_only_the_claims_and_loops_holding_them_stand(
+    pipeline: Pipeline, tiny_pieces: Callable[[], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    segments = _bad_code_in_a_subscriber_loop(_bad_date_in_a_middle_claim(_one_transaction(30)))
+    path = tmp_path / "two-errors.x12"
+    path.write_text("".join(f"{segment}~\n" for segment in segments), encoding="utf-8")
+    tiny_pieces()
+    kept: list[reader.ClaimSpans | None] = []
+    real_read_spans = reader._read_spans
+
+    def recording(tx: reader.TransactionRead, *args: Any) -> None:
+        real_read_spans(tx, *args)
+        kept.append(tx.spans)
+
+    monkeypatch.setattr(reader, "_read_spans", recording)
+    with path.open("rb") as file:
+        streamed = list(pipeline.stream(file, str(path)))
+
+    assert len(kept) == 1
+    spans = kept[0]
+    assert spans is not None
+    date_at = _nth_index(segments, "DTP*472*", 15) - _nth_index(segments, "ST*", 0) + 1
+    assert len(spans.ordinals) == 1, "one claim holds an error: only its span is kept, not one per claim"
+    assert spans.starts[0] <= date_at < spans.ends[0]
+    assert len(spans.loops) == 1, "one HL loop holds an error: only its range is kept"
+    flagged = [
+        item.claim.claim_id
+        for item in streamed
+        if isinstance(item, ClaimResult) and any(finding.code == "SYN001" for finding in item.findings)
+    ]
+    assert flagged, "the errors still reach their claims"

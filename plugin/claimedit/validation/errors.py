@@ -105,12 +105,16 @@ def sort_to_claims(parsed: list[ParsedClaim], errors: list[SyntaxError837]) -> S
     starts = [claim.location.clm_segment_index for claim in claims]
     ends = [start + len(item.segments.claim) for start, item in zip(starts, parsed, strict=True)]
     loops = {loop for claim in claims for loop in claim.location.loop_ranges}
-    return sort_to_spans(ClaimSpans(array("l", starts), array("l", ends), frozenset(loops)), errors)
+    spans = ClaimSpans(array("l", range(len(claims))), array("l", starts), array("l", ends), frozenset(loops))
+    return sort_to_spans(spans, errors)
 
 
 def sort_to_spans(spans: ClaimSpans, errors: list[SyntaxError837]) -> SortedErrors:
-    """:func:`sort_to_claims` for claims known by where they stand (a transaction read in runs)."""
-    starts, ends = spans.starts, spans.ends
+    """:func:`sort_to_claims` for claims known by where they stand (a transaction read in runs).
+
+    ``spans`` may hold only the claims and loops some error's position falls in: claims and loops do not
+    overlap, so the kept one nearest below a position holds it exactly when a full list's would."""
+    ordinals, starts, ends = spans.ordinals, spans.starts, spans.ends
     loops = sorted(spans.loops)
     loop_starts = [loop[0] for loop in loops]
     sorted_errors = SortedErrors({}, [], {})
@@ -119,7 +123,7 @@ def sort_to_spans(spans: ClaimSpans, errors: list[SyntaxError837]) -> SortedErro
         if position is not None:
             at = bisect_right(starts, position) - 1
             if at >= 0 and position < ends[at]:
-                sorted_errors.own.setdefault(at, []).append(error)
+                sorted_errors.own.setdefault(ordinals[at], []).append(error)
                 continue
             at = bisect_right(loop_starts, position) - 1
             if at >= 0 and position < loops[at][1]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from array import array
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, TextIO
@@ -106,8 +107,15 @@ class TransactionRead:
 
 @dataclass(frozen=True)
 class ClaimSpans:
-    """Where each claim of a transaction stands (its 2300/2400 segments, from ST = 1) and its HL loops."""
+    """Where claims of a transaction stand (their 2300/2400 segments, from ST = 1) and HL loops.
 
+    Either every claim and loop (a held transaction) or only those holding one of the positions errors
+    were found at (a transaction read in runs): what sorting those errors needs, a few bytes per error
+    instead of per claim, so that a large transaction with errors stays in flat memory too.
+    """
+
+    ordinals: array[int]
+    """Each kept claim's number in the transaction (from 0), in order."""
     starts: array[int]
     ends: array[int]
     loops: frozenset[tuple[int, int]]
@@ -268,12 +276,13 @@ class SpooledRead:
             read.findings.append(_encoding_finding(self.decoded, read, self.source))
 
     def transactions(
-        self, spans_for: Callable[[TransactionLocation], bool] = lambda _: True
+        self, spans_for: Callable[[TransactionLocation], Sequence[int] | None] = lambda _: None
     ) -> Iterator[TransactionRead]:
         """Each transaction read with its claims, one at a time (after :meth:`check`).
 
-        A transaction read in runs keeps :attr:`TransactionRead.spans` (a few bytes per claim and HL loop)
-        only when ``spans_for`` its location: the caller knows which transactions have errors to sort.
+        ``spans_for`` a transaction's location gives the sorted positions (segment in the transaction) of
+        the errors found in it, or None when there are none: the caller validated first. A transaction read
+        in runs keeps :attr:`TransactionRead.spans` for the claims and HL loops holding those positions only.
         """
         delimiters = self.read.chunk.delimiters
         assert delimiters is not None
@@ -281,7 +290,7 @@ class SpooledRead:
         for event in walk_interchange(again, self.spooled.segments()):
             if isinstance(event, WalkedTransaction):
                 yield from _read_streamed_transaction(
-                    event, self.spooled, delimiters, keep_spans=spans_for(event.location)
+                    event, self.spooled, delimiters, error_positions=spans_for(event.location)
                 )
 
     def whole(self) -> InterchangeRead:
@@ -598,7 +607,11 @@ def _parse_whole(
 
 
 def _read_streamed_transaction(
-    walked: WalkedTransaction, spooled: SpooledInterchange, delimiters: Delimiters, *, keep_spans: bool = True
+    walked: WalkedTransaction,
+    spooled: SpooledInterchange,
+    delimiters: Delimiters,
+    *,
+    error_positions: Sequence[int] | None = None,
 ) -> Iterator[TransactionRead]:
     """One transaction of a spooled interchange, read as it streams by; yields it once.
 
@@ -648,7 +661,7 @@ def _read_streamed_transaction(
             yield tx
             return
         tx.isa, tx.gs, tx.delimiters = isa, gs, delimiters
-        _read_spans(tx, lambda: cut_runs(segments(), threshold), keep=keep_spans)
+        _read_spans(tx, lambda: cut_runs(segments(), threshold), error_positions)
         yield tx
 
 
@@ -662,26 +675,43 @@ def _read_back(text: TextIO, spooled: SpooledInterchange, first_index: int) -> I
             yield segment
 
 
-def _read_spans(tx: TransactionRead, runs: Callable[[], Iterator[ClaimRun]], *, keep: bool = True) -> None:
-    """Read every run once, keeping where each claim and loop stands (not the claims): the transaction is
-    readable only when every claim is, and errors are sorted to claims before the first one is handed on.
-    Without ``keep`` (no error to sort) only the reading is done: the spans grow with the claims."""
+def _read_spans(
+    tx: TransactionRead, runs: Callable[[], Iterator[ClaimRun]], error_positions: Sequence[int] | None
+) -> None:
+    """Read every run once, keeping where each claim and loop holding one of ``error_positions`` stands (not
+    the claims): the transaction is readable only when every claim is, and errors are sorted to claims
+    before the first one is handed on. Without errors only the reading is done; with them, what is kept
+    grows with the errors, not with the claims."""
+    positions = error_positions
+    ordinals: array[int] = array("l")
     starts: array[int] = array("l")
     ends: array[int] = array("l")
     loops: set[tuple[int, int]] = set()
+    ordinal = -1
     for run in runs():
         parsed = _parse_run(tx, run)
         if tx.unreadable:
             return
-        if not keep:
+        if not positions:
             continue
         for item in parsed:
+            ordinal += 1
             location = item.claim.location
-            starts.append(location.clm_segment_index)
-            ends.append(location.clm_segment_index + len(item.segments.claim))
-            loops.update(location.loop_ranges)
+            start = location.clm_segment_index
+            end = start + len(item.segments.claim)
+            if _holds(positions, start, end):
+                ordinals.append(ordinal)
+                starts.append(start)
+                ends.append(end)
+            loops.update(loop for loop in location.loop_ranges if _holds(positions, *loop))
     tx.runs = runs
-    tx.spans = ClaimSpans(starts, ends, frozenset(loops)) if keep else None
+    tx.spans = None if positions is None else ClaimSpans(ordinals, starts, ends, frozenset(loops))
+
+
+def _holds(positions: Sequence[int], start: int, end: int) -> bool:
+    """Whether one of the sorted ``positions`` is in ``[start, end)``."""
+    at = bisect_left(positions, start)
+    return at < len(positions) and positions[at] < end
 
 
 def _parse_run(tx: TransactionRead, claim_run: ClaimRun) -> list[ParsedClaim]:
