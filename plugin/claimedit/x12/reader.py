@@ -396,21 +396,25 @@ class _Walker:
     def walk(self, segments: list[Segment]) -> None:
         """Every transaction read whole into :attr:`InterchangeRead.transactions`."""
         read, delimiters = self.read, self.delimiters
-        for event in walk_interchange(read, iter(segments)):
+        for event in walk_interchange(read, segments):
             if isinstance(event, WalkedTransaction):
-                body = list(event.body)
+                walked = event.body
+                body = walked.segments if isinstance(walked, _HeldBody) else list(walked)
                 read.transactions.append(_read_transaction(event.isa, event.gs, body, event.location, delimiters))
 
 
-def walk_interchange(read: InterchangeRead, segments: Iterator[Segment]) -> Iterator[Segment | WalkedTransaction]:
+def walk_interchange(
+    read: InterchangeRead, segments: Iterator[Segment] | list[Segment]
+) -> Iterator[Segment | WalkedTransaction]:
     """One pass over an interchange's segments (from its ISA), one transaction at a time, in input order.
 
     Yields each segment outside any transaction (the ISA first) and each transaction (ST up to its SE,
     or to where the next ST, GE, IEA, ISA or GS begins) as soon as its ST is seen, its segments an
-    iterator over the same source: the walk holds no segment of it. Sets the interchange's control number,
+    iterator over the same source: the walk holds no segment of it (given a list, the walk finds each
+    transaction's end by index and hands its segments as one slice). Sets the interchange's control number,
     supported groups and envelope findings on ``read`` (the findings once the walk is done).
     """
-    source = _Pushback(segments)
+    source: _Pushback | _Held = _Held(segments) if isinstance(segments, list) else _Pushback(segments)
     isa = next(source)
     yield isa
     read.isa_control = isa.get(13).strip()
@@ -432,8 +436,7 @@ def walk_interchange(read: InterchangeRead, segments: Iterator[Segment]) -> Iter
                 segment_index=segment.index,
             )
             yield WalkedTransaction(isa, gs, segment, body, location)
-            for _ in body:  # what the consumer left unread
-                pass
+            body.skip()  # what the consumer left unread
             last = body.last
             continue
         if tag == "GS":
@@ -490,6 +493,60 @@ class _Pushback:
         return following
 
 
+class _Held:
+    """A held interchange's segments by index: :class:`_Pushback`'s interface without a call per segment of a
+    transaction (its end is found by a scan of the tags, its segments handed on as one slice)."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self._segments = segments
+        self._next = 0
+
+    def __iter__(self) -> Iterator[Segment]:
+        return self
+
+    def __next__(self) -> Segment:
+        index = self._next
+        if index >= len(self._segments):
+            raise StopIteration
+        self._next = index + 1
+        return self._segments[index]
+
+    def transaction(self, st: Segment) -> _HeldBody:
+        """The segments from ``st`` (just read) up to its SE, or to (not including) the next ST, GE, IEA, ISA or GS."""
+        segments = self._segments
+        start = end = self._next
+        assert segments[start - 1] is st  # the walk asks right after reading it
+        count = len(segments)
+        ends_before = _ENDS_TRANSACTION_BEFORE
+        while end < count:
+            tag = segments[end].tag
+            if tag in ends_before:
+                break
+            end += 1
+            if tag == "SE":
+                break
+        self._next = end
+        return _HeldBody(segments[start - 1 : end])
+
+
+class _HeldBody:
+    """One held transaction's segments (ST first), iterated once, like :class:`_TransactionBody`."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = segments
+        self.last = segments[-1]
+        self._iterator = iter(segments)
+
+    def __iter__(self) -> Iterator[Segment]:
+        return self._iterator
+
+    def __next__(self) -> Segment:
+        return next(self._iterator)
+
+    def skip(self) -> None:
+        """Nothing to read past: the walk already stands after the transaction."""
+
+
 class _TransactionBody:
     """One transaction's segments read one at a time from a :class:`_Pushback`; ``last`` is the last one read."""
 
@@ -516,6 +573,11 @@ class _TransactionBody:
         if following.tag == "SE":
             self._done = True
         return following
+
+    def skip(self) -> None:
+        """Read what the consumer left unread, so that the walk goes on after the transaction."""
+        for _ in self:
+            pass
 
 
 class _Stray:
@@ -733,7 +795,7 @@ def check_transaction(
     ``raw`` False leaves :attr:`TransactionRead.raw` empty (a check that keeps nothing of the text).
     """
     check = _TransactionCheck(gs, body[0], location, delimiters, raw=raw)
-    segments = [segment for segment in body if check.take(segment)]
+    segments = check.take_all(body)
     return check.tx, segments if check.finish() else None
 
 
@@ -768,10 +830,7 @@ class _TransactionCheck:
         if not self.supported:
             return False
         if not segment.elements:
-            self.empty_count += 1
-            if len(self.empties) <= LISTED_ONE_BY_ONE:
-                self.empties.append(segment)
-            self.last_empty = segment
+            self._take_empty(segment)
             return False
         self.position += 1
         segment.position = self.position
@@ -779,6 +838,45 @@ class _TransactionCheck:
             self.breach = self.limits.take(segment)
         self.last = segment
         return True
+
+    def take_all(self, body: list[Segment]) -> list[Segment]:
+        """:meth:`take` of every segment of a held transaction (from its ST, none taken before): the ones to read.
+
+        The same counters in one loop with local variables, and the guide's limits watched over the kept
+        segments in one call (:meth:`LimitWatch.take_all`): a method call per segment was most of the check.
+        """
+        tx = self.tx
+        if self.raw is not None:
+            self.raw.extend([segment.raw for segment in body])
+        if not self.supported:
+            tx.clm_segments += sum(1 for segment in body if segment.tag == "CLM")
+            return []
+        kept: list[Segment] = []
+        append = kept.append
+        clm = 0
+        position = self.position
+        for segment in body:
+            if segment.elements:
+                position += 1
+                segment.position = position
+                append(segment)
+                if segment.tag == "CLM":
+                    clm += 1
+            else:
+                self._take_empty(segment)
+        tx.clm_segments += clm
+        self.position = position
+        if kept:
+            self.last = kept[-1]
+            if self.breach is None:
+                self.breach = self.limits.take_all(kept if kept[0].position > 1 else kept[1:])
+        return kept
+
+    def _take_empty(self, segment: Segment) -> None:
+        self.empty_count += 1
+        if len(self.empties) <= LISTED_ONE_BY_ONE:
+            self.empties.append(segment)
+        self.last_empty = segment
 
     def finish(self) -> bool:
         """Every finding known before reading added to :attr:`tx`; whether its claims are to be read."""

@@ -26,6 +26,7 @@ __all__ = [
     "find_delimiters",
     "fixed_width_isa",
     "read_isa",
+    "segments_of",
     "sniff_encoding",
     "split_segments",
 ]
@@ -280,8 +281,33 @@ def split_segments(text: str, delimiters: Delimiters, first_index: int = 1) -> l
     pieces = text.split(delimiters.segment)
     if pieces and not pieces[-1].strip(_WHITESPACE):
         pieces.pop()
-    element = delimiters.element
-    stripped = [piece.strip(_WHITESPACE) for piece in pieces]
-    return [
-        Segment(index, raw.split(element) if raw else [], raw) for index, raw in enumerate(stripped, start=first_index)
-    ]
+    return segments_of(pieces, delimiters.element, first_index)
+
+
+_new_segment = object.__new__
+
+
+def segments_of(pieces: list[str], element: str, first_index: int) -> list[Segment]:
+    """One :class:`Segment` per piece of text between segment terminators (blanks around it stripped).
+
+    Builds each segment without calling ``Segment.__init__``: a Python-level call per segment was a
+    third of the splitting cost, and every input segment passes through here (or ``spool``).
+    """
+    segments: list[Segment] = []
+    append = segments.append
+    index = first_index
+    for piece in pieces:
+        raw = piece.strip(_WHITESPACE)
+        segment: Segment = _new_segment(Segment)
+        segment.index = index
+        segment.raw = raw
+        if raw:
+            elements = segment.elements = raw.split(element)
+            segment.tag = elements[0]
+        else:
+            segment.elements = []
+            segment.tag = ""
+        segment.position = 0
+        append(segment)
+        index += 1
+    return segments
