@@ -38,7 +38,7 @@ from claimedit_edits.model import (
     Provider,
     ServiceLine,
 )
-from claimedit_edits.model._trusted import trusted, trusted_update
+from claimedit_edits.model._trusted import trusted, trusted_from, trusted_update
 
 __all__ = [
     "A1",
@@ -990,12 +990,8 @@ def _date_range(qualifier: str, value: str) -> tuple[dt.date | None, dt.date | N
 
 
 _PAD = [""] * 24
-"""Appended to a segment's elements so that optional trailing elements read as empty."""
-
-
-def _padded(elements: list[str], width: int) -> list[str]:
-    """``elements`` readable up to index ``width`` (padded only when the segment was sent shorter)."""
-    return elements if len(elements) > width else elements + _PAD
+"""Appended to a segment's elements so that optional trailing elements read as empty: only when it was sent
+shorter than the element read (``e if len(e) > 9 else e + _PAD``, written out: a call per segment costs more)."""
 
 
 class _Hierarchy:
@@ -1070,19 +1066,19 @@ class _Hierarchy:
     def billing(self) -> Provider:
         model = self.billing_model
         if model is None:
-            model = self.billing_model = trusted(Provider, **self.billing_fields)
+            model = self.billing_model = trusted_from(Provider, self.billing_fields)
         return model
 
     def payer(self) -> Payer:
         model = self.payer_model
         if model is None:
-            model = self.payer_model = trusted(Payer, **self.payer_fields)
+            model = self.payer_model = trusted_from(Payer, self.payer_fields)
         return model
 
     def subscriber(self) -> Person:
         model = self.subscriber_model
         if model is None:
-            model = self.subscriber_model = trusted(Person, **self.subscriber_fields)
+            model = self.subscriber_model = trusted_from(Person, self.subscriber_fields)
         return model
 
     def patient(self) -> Person | None:
@@ -1091,7 +1087,7 @@ class _Hierarchy:
             return None
         model = self.patient_model
         if model is None:
-            model = self.patient_model = trusted(Person, **fields)
+            model = self.patient_model = trusted_from(Person, fields)
         return model
 
 
@@ -1100,10 +1096,12 @@ def _take_header(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str]) -
     hierarchy.header.append(segment.raw)
     tag = segment.tag
     if tag == "BHT":
-        e = _padded(segment.elements, 5)
+        e = segment.elements
+        e = e if len(e) > 5 else e + _PAD
         env["bht_reference"], env["bht_date"], env["bht_time"] = e[3], e[4], e[5]
     elif tag == "NM1":
-        e = _padded(segment.elements, 9)
+        e = segment.elements
+        e = e if len(e) > 9 else e + _PAD
         if e[1] == "41":
             env["submitter_name"], env["submitter_id"] = e[3], e[9]
         elif e[1] == "40":
@@ -1116,7 +1114,8 @@ def _take_billing(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str]) 
     tag = segment.tag
     if tag not in ("PRV", "NM1", "REF"):
         return
-    e = _padded(segment.elements, 9)
+    e = segment.elements
+    e = e if len(e) > 9 else e + _PAD
     fields = hierarchy.billing_fields
     if tag == "PRV" and e[1] == "BI":
         fields["taxonomy"] = e[3]
@@ -1137,13 +1136,15 @@ def _take_subscriber(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str
     hierarchy.subscriber_segments.append(segment.raw)
     tag = segment.tag
     if tag == "SBR":
-        e = _padded(segment.elements, 9)
+        e = segment.elements
+        e = e if len(e) > 9 else e + _PAD
         payer = hierarchy.payer_fields
         payer["responsibility"], payer["filing_indicator"] = e[1], e[9]
         hierarchy.subscriber_fields["relationship_code"] = e[2]
         hierarchy.payer_model = hierarchy.subscriber_model = None
     elif tag == "NM1":
-        e = _padded(segment.elements, 9)
+        e = segment.elements
+        e = e if len(e) > 9 else e + _PAD
         entity = e[1]
         if entity == "PR":
             payer = hierarchy.payer_fields
@@ -1155,7 +1156,8 @@ def _take_subscriber(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str
             _person_name(hierarchy.subscriber_fields, e)
             hierarchy.subscriber_model = None
     elif tag in _PERSON_DETAILS and not hierarchy.in_payer_loop:
-        _PERSON_DETAILS[tag](hierarchy.subscriber_fields, _padded(segment.elements, 3))
+        e = segment.elements
+        _PERSON_DETAILS[tag](hierarchy.subscriber_fields, e if len(e) > 3 else e + _PAD)
         hierarchy.subscriber_model = None
 
 
@@ -1167,12 +1169,14 @@ def _take_patient(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str]) 
         return
     tag = segment.tag
     if tag == "NM1":
-        e = _padded(segment.elements, 9)
+        e = segment.elements
+        e = e if len(e) > 9 else e + _PAD
         if e[1] != "QC":
             return
         _person_name(fields, e)
     elif tag in _PERSON_DETAILS:
-        _PERSON_DETAILS[tag](fields, _padded(segment.elements, 3))
+        e = segment.elements
+        _PERSON_DETAILS[tag](fields, e if len(e) > 3 else e + _PAD)
     elif tag == "PAT":
         fields["relationship_code"] = segment.elements[1] if len(segment.elements) > 1 else ""
     else:
@@ -1314,7 +1318,8 @@ class _TransactionParser:
         self, segments: list[Segment], hierarchy: _Hierarchy, env_fields: dict[str, str]
     ) -> ParsedClaim:
         clm = segments[0]
-        c = _padded(clm.elements, 9)
+        c = clm.elements
+        c = c if len(c) > 9 else c + _PAD
         if not c[1]:
             raise _StructureError("CLM01 (patient control number) is empty.", clm)
         component = self.component
@@ -1348,25 +1353,29 @@ class _TransactionParser:
             elif in_other_payer:
                 continue
             elif tag == "NM1":
-                nm1_owner = segment.get(1)
+                elements = segment.elements
+                nm1_owner = elements[1] if len(elements) > 1 else ""
                 if nm1_owner == "82":
                     rendering, rendering_taxonomy = segment, ""
                 elif nm1_owner in ("DN", "P3", "77"):
                     parties.setdefault("77" if nm1_owner == "77" else "DN", segment)
             elif tag == "PRV":
                 if nm1_owner == "82" and rendering is not None:
-                    rendering_taxonomy = segment.get(3)
+                    elements = segment.elements
+                    rendering_taxonomy = elements[3] if len(elements) > 3 else ""
             elif tag == "HI":
                 diagnoses.extend(self._diagnoses(segment, len(diagnoses)))
             elif tag == "DTP":
-                e = _padded(segment.elements, 3)
+                e = segment.elements
+                e = e if len(e) > 3 else e + _PAD
                 qualifier = e[1]
                 if qualifier == "472":
                     claim_date = _date_range(e[2], e[3])[0]
                 elif qualifier == "050":
                     received = _date_range(e[2], e[3])[0]
             elif tag == "REF":
-                e = _padded(segment.elements, 2)
+                e = segment.elements
+                e = e if len(e) > 2 else e + _PAD
                 if e[1] in ("F8", "G1"):
                     references.setdefault(e[1], e[2])
             elif tag == "NTE":
@@ -1452,7 +1461,8 @@ class _TransactionParser:
         sv1 = line.sv1
         if sv1 is None:
             raise _StructureError(f"Service line {line.number} (LX) has no SV1 segment.", line.lx)
-        e = _padded(sv1.elements, 7)
+        e = sv1.elements
+        e = e if len(e) > 7 else e + _PAD
         component = self.component
         procedure = e[1].split(component)
         pointers = tuple([int(p) for p in e[7].split(component) if p.isdigit()])
@@ -1513,18 +1523,21 @@ class _Line:
         if tag == "SV1":
             self.sv1 = segment
         elif tag == "DTP":
-            e = _padded(segment.elements, 3)
+            e = segment.elements
+            e = e if len(e) > 3 else e + _PAD
             if e[1] == "472":
                 self.dates = _date_range(e[2], e[3])
         elif tag == "REF":
-            e = _padded(segment.elements, 2)
+            e = segment.elements
+            e = e if len(e) > 2 else e + _PAD
             qualifier = e[1]
             if qualifier == "6R":
                 self.control = e[2]
             elif qualifier == "G1":
                 self.authorization = e[2]
         elif tag == "NTE":
-            e = _padded(segment.elements, 2)
+            e = segment.elements
+            e = e if len(e) > 2 else e + _PAD
             if e[1] == "ADD":
                 self.notes.append(e[2])
         elif tag == "NM1":
@@ -1537,7 +1550,8 @@ class _Line:
 
 def _provider_from_nm1(segment: Segment, taxonomy: str = "") -> Provider:
     """A provider from its NM1 (with the taxonomy of the PRV after it, for a rendering provider)."""
-    e = _padded(segment.elements, 9)
+    e = segment.elements
+    e = e if len(e) > 9 else e + _PAD
     return trusted(
         Provider,
         entity_type=e[2],

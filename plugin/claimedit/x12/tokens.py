@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "ISA_ELEMENTS",
@@ -248,12 +249,18 @@ def read_isa(text: str, start: int = 0) -> IsaHeader:
     if terminator in _WHITESPACE and terminator not in _LINE_ENDS:
         raise DelimiterError(f"segment terminator {terminator!r} is not usable: it cannot be told from padding")
     values = parts[1:16]
-    if any(terminator in value for value in values):
+    if terminator in element.join(values):  # one character, and not the element separator: in some value
         raise DelimiterError("ISA segment is truncated: its segment terminator comes before ISA16")
     values.append(component)
     repetition = values[10] if len(values[10]) == 1 and not values[10].isalnum() else "^"
-    delimiters = Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
-    return IsaHeader(delimiters, tuple(values), last + 3)
+    return IsaHeader(_delimiters(element, component, repetition, terminator), tuple(values), last + 3)
+
+
+@lru_cache(maxsize=64)
+def _delimiters(element: str, component: str, repetition: str, segment: str) -> Delimiters:
+    """One :class:`Delimiters` per set in use (inputs nearly all use one or two), built once instead of per
+    interchange (a frozen dataclass sets each field through ``object.__setattr__``)."""
+    return Delimiters(element=element, component=component, repetition=repetition, segment=segment)
 
 
 def find_delimiters(text: str, start: int = 0) -> Delimiters:
