@@ -883,7 +883,6 @@ class _TransactionCheck:
         tx, st, location = self.tx, self.st, self.tx.location
         if self.raw is not None:
             tx.raw = self.terminator.join(self.raw) + self.terminator
-        where = describe(location, st)
         if not self.supported:
             kind = _kind_of(st, self.gs)
             tx.unreadable = True
@@ -892,7 +891,7 @@ class _TransactionCheck:
                     "SYN002",
                     f"This transaction is {kind}; claimedit reads 837P professional claims in version 005010X222A1 "
                     f"only. Its {tx.clm_segments} claim(s) were not read.",
-                    location=where,
+                    location=describe(location, st),
                 )
             )
             return False
@@ -904,7 +903,7 @@ class _TransactionCheck:
                     "SYN003",
                     f"GS08/ST03 say {sent}; the claims were read and validated as {A1}, the version the "
                     "HIPAA rule names (the A2 errata changes no 837P segment this edit engine reads).",
-                    location=where,
+                    location=describe(location, st),
                 )
             )
         for empty in self.empties[:LISTED_ONE_BY_ONE]:
