@@ -13,13 +13,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["trusted", "trusted_update"]
+__all__ = ["trusted", "trusted_from", "trusted_update"]
 
 _M = TypeVar("_M", bound=BaseModel)
 _DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
 _ALL_FIELDS: dict[type[BaseModel], set[str]] = {}
 _PREPARED: dict[type[BaseModel], tuple[dict[str, Any], set[str]]] = {}
 _SETATTR = object.__setattr__
+_NEW = object.__new__
 
 
 def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
@@ -47,11 +48,25 @@ def trusted(cls: type[_M], **values: Any) -> _M:
     Every field counts as set (one shared set per class: frozen models never change it, and pydantic
     copies it before any update), so ``exclude_unset`` dumps show defaults too.
     """
+    return trusted_from(cls, values)
+
+
+def _prepare(cls: type[BaseModel]) -> tuple[dict[str, Any], set[str]]:
+    if cls.__new__ is not _NEW:  # trusted_from creates instances as BaseModel does, with object.__new__
+        raise TypeError(f"{cls.__name__} defines __new__: it cannot be built by trusted")
+    prepared = _PREPARED[cls] = (_defaults(cls), _all_fields(cls))
+    return prepared
+
+
+def trusted_from(cls: type[_M], values: dict[str, Any]) -> _M:
+    """:func:`trusted` with the values in a dict: the reader builds its models from dicts it filled (a
+    keyword-argument call would copy each dict twice more). ``values`` becomes the model's own when the
+    class has no defaults: pass a dict nothing else holds or changes."""
     prepared = _PREPARED.get(cls)
     if prepared is None:
-        prepared = _PREPARED[cls] = (_defaults(cls), _all_fields(cls))
+        prepared = _prepare(cls)
     defaults, fields = prepared
-    model = cls.__new__(cls)
+    model = _NEW(cls)
     _SETATTR(model, "__dict__", {**defaults, **values} if defaults else values)
     _SETATTR(model, "__pydantic_fields_set__", fields)
     _SETATTR(model, "__pydantic_extra__", None)
@@ -61,7 +76,7 @@ def trusted(cls: type[_M], **values: Any) -> _M:
 
 def trusted_update(model: _M, **changes: Any) -> _M:
     """A copy of ``model`` with ``changes`` applied (frozen models cannot be changed in place)."""
-    updated = type(model).__new__(type(model))
+    updated = _NEW(type(model))
     _SETATTR(updated, "__dict__", {**model.__dict__, **changes})
     _SETATTR(updated, "__pydantic_fields_set__", _all_fields(type(model)))
     _SETATTR(updated, "__pydantic_extra__", None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from claimedit.x12.interchanges import Chunk, interchange_chunk, interchange_end_patterns
+from claimedit.x12.interchanges import Chunk, interchange_chunk, interchange_end_patterns, next_isa_start
 from claimedit.x12.spool import SPILL_AT, Spool, SpooledInterchange
 from claimedit.x12.tokens import _ISA_SEARCH, DelimiterError, Delimiters, read_isa
 
@@ -110,18 +110,18 @@ def _interchange_end(buffer: _Buffer, isa_end: int, delimiters: Delimiters) -> i
     Decides as :func:`claimedit.x12.interchanges._interchange_end` decides on the whole text: a decision
     taken on the text read so far is final only when nothing later could change it.
     """
-    iea_pattern, next_isa_pattern = interchange_end_patterns(delimiters)
+    iea_pattern = interchange_end_patterns(delimiters)[0]
     search_from = isa_end - 1
     while True:
         text = buffer.text
-        next_isa = next_isa_pattern.search(text, search_from)
-        limit = len(text) if next_isa is None else next_isa.start()
+        next_isa = next_isa_start(text, search_from, delimiters.segment)
+        limit = len(text) if next_isa < 0 else next_isa
         iea = iea_pattern.search(text, search_from, limit + 1)
-        if next_isa is not None:
+        if next_isa >= 0:
             if iea is None:
-                return next_isa.start() + 1
+                return next_isa + 1
             terminator = text.find(delimiters.segment, iea.end(), limit + 1)
-            return terminator + 1 if terminator >= 0 else next_isa.start() + 1
+            return terminator + 1 if terminator >= 0 else next_isa + 1
         if iea is not None:
             terminator = text.find(delimiters.segment, iea.end())
             if terminator >= 0:

@@ -44,12 +44,7 @@ class LimitBreach:
 
 def first_breach(segments: list[Segment]) -> LimitBreach | None:
     """The first place ``segments`` (one transaction from ST, empty segments removed) go beyond the guide."""
-    watch = LimitWatch()
-    for segment in segments[1:]:
-        breach = watch.take(segment)
-        if breach is not None:
-            return breach
-    return None
+    return LimitWatch().take_all(segments[1:])
 
 
 class LimitWatch:
@@ -123,7 +118,32 @@ class LimitWatch:
                 )
         return None
 
+    def take_all(self, segments: list[Segment]) -> LimitBreach | None:
+        """:meth:`take` of each segment in turn, up to the first breach: a held transaction's in one call.
 
+        A segment other than HL, CLM, LX and SE only counts towards its loop's size: that count is kept in a
+        local variable, and :meth:`take` is called for the others (and for the segment that breaches).
+        """
+        in_loop = self._in_loop
+        counted_apart = _COUNTED_APART
+        for segment in segments:
+            if segment.tag in counted_apart:
+                self._in_loop = in_loop
+                breach = self.take(segment)
+                if breach is not None:
+                    return breach
+                in_loop = self._in_loop
+            elif in_loop < MAX_SEGMENTS_PER_LOOP:
+                in_loop += 1
+            else:
+                self._in_loop = in_loop
+                return self.take(segment)
+        self._in_loop = in_loop
+        return None
+
+
+_COUNTED_APART = frozenset({"HL", "CLM", "LX", "SE"})
+"""Segments :meth:`LimitWatch.take` does not count as one more segment of the loop they stand in."""
 _NUMBERED_UP_TO = 1 << 26
 """HL ids up to this number take a byte each (64 MB at most); larger or other ids go to a dict."""
 

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any, TextIO
+from typing import TextIO
 
 from claimedit._gc import gc_paused
 from claimedit.results import TransactionLocation
@@ -39,7 +39,7 @@ from claimedit_edits.model import (
     Provider,
     ServiceLine,
 )
-from claimedit_edits.model._trusted import trusted, trusted_update
+from claimedit_edits.model._trusted import trusted, trusted_from, trusted_update
 
 __all__ = [
     "A1",
@@ -405,21 +405,25 @@ class _Walker:
     def walk(self, segments: list[Segment]) -> None:
         """Every transaction read whole into :attr:`InterchangeRead.transactions`."""
         read, delimiters = self.read, self.delimiters
-        for event in walk_interchange(read, iter(segments)):
+        for event in walk_interchange(read, segments):
             if isinstance(event, WalkedTransaction):
-                body = list(event.body)
+                walked = event.body
+                body = walked.segments if isinstance(walked, _HeldBody) else list(walked)
                 read.transactions.append(_read_transaction(event.isa, event.gs, body, event.location, delimiters))
 
 
-def walk_interchange(read: InterchangeRead, segments: Iterator[Segment]) -> Iterator[Segment | WalkedTransaction]:
+def walk_interchange(
+    read: InterchangeRead, segments: Iterator[Segment] | list[Segment]
+) -> Iterator[Segment | WalkedTransaction]:
     """One pass over an interchange's segments (from its ISA), one transaction at a time, in input order.
 
     Yields each segment outside any transaction (the ISA first) and each transaction (ST up to its SE,
     or to where the next ST, GE, IEA, ISA or GS begins) as soon as its ST is seen, its segments an
-    iterator over the same source: the walk holds no segment of it. Sets the interchange's control number,
+    iterator over the same source: the walk holds no segment of it (given a list, the walk finds each
+    transaction's end by index and hands its segments as one slice). Sets the interchange's control number,
     supported groups and envelope findings on ``read`` (the findings once the walk is done).
     """
-    source = _Pushback(segments)
+    source: _Pushback | _Held = _Held(segments) if isinstance(segments, list) else _Pushback(segments)
     isa = next(source)
     yield isa
     read.isa_control = isa.get(13).strip()
@@ -441,8 +445,7 @@ def walk_interchange(read: InterchangeRead, segments: Iterator[Segment]) -> Iter
                 segment_index=segment.index,
             )
             yield WalkedTransaction(isa, gs, segment, body, location)
-            for _ in body:  # what the consumer left unread
-                pass
+            body.skip()  # what the consumer left unread
             last = body.last
             continue
         if tag == "GS":
@@ -499,6 +502,60 @@ class _Pushback:
         return following
 
 
+class _Held:
+    """A held interchange's segments by index: :class:`_Pushback`'s interface without a call per segment of a
+    transaction (its end is found by a scan of the tags, its segments handed on as one slice)."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self._segments = segments
+        self._next = 0
+
+    def __iter__(self) -> Iterator[Segment]:
+        return self
+
+    def __next__(self) -> Segment:
+        index = self._next
+        if index >= len(self._segments):
+            raise StopIteration
+        self._next = index + 1
+        return self._segments[index]
+
+    def transaction(self, st: Segment) -> _HeldBody:
+        """The segments from ``st`` (just read) up to its SE, or to (not including) the next ST, GE, IEA, ISA or GS."""
+        segments = self._segments
+        start = end = self._next
+        assert segments[start - 1] is st  # the walk asks right after reading it
+        count = len(segments)
+        ends_before = _ENDS_TRANSACTION_BEFORE
+        while end < count:
+            tag = segments[end].tag
+            if tag in ends_before:
+                break
+            end += 1
+            if tag == "SE":
+                break
+        self._next = end
+        return _HeldBody(segments[start - 1 : end])
+
+
+class _HeldBody:
+    """One held transaction's segments (ST first), iterated once, like :class:`_TransactionBody`."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = segments
+        self.last = segments[-1]
+        self._iterator = iter(segments)
+
+    def __iter__(self) -> Iterator[Segment]:
+        return self._iterator
+
+    def __next__(self) -> Segment:
+        return next(self._iterator)
+
+    def skip(self) -> None:
+        """Nothing to read past: the walk already stands after the transaction."""
+
+
 class _TransactionBody:
     """One transaction's segments read one at a time from a :class:`_Pushback`; ``last`` is the last one read."""
 
@@ -525,6 +582,11 @@ class _TransactionBody:
         if following.tag == "SE":
             self._done = True
         return following
+
+    def skip(self) -> None:
+        """Read what the consumer left unread, so that the walk goes on after the transaction."""
+        for _ in self:
+            pass
 
 
 class _Stray:
@@ -763,7 +825,7 @@ def check_transaction(
     ``raw`` False leaves :attr:`TransactionRead.raw` empty (a check that keeps nothing of the text).
     """
     check = _TransactionCheck(gs, body[0], location, delimiters, raw=raw)
-    segments = [segment for segment in body if check.take(segment)]
+    segments = check.take_all(body)
     return check.tx, segments if check.finish() else None
 
 
@@ -798,10 +860,7 @@ class _TransactionCheck:
         if not self.supported:
             return False
         if not segment.elements:
-            self.empty_count += 1
-            if len(self.empties) <= LISTED_ONE_BY_ONE:
-                self.empties.append(segment)
-            self.last_empty = segment
+            self._take_empty(segment)
             return False
         self.position += 1
         segment.position = self.position
@@ -810,12 +869,50 @@ class _TransactionCheck:
         self.last = segment
         return True
 
+    def take_all(self, body: list[Segment]) -> list[Segment]:
+        """:meth:`take` of every segment of a held transaction (from its ST, none taken before): the ones to read.
+
+        The same counters in one loop with local variables, and the guide's limits watched over the kept
+        segments in one call (:meth:`LimitWatch.take_all`): a method call per segment was most of the check.
+        """
+        tx = self.tx
+        if self.raw is not None:
+            self.raw.extend([segment.raw for segment in body])
+        if not self.supported:
+            tx.clm_segments += sum(1 for segment in body if segment.tag == "CLM")
+            return []
+        kept: list[Segment] = []
+        append = kept.append
+        clm = 0
+        position = self.position
+        for segment in body:
+            if segment.elements:
+                position += 1
+                segment.position = position
+                append(segment)
+                if segment.tag == "CLM":
+                    clm += 1
+            else:
+                self._take_empty(segment)
+        tx.clm_segments += clm
+        self.position = position
+        if kept:
+            self.last = kept[-1]
+            if self.breach is None:
+                self.breach = self.limits.take_all(kept if kept[0].position > 1 else kept[1:])
+        return kept
+
+    def _take_empty(self, segment: Segment) -> None:
+        self.empty_count += 1
+        if len(self.empties) <= LISTED_ONE_BY_ONE:
+            self.empties.append(segment)
+        self.last_empty = segment
+
     def finish(self) -> bool:
         """Every finding known before reading added to :attr:`tx`; whether its claims are to be read."""
         tx, st, location = self.tx, self.st, self.tx.location
         if self.raw is not None:
             tx.raw = self.terminator.join(self.raw) + self.terminator
-        where = describe(location, st)
         if not self.supported:
             kind = _kind_of(st, self.gs)
             tx.unreadable = True
@@ -824,7 +921,7 @@ class _TransactionCheck:
                     "SYN002",
                     f"This transaction is {kind}; claimedit reads 837P professional claims in version 005010X222A1 "
                     f"only. Its {tx.clm_segments} claim(s) were not read.",
-                    location=where,
+                    location=describe(location, st),
                 )
             )
             return False
@@ -836,7 +933,7 @@ class _TransactionCheck:
                     "SYN003",
                     f"GS08/ST03 say {sent}; the claims were read and validated as {A1}, the version the "
                     "HIPAA rule names (the A2 errata changes no 837P segment this edit engine reads).",
-                    location=where,
+                    location=describe(location, st),
                 )
             )
         for empty in self.empties[:LISTED_ONE_BY_ONE]:
@@ -921,63 +1018,239 @@ def _date_range(qualifier: str, value: str) -> tuple[dt.date | None, dt.date | N
     return _date(value), None
 
 
-@dataclass
-class _Hierarchy:
-    """What the HL loops above the current claim say."""
+_PAD = [""] * 24
+"""Appended to a segment's elements so that optional trailing elements read as empty: only when it was sent
+shorter than the element read (``e if len(e) > 9 else e + _PAD``, written out: a call per segment costs more)."""
 
-    header: list[str] = field(default_factory=list)
-    billing_segments: list[str] = field(default_factory=list)
-    billing_fields: dict[str, str] = field(default_factory=dict)
-    subscriber_segments: list[str] = field(default_factory=list)
-    subscriber_fields: dict[str, str | None] = field(default_factory=dict)
-    payer_fields: dict[str, str] = field(default_factory=dict)
-    patient_segments: list[str] = field(default_factory=list)
-    patient_fields: dict[str, str | None] | None = None
-    """None when the subscriber is the patient (no 2000C loop)."""
-    loop_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Own segments (HL up to the next HL or CLM) of the billing, subscriber and patient loops above."""
-    in_payer_loop: bool = False
-    """Inside 2010BB: its N3/N4 belong to the payer, not the subscriber."""
-    _header: tuple[str, ...] | None = None
+
+class _Hierarchy:
+    """What the HL loops above the current claim say, and the models built from it (shared by the claims
+    of one loop until a field changes: a field change drops the model, the next claim builds it again)."""
+
+    __slots__ = (
+        "billing_fields",
+        "billing_model",
+        "billing_segments",
+        "header",
+        "header_tuple",
+        "in_payer_loop",
+        "loop_ranges",
+        "patient_fields",
+        "patient_model",
+        "patient_segments",
+        "payer_fields",
+        "payer_model",
+        "subscriber_fields",
+        "subscriber_model",
+        "subscriber_segments",
+    )
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.header_tuple: tuple[str, ...] | None = None
+        self.billing_segments: list[str] = []
+        self.billing_fields: dict[str, str] = {}
+        self.subscriber_segments: list[str] = []
+        self.subscriber_fields: dict[str, str | None] = {}
+        self.payer_fields: dict[str, str] = {}
+        self.patient_segments: list[str] = []
+        self.patient_fields: dict[str, str | None] | None = None
+        """None when the subscriber is the patient (no 2000C loop)."""
+        self.loop_ranges: dict[str, tuple[int, int]] = {}
+        """Own segments (HL up to the next HL or CLM) of the billing, subscriber and patient loops above."""
+        self.in_payer_loop = False
+        """Inside 2010BB: its N3/N4 belong to the payer, not the subscriber."""
+        self.billing_model: Provider | None = None
+        self.payer_model: Payer | None = None
+        self.subscriber_model: Person | None = None
+        self.patient_model: Person | None = None
+
+    def opened(self, level: str, hl: Segment) -> _Hierarchy:
+        """The hierarchy once the HL of ``level`` opens its loop: a new one for a billing provider (2000A)."""
+        if level == "20":
+            hierarchy = _Hierarchy(self.header)
+            hierarchy.header_tuple = self.header_tuple
+            hierarchy.billing_segments = [hl.raw]
+            return hierarchy
+        if level == "22":
+            self.subscriber_segments = [hl.raw]
+            self.subscriber_fields, self.payer_fields = {}, {}
+            self.in_payer_loop = False
+            self.patient_segments, self.patient_fields = [], None
+            self.subscriber_model = self.payer_model = self.patient_model = None
+            self.loop_ranges.pop("23", None)
+        elif level == "23":
+            self.patient_segments = [hl.raw]
+            self.patient_fields = {}
+            self.patient_model = None
+        return self
 
     def frozen_header(self) -> tuple[str, ...]:
         """The header segments as a tuple, built once per transaction (they precede every HL)."""
-        if self._header is None or len(self._header) != len(self.header):
-            self._header = tuple(self.header)
-        return self._header
-
-    _models: dict[str, Any] = field(default_factory=dict)
-    """Models built from the fields above, shared by the claims of one loop until a field changes."""
-
-    def changed(self, *names: str) -> None:
-        for name in names:
-            self._models.pop(name, None)
+        found = self.header_tuple
+        if found is None or len(found) != len(self.header):
+            found = self.header_tuple = tuple(self.header)
+        return found
 
     def billing(self) -> Provider:
-        model = self._models.get("billing")
+        model = self.billing_model
         if model is None:
-            model = self._models["billing"] = trusted(Provider, **self.billing_fields)
+            model = self.billing_model = trusted_from(Provider, self.billing_fields)
         return model
 
-    def payer_model(self) -> Payer:
-        model = self._models.get("payer")
+    def payer(self) -> Payer:
+        model = self.payer_model
         if model is None:
-            model = self._models["payer"] = trusted(Payer, **self.payer_fields)
+            model = self.payer_model = trusted_from(Payer, self.payer_fields)
         return model
 
-    def subscriber_model(self) -> Person:
-        model = self._models.get("subscriber")
+    def subscriber(self) -> Person:
+        model = self.subscriber_model
         if model is None:
-            model = self._models["subscriber"] = trusted(Person, **self.subscriber_fields)
+            model = self.subscriber_model = trusted_from(Person, self.subscriber_fields)
         return model
 
-    def patient_model(self) -> Person | None:
-        if self.patient_fields is None:
+    def patient(self) -> Person | None:
+        fields = self.patient_fields
+        if fields is None:
             return None
-        model = self._models.get("patient")
+        model = self.patient_model
         if model is None:
-            model = self._models["patient"] = trusted(Person, **self.patient_fields)
+            model = self.patient_model = trusted_from(Person, fields)
         return model
+
+
+def _take_header(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str]) -> None:
+    """A segment before the first HL (BHT, 1000A submitter, 1000B receiver)."""
+    hierarchy.header.append(segment.raw)
+    tag = segment.tag
+    if tag == "BHT":
+        e = segment.elements
+        e = e if len(e) > 5 else e + _PAD
+        env["bht_reference"], env["bht_date"], env["bht_time"] = e[3], e[4], e[5]
+    elif tag == "NM1":
+        e = segment.elements
+        e = e if len(e) > 9 else e + _PAD
+        if e[1] == "41":
+            env["submitter_name"], env["submitter_id"] = e[3], e[9]
+        elif e[1] == "40":
+            env["receiver_name"], env["receiver_id"] = e[3], e[9]
+
+
+def _take_billing(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str]) -> None:  # noqa: ARG001
+    """A segment of the billing provider's loops (2000A, 2010AA/AB/AC): 2010AA's NM1, PRV and tax id."""
+    hierarchy.billing_segments.append(segment.raw)
+    tag = segment.tag
+    if tag not in ("PRV", "NM1", "REF"):
+        return
+    e = segment.elements
+    e = e if len(e) > 9 else e + _PAD
+    fields = hierarchy.billing_fields
+    if tag == "PRV" and e[1] == "BI":
+        fields["taxonomy"] = e[3]
+    elif tag == "NM1" and e[1] == "85":
+        fields["entity_type"] = e[2]
+        fields["last_or_organization_name"] = e[3]
+        fields["first_name"] = e[4]
+        fields["npi"] = e[9] if e[8] == "XX" else ""
+    elif tag == "REF" and e[1] in ("EI", "SY") and "tax_id" not in fields:
+        fields["tax_id"], fields["tax_id_qualifier"] = e[2], e[1]
+    else:
+        return
+    hierarchy.billing_model = None
+
+
+def _take_subscriber(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str]) -> None:  # noqa: ARG001
+    """A segment of the subscriber's loops (2000B, 2010BA subscriber, 2010BB payer)."""
+    hierarchy.subscriber_segments.append(segment.raw)
+    tag = segment.tag
+    if tag == "SBR":
+        e = segment.elements
+        e = e if len(e) > 9 else e + _PAD
+        payer = hierarchy.payer_fields
+        payer["responsibility"], payer["filing_indicator"] = e[1], e[9]
+        hierarchy.subscriber_fields["relationship_code"] = e[2]
+        hierarchy.payer_model = hierarchy.subscriber_model = None
+    elif tag == "NM1":
+        e = segment.elements
+        e = e if len(e) > 9 else e + _PAD
+        entity = e[1]
+        if entity == "PR":
+            payer = hierarchy.payer_fields
+            payer["name"], payer["payer_id_qualifier"], payer["payer_id"] = e[3], e[8], e[9]
+            hierarchy.in_payer_loop = True
+            hierarchy.payer_model = None
+        elif entity == "IL":
+            hierarchy.in_payer_loop = False
+            _person_name(hierarchy.subscriber_fields, e)
+            hierarchy.subscriber_model = None
+    elif tag in _PERSON_DETAILS and not hierarchy.in_payer_loop:
+        e = segment.elements
+        _PERSON_DETAILS[tag](hierarchy.subscriber_fields, e if len(e) > 3 else e + _PAD)
+        hierarchy.subscriber_model = None
+
+
+def _take_patient(hierarchy: _Hierarchy, segment: Segment, env: dict[str, str]) -> None:  # noqa: ARG001
+    """A segment of the patient's loops (2000C with PAT, 2010CA)."""
+    hierarchy.patient_segments.append(segment.raw)
+    fields = hierarchy.patient_fields
+    if fields is None:
+        return
+    tag = segment.tag
+    if tag == "NM1":
+        e = segment.elements
+        e = e if len(e) > 9 else e + _PAD
+        if e[1] != "QC":
+            return
+        _person_name(fields, e)
+    elif tag in _PERSON_DETAILS:
+        e = segment.elements
+        _PERSON_DETAILS[tag](fields, e if len(e) > 3 else e + _PAD)
+    elif tag == "PAT":
+        fields["relationship_code"] = segment.elements[1] if len(segment.elements) > 1 else ""
+    else:
+        return
+    hierarchy.patient_model = None
+
+
+def _person_name(fields: dict[str, str | None], e: list[str]) -> None:
+    """A subscriber's or patient's NM1 (``e`` padded): names and member id, None where not sent."""
+    fields["entity_type"] = e[2]
+    fields["last_name"] = e[3] or None
+    fields["first_name"] = e[4] or None
+    fields["middle_name"] = e[5] or None
+    fields["member_id"] = e[9] or None
+
+
+def _person_address(fields: dict[str, str | None], e: list[str]) -> None:
+    fields["address_line1"], fields["address_line2"] = e[1] or None, e[2] or None
+
+
+def _person_place(fields: dict[str, str | None], e: list[str]) -> None:
+    fields["city"], fields["state"], fields["postal_code"] = e[1] or None, e[2] or None, e[3] or None
+
+
+def _person_demographics(fields: dict[str, str | None], e: list[str]) -> None:
+    fields["date_of_birth"], fields["gender"] = e[2] or None, e[3] or None
+
+
+_PERSON_DETAILS: dict[str, Callable[[dict[str, str | None], list[str]], None]] = {
+    "N3": _person_address,
+    "N4": _person_place,
+    "DMG": _person_demographics,
+}
+"""A subscriber's or patient's N3, N4 and DMG (elements padded to index 3)."""
+
+_PartyTaker = Callable[[_Hierarchy, Segment, dict[str, str]], None]
+_PARTY_TAKERS: dict[str, _PartyTaker] = {
+    "": _take_header,
+    "20": _take_billing,
+    "22": _take_subscriber,
+    "23": _take_patient,
+}
+"""What reads a segment outside the claims, by the HL03 level code in force ("" before the first HL);
+a segment under any other level is not read."""
+_ENDS_CLAIM = frozenset({"CLM", "HL", "SE"})
 
 
 class _TransactionParser:
@@ -1003,102 +1276,45 @@ class _TransactionParser:
         self._envelope_cache: Envelope | None = None
 
     def parse(self) -> None:
+        """One pass over the transaction: each segment outside a claim to the taker of its HL level, each
+        claim (CLM up to the next CLM, HL or SE) read whole by :meth:`_claim`."""
         envelope_fields: dict[str, str] = {}
-        hierarchy = _Hierarchy()
-        level = ""  # "", "20", "22", "23"
-        index = 1
+        hierarchy = _Hierarchy([])
+        takers = _PARTY_TAKERS
+        take: _PartyTaker | None = takers[""]
         segments = self.segments
-        open_loop: tuple[str, int] | None = None
-        while index < len(segments):
+        count = len(segments)
+        parsed = self.tx.parsed
+        ends_claim = _ENDS_CLAIM
+        open_level: str | None = None
+        open_start = 0
+        index = 1
+        while index < count:
             segment = segments[index]
             tag = segment.tag
-            if open_loop is not None and tag in ("HL", "CLM", "SE"):
-                hierarchy.loop_ranges[open_loop[0]] = (open_loop[1], segment.position)
-                open_loop = None
+            if tag not in ends_claim:
+                if take is not None:
+                    take(hierarchy, segment, envelope_fields)
+                index += 1
+                continue
+            if open_level is not None:
+                hierarchy.loop_ranges[open_level] = (open_start, segment.position)
+                open_level = None
             if tag == "HL":
-                level = segment.get(3)
-                open_loop = (level, segment.position)
-                if level == "20":
-                    hierarchy = _Hierarchy(header=hierarchy.header)
-                    hierarchy.billing_segments = [segment.raw]
-                elif level == "22":
-                    hierarchy.subscriber_segments = [segment.raw]
-                    hierarchy.subscriber_fields, hierarchy.payer_fields = {}, {}
-                    hierarchy.in_payer_loop = False
-                    hierarchy.patient_segments, hierarchy.patient_fields = [], None
-                    hierarchy.changed("subscriber", "payer", "patient")
-                    hierarchy.loop_ranges.pop("23", None)
-                elif level == "23":
-                    hierarchy.patient_segments = [segment.raw]
-                    hierarchy.patient_fields = {}
-                    hierarchy.changed("patient")
+                elements = segment.elements
+                level = elements[3] if len(elements) > 3 else ""
+                open_level, open_start = level, segment.position
+                hierarchy = hierarchy.opened(level, segment)
+                take = takers.get(level)
                 index += 1
             elif tag == "CLM":
-                end = self._claim_end(index)
-                self.tx.parsed.append(self._claim(segments[index:end], hierarchy, envelope_fields))
+                end = index + 1
+                while end < count and segments[end].tag not in ends_claim:
+                    end += 1
+                parsed.append(self._claim(segments[index:end], hierarchy, envelope_fields))
                 index = end
-            elif tag == "SE":
-                index += 1
             else:
-                self._header_or_party(segment, level, hierarchy, envelope_fields)
                 index += 1
-
-    def _claim_end(self, start: int) -> int:
-        for index in range(start + 1, len(self.segments)):
-            if self.segments[index].tag in ("CLM", "HL", "SE"):
-                return index
-        return len(self.segments)
-
-    def _header_or_party(self, segment: Segment, level: str, hierarchy: _Hierarchy, env: dict[str, str]) -> None:
-        tag = segment.tag
-        if level == "":
-            hierarchy.header.append(segment.raw)
-            if tag == "BHT":
-                e = segment.elements + _PAD
-                env["bht_reference"], env["bht_date"], env["bht_time"] = e[3], e[4], e[5]
-            elif tag == "NM1":
-                e = segment.elements + _PAD
-                if e[1] == "41":
-                    env["submitter_name"], env["submitter_id"] = e[3], e[9]
-                elif e[1] == "40":
-                    env["receiver_name"], env["receiver_id"] = e[3], e[9]
-        elif level == "20":
-            hierarchy.billing_segments.append(segment.raw)
-            if _billing_update(hierarchy.billing_fields, segment):
-                hierarchy.changed("billing")
-        elif level == "22":
-            hierarchy.subscriber_segments.append(segment.raw)
-            self._subscriber_update(segment, hierarchy)
-        elif level == "23":
-            hierarchy.patient_segments.append(segment.raw)
-            if hierarchy.patient_fields is not None and _person_update(
-                hierarchy.patient_fields, segment, "QC", relationship_tag="PAT"
-            ):
-                hierarchy.changed("patient")
-
-    def _subscriber_update(self, segment: Segment, hierarchy: _Hierarchy) -> None:
-        tag = segment.tag
-        entity = segment.get(1) if tag == "NM1" else ""
-        if tag == "SBR":
-            e = segment.elements + _PAD
-            hierarchy.payer_fields.update(responsibility=e[1], filing_indicator=e[9])
-            hierarchy.subscriber_fields["relationship_code"] = e[2]
-            hierarchy.changed("payer", "subscriber")
-        elif entity == "PR":
-            e = segment.elements + _PAD
-            hierarchy.payer_fields.update(name=e[3], payer_id_qualifier=e[8], payer_id=e[9])
-            hierarchy.in_payer_loop = True
-            hierarchy.changed("payer")
-        elif entity == "IL":
-            hierarchy.in_payer_loop = False
-            if _person_update(hierarchy.subscriber_fields, segment, "IL", relationship_tag=""):
-                hierarchy.changed("subscriber")
-        elif (
-            tag in ("N3", "N4", "DMG")
-            and not hierarchy.in_payer_loop
-            and _person_update(hierarchy.subscriber_fields, segment, "IL", relationship_tag="")
-        ):
-            hierarchy.changed("subscriber")
 
     def _envelope(self, fields: dict[str, str]) -> Envelope:
         isa = self.isa.elements + _PAD
@@ -1131,7 +1347,8 @@ class _TransactionParser:
         self, segments: list[Segment], hierarchy: _Hierarchy, env_fields: dict[str, str]
     ) -> ParsedClaim:
         clm = segments[0]
-        c = clm.elements + _PAD
+        c = clm.elements
+        c = c if len(c) > 9 else c + _PAD
         if not c[1]:
             raise _StructureError("CLM01 (patient control number) is empty.", clm)
         component = self.component
@@ -1139,8 +1356,10 @@ class _TransactionParser:
         diagnoses: list[Diagnosis] = []
         notes: list[str] = []
         claim_date: dt.date | None = None
-        rendering: Provider | None = None
-        parties: dict[str, Provider] = {}
+        rendering: Segment | None = None
+        """The 2310B NM1*82, its taxonomy from the PRV after it (the model is built once, at the end)."""
+        rendering_taxonomy = ""
+        parties: dict[str, Segment] = {}
         references: dict[str, str] = {}
         received: dt.date | None = None
         lines: list[_Line] = []
@@ -1150,7 +1369,8 @@ class _TransactionParser:
         for segment in segments[1:]:
             tag = segment.tag
             if tag == "LX":
-                number = segment.get(1)
+                elements = segment.elements
+                number = elements[1] if len(elements) > 1 else ""
                 if not number.isdigit():
                     raise _StructureError("LX01 is not a line number (digits expected).", segment)
                 current = _Line(int(number), segment)
@@ -1161,34 +1381,42 @@ class _TransactionParser:
                 in_other_payer = True
             elif in_other_payer:
                 continue
+            elif tag == "NM1":
+                elements = segment.elements
+                nm1_owner = elements[1] if len(elements) > 1 else ""
+                if nm1_owner == "82":
+                    rendering, rendering_taxonomy = segment, ""
+                elif nm1_owner in ("DN", "P3", "77"):
+                    parties.setdefault("77" if nm1_owner == "77" else "DN", segment)
+            elif tag == "PRV":
+                if nm1_owner == "82" and rendering is not None:
+                    elements = segment.elements
+                    rendering_taxonomy = elements[3] if len(elements) > 3 else ""
             elif tag == "HI":
                 diagnoses.extend(self._diagnoses(segment, len(diagnoses)))
+            elif tag == "DTP":
+                e = segment.elements
+                e = e if len(e) > 3 else e + _PAD
+                qualifier = e[1]
+                if qualifier == "472":
+                    claim_date = _date_range(e[2], e[3])[0]
+                elif qualifier == "050":
+                    received = _date_range(e[2], e[3])[0]
+            elif tag == "REF":
+                e = segment.elements
+                e = e if len(e) > 2 else e + _PAD
+                if e[1] in ("F8", "G1"):
+                    references.setdefault(e[1], e[2])
             elif tag == "NTE":
                 notes.append(segment.get(2))
-            elif tag == "DTP":
-                qualifier = segment.get(1)
-                if qualifier == "472":
-                    claim_date = _date_range(segment.get(2), segment.get(3))[0]
-                elif qualifier == "050":
-                    received = _date_range(segment.get(2), segment.get(3))[0]
-            elif tag == "REF":
-                qualifier = segment.get(1)
-                if qualifier in ("F8", "G1"):
-                    references.setdefault(qualifier, segment.get(2))
-            elif tag == "NM1":
-                nm1_owner = segment.get(1)
-                if nm1_owner == "82":
-                    rendering = _provider_from_nm1(segment)
-                elif nm1_owner in ("DN", "P3", "77"):
-                    parties.setdefault("77" if nm1_owner == "77" else "DN", _provider_from_nm1(segment))
-            elif tag == "PRV" and nm1_owner == "82" and rendering is not None:
-                rendering = trusted_update(rendering, taxonomy=segment.get(3))
         codes = {diagnosis.position: diagnosis.code for diagnosis in diagnoses}
-        service_lines = tuple(self._service_line(line, codes) for line in lines)
-        if self._envelope_cache is None:
-            self._envelope_cache = self._envelope(env_fields)
+        service_lines = tuple([self._service_line(line, codes) for line in lines])
+        envelope = self._envelope_cache
+        if envelope is None:
+            envelope = self._envelope_cache = self._envelope(env_fields)
         location = self.location
-        delimiters = self.delimiters
+        referring = parties.get("DN")
+        facility_party = parties.get("77")
         claim = trusted(
             Claim,
             claim_id=c[1],
@@ -1204,17 +1432,17 @@ class _TransactionParser:
             notes=tuple(notes),
             diagnoses=tuple(diagnoses),
             billing_provider=hierarchy.billing(),
-            rendering_provider=rendering,
-            referring_provider=parties.get("DN"),
-            service_facility=parties.get("77"),
+            rendering_provider=None if rendering is None else _provider_from_nm1(rendering, rendering_taxonomy),
+            referring_provider=None if referring is None else _provider_from_nm1(referring),
+            service_facility=None if facility_party is None else _provider_from_nm1(facility_party),
             payer_claim_control_number=references.get("F8", ""),
             prior_authorization=references.get("G1", ""),
             received_date=received,
-            payer=hierarchy.payer_model(),
-            subscriber=hierarchy.subscriber_model(),
-            patient=hierarchy.patient_model(),
+            payer=hierarchy.payer(),
+            subscriber=hierarchy.subscriber(),
+            patient=hierarchy.patient(),
             service_lines=service_lines,
-            envelope=self._envelope_cache,
+            envelope=envelope,
             location=trusted(
                 ClaimLocation,
                 source=location.source,
@@ -1225,6 +1453,7 @@ class _TransactionParser:
                 loop_ranges=tuple(hierarchy.loop_ranges.values()),
             ),
         )
+        delimiters = self.delimiters
         raw = ClaimSegments(
             header=hierarchy.frozen_header(),
             billing_provider=tuple(hierarchy.billing_segments),
@@ -1241,12 +1470,13 @@ class _TransactionParser:
     def _diagnoses(self, segment: Segment, already: int) -> list[Diagnosis]:
         """Diagnosis composites of one HI; tolerates qualifier and code sent as two elements."""
         found: list[Diagnosis] = []
-        elements = list(segment.elements[1:])
-        position = 0
-        while position < len(elements):
-            element = elements[position]
-            qualifier, _, code = element.partition(self.component)
-            if not code and qualifier in _DIAGNOSIS_QUALIFIERS and position + 1 < len(elements):
+        elements = segment.elements
+        count = len(elements)
+        component = self.component
+        position = 1
+        while position < count:
+            qualifier, _, code = elements[position].partition(component)
+            if not code and qualifier in _DIAGNOSIS_QUALIFIERS and position + 1 < count:
                 code = elements[position + 1]
                 position += 1
             position += 1
@@ -1257,13 +1487,15 @@ class _TransactionParser:
         return found
 
     def _service_line(self, line: _Line, codes: dict[int, str]) -> ServiceLine:
-        if line.sv1 is None:
-            raise _StructureError(f"Service line {line.number} (LX) has no SV1 segment.", line.lx)
         sv1 = line.sv1
-        e = sv1.elements + _PAD
+        if sv1 is None:
+            raise _StructureError(f"Service line {line.number} (LX) has no SV1 segment.", line.lx)
+        e = sv1.elements
+        e = e if len(e) > 7 else e + _PAD
         component = self.component
         procedure = e[1].split(component)
         pointers = tuple([int(p) for p in e[7].split(component) if p.isdigit()])
+        rendering = line.rendering
         return trusted(
             ServiceLine,
             number=line.number,
@@ -1281,19 +1513,26 @@ class _TransactionParser:
             date_of_service_end=line.dates[1],
             notes=tuple(line.notes),
             control_number=line.control,
-            rendering_provider=line.rendering,
+            rendering_provider=None if rendering is None else _provider_from_nm1(rendering, line.rendering_taxonomy),
             prior_authorization=line.authorization,
         )
-
-
-_PAD = [""] * 24
-"""Appended to a segment's elements so that optional trailing elements read as empty."""
 
 
 class _Line:
     """One 2400 loop while it is being read."""
 
-    __slots__ = ("authorization", "control", "dates", "lx", "nm1_owner", "notes", "number", "rendering", "sv1")
+    __slots__ = (
+        "authorization",
+        "control",
+        "dates",
+        "lx",
+        "nm1_owner",
+        "notes",
+        "number",
+        "rendering",
+        "rendering_taxonomy",
+        "sv1",
+    )
 
     def __init__(self, number: int, lx: Segment) -> None:
         self.number = number
@@ -1304,85 +1543,49 @@ class _Line:
         self.control = ""
         self.authorization = ""
         self.nm1_owner = ""
-        self.rendering: Provider | None = None
+        self.rendering: Segment | None = None
+        """The 2420A NM1*82 (its model built once the line is read, with the taxonomy of the PRV after it)."""
+        self.rendering_taxonomy = ""
 
     def take(self, segment: Segment) -> None:
         tag = segment.tag
         if tag == "SV1":
             self.sv1 = segment
         elif tag == "DTP":
-            if segment.get(1) == "472":
-                self.dates = _date_range(segment.get(2), segment.get(3))
-        elif tag == "NTE":
-            if segment.get(1) == "ADD":
-                self.notes.append(segment.get(2))
+            e = segment.elements
+            e = e if len(e) > 3 else e + _PAD
+            if e[1] == "472":
+                self.dates = _date_range(e[2], e[3])
         elif tag == "REF":
-            qualifier = segment.get(1)
+            e = segment.elements
+            e = e if len(e) > 2 else e + _PAD
+            qualifier = e[1]
             if qualifier == "6R":
-                self.control = segment.get(2)
+                self.control = e[2]
             elif qualifier == "G1":
-                self.authorization = segment.get(2)
+                self.authorization = e[2]
+        elif tag == "NTE":
+            e = segment.elements
+            e = e if len(e) > 2 else e + _PAD
+            if e[1] == "ADD":
+                self.notes.append(e[2])
         elif tag == "NM1":
-            self.nm1_owner = segment.get(1)
-            if self.nm1_owner == "82":
-                self.rendering = _provider_from_nm1(segment)
+            self.nm1_owner = owner = segment.get(1)
+            if owner == "82":
+                self.rendering, self.rendering_taxonomy = segment, ""
         elif tag == "PRV" and self.nm1_owner == "82" and self.rendering is not None:
-            self.rendering = trusted_update(self.rendering, taxonomy=segment.get(3))
+            self.rendering_taxonomy = segment.get(3)
 
 
-def _provider_from_nm1(segment: Segment) -> Provider:
-    e = segment.elements + _PAD
+def _provider_from_nm1(segment: Segment, taxonomy: str = "") -> Provider:
+    """A provider from its NM1 (with the taxonomy of the PRV after it, for a rendering provider)."""
+    e = segment.elements
+    e = e if len(e) > 9 else e + _PAD
     return trusted(
         Provider,
         entity_type=e[2],
         last_or_organization_name=e[3],
         first_name=e[4],
         npi=e[9] if e[8] == "XX" else "",
+        taxonomy=taxonomy,
     )
-
-
-def _billing_update(fields: dict[str, str], segment: Segment) -> bool:
-    """Take what 2010AA says about the billing provider into ``fields``; True when something changed."""
-    tag = segment.tag
-    if tag not in ("PRV", "NM1", "REF"):
-        return False
-    e = segment.elements + _PAD
-    if tag == "PRV" and e[1] == "BI":
-        fields["taxonomy"] = e[3]
-    elif tag == "NM1" and e[1] == "85":
-        fields.update(
-            entity_type=e[2],
-            last_or_organization_name=e[3],
-            first_name=e[4],
-            npi=e[9] if e[8] == "XX" else "",
-        )
-    elif tag == "REF" and e[1] in ("EI", "SY") and "tax_id" not in fields:
-        fields.update(tax_id=e[2], tax_id_qualifier=e[1])
-    else:
-        return False
-    return True
-
-
-def _person_update(fields: dict[str, str | None], segment: Segment, entity: str, relationship_tag: str) -> bool:
-    """Take a subscriber's or patient's NM1/N3/N4/DMG (and PAT) into ``fields``; True when something changed."""
-    tag = segment.tag
-    e = segment.elements + _PAD
-    if tag == "NM1" and e[1] == entity:
-        fields.update(
-            entity_type=e[2],
-            last_name=e[3] or None,
-            first_name=e[4] or None,
-            middle_name=e[5] or None,
-            member_id=e[9] or None,
-        )
-    elif tag == "N3":
-        fields.update(address_line1=e[1] or None, address_line2=e[2] or None)
-    elif tag == "N4":
-        fields.update(city=e[1] or None, state=e[2] or None, postal_code=e[3] or None)
-    elif tag == "DMG":
-        fields.update(date_of_birth=e[2] or None, gender=e[3] or None)
-    elif relationship_tag and tag == relationship_tag:
-        fields["relationship_code"] = e[1]
-    else:
-        return False
-    return True

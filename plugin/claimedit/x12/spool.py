@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from claimedit.x12.tokens import IsaHeader, Segment
+from claimedit.x12.tokens import IsaHeader, Segment, segments_of
 
 __all__ = ["READ_CHARS", "SPILL_AT", "Spool", "SpooledInterchange", "spooled_segments", "text_file"]
 
@@ -21,6 +21,8 @@ SPILL_AT = 1 << 20
 READ_CHARS = 1 << 20
 """Characters read back at a time."""
 _WHITESPACE = " \t\r\n"
+_SEGMENTS_AT_ONCE = 512
+"""Segments built at a time from a block read back: a few hundred kilobytes at most, whatever the block."""
 
 
 def text_file() -> TextIO:
@@ -85,10 +87,10 @@ def spooled_segments(file: TextIO, header: IsaHeader, first_index: int) -> Itera
     while block := file.read(READ_CHARS):
         pieces = (carry + block).split(terminator)
         carry = pieces.pop()
-        for piece in pieces:
-            raw = piece.strip(_WHITESPACE)
-            yield Segment(index, raw.split(element) if raw else [], raw)
-            index += 1
+        for start in range(0, len(pieces), _SEGMENTS_AT_ONCE):
+            segments = segments_of(pieces[start : start + _SEGMENTS_AT_ONCE], element, index)
+            index += len(segments)
+            yield from segments
     raw = carry.strip(_WHITESPACE)
     if raw:
         yield Segment(index, raw.split(element), raw)

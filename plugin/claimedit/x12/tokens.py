@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "ISA_ELEMENTS",
@@ -26,6 +27,7 @@ __all__ = [
     "find_delimiters",
     "fixed_width_isa",
     "read_isa",
+    "segments_of",
     "sniff_encoding",
     "split_segments",
 ]
@@ -247,12 +249,18 @@ def read_isa(text: str, start: int = 0) -> IsaHeader:
     if terminator in _WHITESPACE and terminator not in _LINE_ENDS:
         raise DelimiterError(f"segment terminator {terminator!r} is not usable: it cannot be told from padding")
     values = parts[1:16]
-    if any(terminator in value for value in values):
+    if terminator in element.join(values):  # one character, and not the element separator: in some value
         raise DelimiterError("ISA segment is truncated: its segment terminator comes before ISA16")
     values.append(component)
     repetition = values[10] if len(values[10]) == 1 and not values[10].isalnum() else "^"
-    delimiters = Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
-    return IsaHeader(delimiters, tuple(values), last + 3)
+    return IsaHeader(_delimiters(element, component, repetition, terminator), tuple(values), last + 3)
+
+
+@lru_cache(maxsize=64)
+def _delimiters(element: str, component: str, repetition: str, segment: str) -> Delimiters:
+    """One :class:`Delimiters` per set in use (inputs nearly all use one or two), built once instead of per
+    interchange (a frozen dataclass sets each field through ``object.__setattr__``)."""
+    return Delimiters(element=element, component=component, repetition=repetition, segment=segment)
 
 
 def find_delimiters(text: str, start: int = 0) -> Delimiters:
@@ -280,8 +288,33 @@ def split_segments(text: str, delimiters: Delimiters, first_index: int = 1) -> l
     pieces = text.split(delimiters.segment)
     if pieces and not pieces[-1].strip(_WHITESPACE):
         pieces.pop()
-    element = delimiters.element
-    stripped = [piece.strip(_WHITESPACE) for piece in pieces]
-    return [
-        Segment(index, raw.split(element) if raw else [], raw) for index, raw in enumerate(stripped, start=first_index)
-    ]
+    return segments_of(pieces, delimiters.element, first_index)
+
+
+_new_segment = object.__new__
+
+
+def segments_of(pieces: list[str], element: str, first_index: int) -> list[Segment]:
+    """One :class:`Segment` per piece of text between segment terminators (blanks around it stripped).
+
+    Builds each segment without calling ``Segment.__init__``: a Python-level call per segment was a
+    third of the splitting cost, and every input segment passes through here (or ``spool``).
+    """
+    segments: list[Segment] = []
+    append = segments.append
+    index = first_index
+    for piece in pieces:
+        raw = piece.strip(_WHITESPACE)
+        segment: Segment = _new_segment(Segment)
+        segment.index = index
+        segment.raw = raw
+        if raw:
+            elements = segment.elements = raw.split(element)
+            segment.tag = elements[0]
+        else:
+            segment.elements = []
+            segment.tag = ""
+        segment.position = 0
+        append(segment)
+        index += 1
+    return segments
