@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from claimedit_edits.engine.context import ClaimHistory, ClaimScope, EditContext
+from claimedit_edits.engine.context import ClaimHistory, ClaimScope, DateOfService, EditContext
 from claimedit_edits.engine.options import EditOptions
 from claimedit_edits.engine.reference import Reference
 from claimedit_edits.engine.registry import Registry
@@ -113,15 +113,19 @@ class Engine:
         """All findings of the enabled edits on one claim, in edit-code order."""
         scope = ClaimScope(claim, self.reference, history)
         plan = self._plan(self.policy.for_claim(claim))
-        contexts = [EditContext(scope, options) for options in plan.options]
+        dates = _dates_of(scope)
+        build = EditContext.for_claim
+        contexts = [build(scope, options, dates) for options in plan.options]
         findings: list[Finding] = []
         for check, context, registered, severity in plan.edits if history is not None else plan.without_history:
-            before = len(findings)
+            found = 0  # this edit's findings so far (a count, not a len() per edit: most edits find nothing)
             try:
                 for hit in check(contexts[context]):
-                    findings.append(_finding(registered, hit, severity))  # noqa: PERF401  (no generator per edit: most find nothing)
+                    findings.append(_finding(registered, hit, severity))
+                    found += 1
             except Exception as exc:  # noqa: BLE001  (an edit's bug must not lose the claim)
-                del findings[before:]  # what the edit found before failing is not reported: it did not finish
+                if found:
+                    del findings[-found:]  # what the edit found before failing is not reported: it did not finish
                 _log.error(
                     "edit_failed",
                     edit=registered.spec.code,
@@ -133,6 +137,15 @@ class Engine:
 
     def check_all(self, claims: Iterable[Claim]) -> list[list[Finding]]:
         return [self.check(claim) for claim in claims]
+
+
+def _dates_of(scope: ClaimScope) -> tuple[DateOfService, ...] | None:
+    """The claim's dates, built once for every context; None when they cannot be built (no tables): the edits that
+    read them then fail one by one, each with its own internal finding, as they would reading them lazily."""
+    try:
+        return scope.dates
+    except Exception:  # noqa: BLE001  (reported by each edit that reads the dates)
+        return None
 
 
 def _options_key(options: EditOptions) -> tuple[type[EditOptions], object]:
