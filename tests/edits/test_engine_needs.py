@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from claimedit_edits.engine import CODE_PAIR, LINE_NOTES, MODIFIED, EditContext, Engine, Hit, Registry
+from claimedit_edits.engine import CODE_PAIR, EM_VISIT, LINE_NOTES, MODIFIED, EditContext, Engine, Hit, Registry
 from claimedit_edits.engine.context import ClaimScope
 from claimedit_edits.engine.runner import _features
 from claimedit_edits.engine.spec import EditSpec, RegisteredEdit
@@ -64,6 +64,13 @@ def test_a_claim_features_are_its_codes_modifiers_pairs_and_notes(harness: Any) 
     )
     scope = ClaimScope(harness.read(cases.Case("", "needs", claim, [], {})), harness.reference, None)
     expected = {"17000", "17003", "RT", CODE_PAIR, MODIFIED, LINE_NOTES}
+    assert expected == _features(scope.dates)
+
+
+def test_a_claim_billing_an_e_m_code_holds_an_e_m_visit(harness: Any) -> None:
+    claim = "CLM*NDS-2*300***11:B:1*Y*A*Y*Y\nHI*ABK:L570\nLX*1\nSV1*HC:99213*100*UN*1***1\nDTP*472*D8*20250304\n"
+    scope = ClaimScope(harness.read(cases.Case("", "needs", claim, [], {})), harness.reference, None)
+    expected = {"99213", EM_VISIT}
     assert expected == _features(scope.dates)
 
 

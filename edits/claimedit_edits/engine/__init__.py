@@ -9,6 +9,7 @@ from claimedit_edits.engine.runner import Engine, Selection, SelectionPolicy
 from claimedit_edits.engine.spec import (
     CODE_PAIR,
     DOC_SECTIONS,
+    EM_VISIT,
     LINE_NOTES,
     MODIFIED,
     EditSpec,
@@ -20,6 +21,7 @@ from claimedit_edits.engine.spec import (
 __all__ = [
     "CODE_PAIR",
     "DOC_SECTIONS",
+    "EM_VISIT",
     "LINE_NOTES",
     "MODIFIED",
     "ClaimHistory",

@@ -11,7 +11,7 @@ from claimedit_edits.engine.context import ClaimHistory, ClaimScope, DateOfServi
 from claimedit_edits.engine.options import EditOptions
 from claimedit_edits.engine.reference import Reference
 from claimedit_edits.engine.registry import Registry
-from claimedit_edits.engine.spec import CODE_PAIR, LINE_NOTES, MODIFIED, CheckFunction, Hit, RegisteredEdit
+from claimedit_edits.engine.spec import CODE_PAIR, EM_VISIT, LINE_NOTES, MODIFIED, CheckFunction, Hit, RegisteredEdit
 from claimedit_edits.model import Claim, Finding, Severity
 
 __all__ = ["Engine", "Selection", "SelectionPolicy"]
@@ -144,13 +144,18 @@ class Engine:
 
 def _features(dates: tuple[DateOfService, ...]) -> set[str]:
     """What the claim holds that edits declare they need (``EditSpec.needs_any``): its procedure codes, its lines'
-    modifiers, and whether a date bills two codes, a line carries a modifier, a line has notes."""
+    modifiers, and whether a date bills two codes or an E/M code, a line carries a modifier, a line has notes."""
     held: set[str] = set()
     for date in dates:
         codes = date.codes
         held |= codes
         if len(codes) > 1:
             held.add(CODE_PAIR)
+        em_codes = date.tables.em_codes
+        for code in codes:
+            if code in em_codes:
+                held.add(EM_VISIT)
+                break
         for line in date.lines:
             if line.modifiers:
                 held.update(line.modifiers)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CODE_PAIR",
     "DOC_SECTIONS",
+    "EM_VISIT",
     "LINE_NOTES",
     "MODIFIED",
     "EditSpec",
@@ -30,6 +31,8 @@ CODE_PAIR = "+code-pair"
 """A claim feature (see ``EditSpec.needs_any``): some date of service bills two or more distinct procedure codes."""
 MODIFIED = "+modifier"
 """A claim feature: some line carries a modifier."""
+EM_VISIT = "+em-visit"
+"""A claim feature: some line bills an E/M code (in the E/M code table of its date)."""
 LINE_NOTES = "+line-notes"
 """A claim feature: some line has an NTE note."""
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}\d{3}$")
@@ -71,7 +74,8 @@ class EditSpec:
     the engine does not run them on a claim edited without a history."""
     needs_any: frozenset[str] | None = None
     """Claim features of which the claim must hold one for the edit to find anything: a procedure code billed on one
-    of its lines, a modifier one of its lines carries, or :data:`CODE_PAIR`, :data:`MODIFIED`, :data:`LINE_NOTES`.
+    of its lines, a modifier one of its lines carries, or :data:`CODE_PAIR`, :data:`MODIFIED`, :data:`LINE_NOTES`,
+    :data:`EM_VISIT`.
     The engine does not call the edit on a claim holding none (most claims: most edits look for what is rare). None:
     always called. A test checks on every case file that an edit finding something holds what it declares."""
 
