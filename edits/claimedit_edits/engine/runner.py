@@ -111,14 +111,17 @@ class Engine:
 
     def check(self, claim: Claim, history: ClaimHistory | None = None) -> list[Finding]:
         """All findings of the enabled edits on one claim, in edit-code order."""
-        scope = ClaimScope(claim, self.reference, history)
         plan = self._plan(self.policy.for_claim(claim))
+        steps = plan.edits if history is not None else plan.without_history
+        if not steps:  # nothing to run (e.g. only history edits enabled, no history): no claim to prepare
+            return []
+        scope = ClaimScope(claim, self.reference, history)
         dates = _dates_of(scope)
         build = EditContext.for_claim
         contexts = [build(scope, options, dates) for options in plan.options]
         held = _features(dates) if dates is not None else None
         findings: list[Finding] = []
-        for check, context, registered, severity, needs in plan.edits if history is not None else plan.without_history:
+        for check, context, registered, severity, needs in steps:
             if needs is not None and held is not None and needs.isdisjoint(held):
                 continue  # the claim holds nothing the edit looks for: it would find nothing
             found = 0  # this edit's findings so far (a count, not a len() per edit: most edits find nothing)
