@@ -84,6 +84,10 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+_UNREAD = CodeEntry("\x00unread")
+"""Marks a code not looked up yet in a :class:`CodeSet`'s cache (None there means looked up and absent)."""
+
+
 class CodeSet:
     """One edition of one code set. Satisfies the engine's ``Icd10Cm`` protocol (dotless codes)."""
 
@@ -95,8 +99,9 @@ class CodeSet:
         self._cache: dict[str, CodeEntry | None] = {}
 
     def get(self, code: str) -> CodeEntry | None:
-        if code in self._cache:
-            return self._cache[code]
+        found = self._cache.get(code, _UNREAD)  # one dict lookup for a code seen before (the usual case)
+        if found is not _UNREAD:
+            return found
         row = self._connection.execute(
             "SELECT billable, label, effective_from, effective_to FROM code WHERE edition_id = ? AND code = ?",
             (self._id, code),
@@ -107,13 +112,18 @@ class CodeSet:
         return entry
 
     def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and self.get(code) is not None
+        if not isinstance(code, str):
+            return False
+        found = self._cache.get(code, _UNREAD)  # get(), inlined for a code seen before: edits ask for every claim
+        return (found if found is not _UNREAD else self.get(code)) is not None
 
     def is_valid(self, code: str) -> bool:
         return self.get(code) is not None
 
     def is_billable(self, code: str) -> bool:
-        entry = self.get(code)
+        entry = self._cache.get(code, _UNREAD)
+        if entry is _UNREAD:
+            entry = self.get(code)
         return entry is not None and entry.billable
 
     def children(self, code: str) -> list[str]:

@@ -6,10 +6,24 @@ from claimedit_edits.engine.options import EditOptions, NoOptions, option_set
 from claimedit_edits.engine.reference import Icd10Cm, Reference, SimpleIcd10Cm
 from claimedit_edits.engine.registry import Registry, load_registry
 from claimedit_edits.engine.runner import Engine, Selection, SelectionPolicy
-from claimedit_edits.engine.spec import DOC_SECTIONS, EditSpec, Hit, RegisteredEdit, edit
+from claimedit_edits.engine.spec import (
+    CODE_PAIR,
+    DOC_SECTIONS,
+    EM_VISIT,
+    LINE_NOTES,
+    MODIFIED,
+    EditSpec,
+    Hit,
+    RegisteredEdit,
+    edit,
+)
 
 __all__ = [
+    "CODE_PAIR",
     "DOC_SECTIONS",
+    "EM_VISIT",
+    "LINE_NOTES",
+    "MODIFIED",
     "ClaimHistory",
     "ClaimScope",
     "DateOfService",

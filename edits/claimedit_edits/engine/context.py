@@ -7,6 +7,7 @@ options. Edits receive nothing else: no thread-local cache, no other family's he
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
@@ -26,6 +27,8 @@ __all__ = ["ClaimHistory", "ClaimScope", "DateOfService", "EditContext", "line_l
 
 _O = TypeVar("_O", bound=EditOptions)
 _T = TypeVar("_T")
+_set = object.__setattr__
+_new = object.__new__
 
 
 def units(line: ServiceLine) -> int:
@@ -41,7 +44,7 @@ def line_list(lines: Iterable[ServiceLine]) -> str:
     return "lines " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateOfService:
     """The lines of one date of service and the table editions for that date."""
 
@@ -58,10 +61,16 @@ class DateOfService:
     def of(cls, day: dt.date | None, lines: tuple[ServiceLine, ...], tables: TableSet) -> DateOfService:
         billed: dict[str, int] = {}
         for line in lines:
-            billed[line.procedure_code] = billed.get(line.procedure_code, 0) + units(line)
-        # what the frozen dataclass's __init__ does, in one step: built for every date of every claim
+            code = line.procedure_code
+            billed[code] = billed.get(code, 0) + math.ceil(line.units)  # units(line), inlined
+        # what the frozen dataclass's __init__ does, without its checks: built for every date of every claim
         date = object.__new__(cls)
-        vars(date).update(day=day, lines=lines, tables=tables, codes=frozenset(billed), _units=billed, _derived={})
+        _set(date, "day", day)
+        _set(date, "lines", lines)
+        _set(date, "tables", tables)
+        _set(date, "codes", frozenset(billed))
+        _set(date, "_units", billed)
+        _set(date, "_derived", {})
         return date
 
     @property
@@ -108,11 +117,15 @@ class ClaimScope:
         if self._dates is None:
             grouped: dict[dt.date | None, list[ServiceLine]] = {}
             claim_day = self.claim.date_of_service
-            for line in self.claim.service_lines:
+            lines = self.claim.service_lines
+            for line in lines:
                 grouped.setdefault(line.date_of_service or claim_day, []).append(line)  # Claim.line_date, inlined
-            self._dates = tuple(
-                DateOfService.of(day, tuple(lines), self.reference.tables_at(day)) for day, lines in grouped.items()
-            )
+            tables_at = self.reference.tables_at
+            if len(grouped) == 1:  # the usual claim: one date, its lines the claim's own tuple
+                (day,) = grouped
+                self._dates = (DateOfService.of(day, lines, tables_at(day)),)
+            else:
+                self._dates = tuple(DateOfService.of(day, tuple(on), tables_at(day)) for day, on in grouped.items())
         return self._dates
 
     @property
@@ -134,20 +147,45 @@ class ClaimScope:
 class EditContext:
     """Everything one edit sees of one claim: built by the engine for every edit of every claim (kept light)."""
 
-    __slots__ = ("claim", "options", "scope")
+    __slots__ = ("claim", "dates", "options", "scope")
+
+    claim: Claim
+    """The claim (an attribute, not a property: edits read it often; None only in a context built for an options
+    check)."""
+    dates: tuple[DateOfService, ...]
+    """The claim's lines grouped by date of service, with their tables (a slot filled when the context is built: every
+    edit reads it; left unset when they cannot be built, and then read through the scope, which raises the reason)."""
+    options: EditOptions
+    """This edit's options, validated at start-up (the model the edit declared, payer layers applied)."""
 
     def __init__(self, scope: ClaimScope, options: EditOptions | None = None) -> None:
         self.scope = scope
-        self.claim: Claim = scope.claim if isinstance(scope, ClaimScope) else cast("Claim", None)
-        """The claim (an attribute, not a property: edits read it often; None only in a context built for an options
-        check)."""
-        self.options: EditOptions = options if options is not None else NoOptions()
-        """This edit's options, validated at start-up (the model the edit declared, payer layers applied)."""
+        self.options = options if options is not None else NoOptions()
+        if not isinstance(scope, ClaimScope):  # a context built for an options check (scope None)
+            self.claim = cast("Claim", None)  # type: ignore[unreachable]
+            return
+        self.claim = scope.claim
+        with contextlib.suppress(Exception):  # raised again, as the edit's own failure, when an edit reads them
+            self.dates = scope.dates
 
-    @property
-    def dates(self) -> tuple[DateOfService, ...]:
-        dates = self.scope._dates  # the scope's own cache, read without a second property call
-        return dates if dates is not None else self.scope.dates
+    @classmethod
+    def for_claim(cls, scope: ClaimScope, options: EditOptions, dates: tuple[DateOfService, ...] | None) -> EditContext:
+        """What :meth:`__init__` builds, without its checks: the engine builds one per claim and distinct options."""
+        context = _new(cls)
+        context.scope = scope
+        context.claim = scope.claim
+        context.options = options
+        if dates is not None:
+            context.dates = dates
+        return context
+
+    if not TYPE_CHECKING:  # a runtime fallback only: the type checker keeps seeing the declared attributes
+
+        def __getattr__(self, name: str) -> Any:
+            """Only called when a slot is unset: ``dates`` that could not be built when the context was."""
+            if name == "dates":
+                return self.scope.dates
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def history(self) -> ClaimHistory | None:

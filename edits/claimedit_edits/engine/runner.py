@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from claimedit_edits.engine.context import ClaimHistory, ClaimScope, EditContext
+from claimedit_edits.engine.context import ClaimHistory, ClaimScope, DateOfService, EditContext
 from claimedit_edits.engine.options import EditOptions
 from claimedit_edits.engine.reference import Reference
 from claimedit_edits.engine.registry import Registry
-from claimedit_edits.engine.spec import CheckFunction, Hit, RegisteredEdit
+from claimedit_edits.engine.spec import CODE_PAIR, EM_VISIT, LINE_NOTES, MODIFIED, CheckFunction, Hit, RegisteredEdit
 from claimedit_edits.model import Claim, Finding, Severity
 
 __all__ = ["Engine", "Selection", "SelectionPolicy"]
@@ -66,10 +66,10 @@ class SelectionPolicy:
         return self.default
 
 
-_Step = tuple[CheckFunction, int, RegisteredEdit, Severity]
+_Step = tuple[CheckFunction, int, RegisteredEdit, Severity, frozenset[str] | None]
 """One planned edit as the loop over a claim's edits reads it (a tuple: unpacked faster than attributes): its
 check, the index of its context among the plan's distinct options (edits with equal options share one), the
-edit and its severity."""
+edit, its severity and the claim features it needs one of (``EditSpec.needs_any``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class Engine:
                 if selection.enabled(edit):
                     options = selection.options_of(edit)
                     context, _ = distinct.setdefault(_options_key(options), (len(distinct), options))
-                    edits.append((edit.check, context, edit, selection.severity_of(edit)))
+                    edits.append((edit.check, context, edit, selection.severity_of(edit), edit.spec.needs_any))
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
             options_list = [options for _, options in distinct.values()]
@@ -111,17 +111,27 @@ class Engine:
 
     def check(self, claim: Claim, history: ClaimHistory | None = None) -> list[Finding]:
         """All findings of the enabled edits on one claim, in edit-code order."""
-        scope = ClaimScope(claim, self.reference, history)
         plan = self._plan(self.policy.for_claim(claim))
-        contexts = [EditContext(scope, options) for options in plan.options]
+        steps = plan.edits if history is not None else plan.without_history
+        if not steps:  # nothing to run (e.g. only history edits enabled, no history): no claim to prepare
+            return []
+        scope = ClaimScope(claim, self.reference, history)
+        dates = _dates_of(scope)
+        build = EditContext.for_claim
+        contexts = [build(scope, options, dates) for options in plan.options]
+        held = _features(dates) if dates is not None else None
         findings: list[Finding] = []
-        for check, context, registered, severity in plan.edits if history is not None else plan.without_history:
-            before = len(findings)
+        for check, context, registered, severity, needs in steps:
+            if needs is not None and held is not None and needs.isdisjoint(held):
+                continue  # the claim holds nothing the edit looks for: it would find nothing
+            found = 0  # this edit's findings so far (a count, not a len() per edit: most edits find nothing)
             try:
                 for hit in check(contexts[context]):
-                    findings.append(_finding(registered, hit, severity))  # noqa: PERF401  (no generator per edit: most find nothing)
+                    findings.append(_finding(registered, hit, severity))
+                    found += 1
             except Exception as exc:  # noqa: BLE001  (an edit's bug must not lose the claim)
-                del findings[before:]  # what the edit found before failing is not reported: it did not finish
+                if found:
+                    del findings[-found:]  # what the edit found before failing is not reported: it did not finish
                 _log.error(
                     "edit_failed",
                     edit=registered.spec.code,
@@ -133,6 +143,38 @@ class Engine:
 
     def check_all(self, claims: Iterable[Claim]) -> list[list[Finding]]:
         return [self.check(claim) for claim in claims]
+
+
+def _features(dates: tuple[DateOfService, ...]) -> set[str]:
+    """What the claim holds that edits declare they need (``EditSpec.needs_any``): its procedure codes, its lines'
+    modifiers, and whether a date bills two codes or an E/M code, a line carries a modifier, a line has notes."""
+    held: set[str] = set()
+    for date in dates:
+        codes = date.codes
+        held |= codes
+        if len(codes) > 1:
+            held.add(CODE_PAIR)
+        em_codes = date.tables.em_codes
+        for code in codes:
+            if code in em_codes:
+                held.add(EM_VISIT)
+                break
+        for line in date.lines:
+            if line.modifiers:
+                held.update(line.modifiers)
+                held.add(MODIFIED)
+            if line.notes:
+                held.add(LINE_NOTES)
+    return held
+
+
+def _dates_of(scope: ClaimScope) -> tuple[DateOfService, ...] | None:
+    """The claim's dates, built once for every context; None when they cannot be built (no tables): the edits that
+    read them then fail one by one, each with its own internal finding, as they would reading them lazily."""
+    try:
+        return scope.dates
+    except Exception:  # noqa: BLE001  (reported by each edit that reads the dates)
+        return None
 
 
 def _options_key(options: EditOptions) -> tuple[type[EditOptions], object]:

@@ -14,8 +14,27 @@ from claimedit_edits.model import Category, Fix, Severity
 if TYPE_CHECKING:
     from claimedit_edits.engine.context import EditContext
 
-__all__ = ["DOC_SECTIONS", "EditSpec", "Hit", "RegisteredEdit", "edit", "registered_in_module"]
+__all__ = [
+    "CODE_PAIR",
+    "DOC_SECTIONS",
+    "EM_VISIT",
+    "LINE_NOTES",
+    "MODIFIED",
+    "EditSpec",
+    "Hit",
+    "RegisteredEdit",
+    "edit",
+    "registered_in_module",
+]
 
+CODE_PAIR = "+code-pair"
+"""A claim feature (see ``EditSpec.needs_any``): some date of service bills two or more distinct procedure codes."""
+MODIFIED = "+modifier"
+"""A claim feature: some line carries a modifier."""
+EM_VISIT = "+em-visit"
+"""A claim feature: some line bills an E/M code (in the E/M code table of its date)."""
+LINE_NOTES = "+line-notes"
+"""A claim feature: some line has an NTE note."""
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DOC_SECTIONS = ("What", "Why", "Failing example", "Passing example", "Fix", "Options", "References")
@@ -53,6 +72,12 @@ class EditSpec:
     needs_history: bool = False
     """True for edits that compare the claim with the patient's earlier claims and find nothing without them:
     the engine does not run them on a claim edited without a history."""
+    needs_any: frozenset[str] | None = None
+    """Claim features of which the claim must hold one for the edit to find anything: a procedure code billed on one
+    of its lines, a modifier one of its lines carries, or :data:`CODE_PAIR`, :data:`MODIFIED`, :data:`LINE_NOTES`,
+    :data:`EM_VISIT`.
+    The engine does not call the edit on a claim holding none (most claims: most edits look for what is rare). None:
+    always called. A test checks on every case file that an edit finding something holds what it declares."""
 
     @property
     def option_names(self) -> tuple[str, ...]:
@@ -102,13 +127,15 @@ def edit(
     options: type[EditOptions] = NoOptions,
     default_enabled: bool = True,
     needs_history: bool = False,
+    needs_any: Iterable[str] | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register ``check`` as an edit of its module. The docstring is the edit's documentation."""
     if not CODE_PATTERN.match(code):
         raise ValueError(f"edit code {code!r} must look like ABC123")
     if not NAME_PATTERN.match(name):
         raise ValueError(f"edit name {name!r} must be kebab-case")
-    spec = EditSpec(code, name, family, category, severity, since, options, default_enabled, needs_history)
+    needs = frozenset(needs_any) if needs_any is not None else None
+    spec = EditSpec(code, name, family, category, severity, since, options, default_enabled, needs_history, needs)
 
     def register(check: CheckFunction) -> CheckFunction:
         module = inspect.getmodule(check)

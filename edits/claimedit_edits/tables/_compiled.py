@@ -151,8 +151,11 @@ class _RowLookup(_Lookup):
         return found
 
     def get(self, key: Any, default: Any = None) -> Any:
-        """As ``Mapping.get``, without raising and catching a KeyError for every code the table lacks."""
-        found = self._row(key)
+        """As ``Mapping.get``, without raising and catching a KeyError for every code the table lacks (``_row``
+        inlined: edits look codes up for every line of every claim)."""
+        found = self._found.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._found[key] = self._fetch(key)
         return default if found is None else found
 
     def __contains__(self, key: object) -> bool:
@@ -206,7 +209,9 @@ class PtpPartners(_Lookup, Mapping[str, frozenset[str]]):
 
     def get(self, code: str, default: Any = None) -> Any:
         """As ``Mapping.get``, without raising and catching a KeyError for every code without partners."""
-        found = self._partners(code)
+        found = self._found.get(code)  # a code seen before (the usual case) without a second call
+        if found is None:
+            found = self._partners(code)
         return found if found else default
 
     def __contains__(self, code: object) -> bool:

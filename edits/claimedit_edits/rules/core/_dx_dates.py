@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from claimedit_edits.model import Claim
+from claimedit_edits.rules.common.service_days import first_service_day
 
 ICD10_FROM = dt.date(2015, 10, 1)
 """45 CFR 162.1002(c)(2)-(3): ICD-10-CM for dates of service on or after October 1, 2015; ICD-9-CM before."""
@@ -15,8 +16,8 @@ HIPAA_CODE_SETS = "45 CFR 162.1002 (ICD-9-CM before 2015-10-01, ICD-10-CM from 2
 
 def diagnosis_day(claim: Claim) -> dt.date | None:
     """The date the claim's diagnoses are coded for: the earliest line date of service, else the claim's."""
-    days = [day for line in claim.service_lines if (day := claim.line_date(line)) is not None]
-    return min(days) if days else claim.date_of_service
+    first = first_service_day(claim)
+    return first if first is not None else claim.date_of_service
 
 
 def code_set_for(day: dt.date | None) -> str:

@@ -56,7 +56,7 @@ def diagnosis_valid_and_billable(ctx: EditContext) -> Iterator[Hit]:
         number of characters available); 45 CFR 162.1002 (HIPAA code sets by date); CMS ICD-10-CM code files
         and ICD-9-CM v32 diagnosis codes, edition in the finding.
     """
-    day = diagnosis_day(ctx.claim)
+    day = ctx.derived(diagnosis_day)
     kind = code_set_for(day)
     codes = ctx.codesets.at(kind, day)
     wanted = ICD9_QUALIFIERS if kind == "icd9cm" else ICD10_QUALIFIERS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
+from claimedit_edits.engine import MODIFIED, EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix
 
 _WELL_FORMED = re.compile(r"^[0-9A-Z]{2}$")
@@ -27,6 +27,7 @@ class UnknownModifierOptions(EditOptions):
     severity="warning",
     since="0.1.0",
     options=UnknownModifierOptions,
+    needs_any=(MODIFIED,),
 )
 def unknown_modifier(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -29,16 +29,16 @@ _ORGANIZATION_ONLY = frozenset({ORGANIZATION})
 
 def parties(claim: Claim) -> tuple[Party, ...]:
     """The claim's provider loops in claim order (edits share one list per claim: ``ctx.derived(parties)``)."""
-    found = [Party("billing provider (2010AA)", claim.billing_provider, None, _BOTH)]
+    new = tuple.__new__  # Party(...) without the named tuple's own __new__ (a Python call): built for every claim
+    found = [new(Party, ("billing provider (2010AA)", claim.billing_provider, None, _BOTH))]
     if claim.referring_provider is not None:
-        found.append(Party("referring provider (2310A)", claim.referring_provider, None, _PERSON_ONLY))
+        found.append(new(Party, ("referring provider (2310A)", claim.referring_provider, None, _PERSON_ONLY)))
     if claim.rendering_provider is not None:
-        found.append(Party("rendering provider (2310B)", claim.rendering_provider, None, _BOTH))
+        found.append(new(Party, ("rendering provider (2310B)", claim.rendering_provider, None, _BOTH)))
     if claim.service_facility is not None:
-        found.append(Party("service facility (2310C)", claim.service_facility, None, _ORGANIZATION_ONLY))
-    found += [
-        Party(f"line {line.number} rendering provider (2420A)", line.rendering_provider, line.number, _BOTH)
-        for line in claim.service_lines
-        if line.rendering_provider is not None
-    ]
+        found.append(new(Party, ("service facility (2310C)", claim.service_facility, None, _ORGANIZATION_ONLY)))
+    for line in claim.service_lines:
+        provider = line.rendering_provider
+        if provider is not None:
+            found.append(new(Party, (f"line {line.number} rendering provider (2420A)", provider, line.number, _BOTH)))
     return tuple(found)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from claimedit_edits.model import Claim
 
 __all__ = ["received_on"]
 
 
+@functools.lru_cache(maxsize=1024)  # one BHT04 per transaction: read once, not once per claim
 def _ccyymmdd(value: str) -> dt.date | None:
     if len(value) == 8 and value.isascii() and value.isdigit():  # the usual case, read without strptime
         return _day(int(value[:4]), value[4:])
@@ -18,6 +20,7 @@ def _ccyymmdd(value: str) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=1024)  # one ISA09 per interchange
 def _yymmdd(value: str) -> dt.date | None:
     if len(value) == 6 and value.isascii() and value.isdigit():
         year = int(value[:2])

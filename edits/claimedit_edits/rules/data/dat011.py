@@ -47,8 +47,9 @@ def service_date_after_receipt(ctx: EditContext) -> Iterator[Hit]:
     if received is None:
         return
     day, what = received
+    claim_day = ctx.claim.date_of_service
     for line in ctx.claim.service_lines:
-        served = line.date_of_service_end or ctx.claim.line_date(line)
+        served = line.date_of_service_end or line.date_of_service or claim_day  # Claim.line_date, inlined
         if served is None or served <= day:
             continue
         yield Hit(

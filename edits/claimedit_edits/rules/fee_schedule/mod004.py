@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.rules.fee_schedule._indicator_modifier import indicator_modifier_hits
 
+_MODIFIERS = ("50",)
+"""The modifiers this edit checks: a claim without them is not checked (``needs_any``)."""
+
 
 @edit(
     code="MOD004",
@@ -15,6 +18,7 @@ from claimedit_edits.rules.fee_schedule._indicator_modifier import indicator_mod
     category="modifier",
     severity="error",
     since="0.1.0",
+    needs_any=_MODIFIERS,
 )
 def bilateral_modifier_not_applicable(ctx: EditContext) -> Iterator[Hit]:
     """
@@ -44,7 +48,7 @@ def bilateral_modifier_not_applicable(ctx: EditContext) -> Iterator[Hit]:
     """
     yield from indicator_modifier_hits(
         ctx,
-        modifiers=("50",),
+        modifiers=_MODIFIERS,
         indicator=lambda fees: fees.bilateral,
         indicator_name="bilateral surgery indicator",
         refused="0",

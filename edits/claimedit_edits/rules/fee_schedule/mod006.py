@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from claimedit_edits.engine import EditContext, Hit, edit
 from claimedit_edits.rules.fee_schedule._indicator_modifier import indicator_modifier_hits
 
+_MODIFIERS = ("26", "TC")
+"""The modifiers this edit checks: a claim without them is not checked (``needs_any``)."""
+
 
 @edit(
     code="MOD006",
@@ -15,6 +18,7 @@ from claimedit_edits.rules.fee_schedule._indicator_modifier import indicator_mod
     category="modifier",
     severity="error",
     since="0.1.0",
+    needs_any=_MODIFIERS,
 )
 def professional_technical_modifier_not_applicable(ctx: EditContext) -> Iterator[Hit]:
     """
@@ -43,7 +47,7 @@ def professional_technical_modifier_not_applicable(ctx: EditContext) -> Iterator
     """
     yield from indicator_modifier_hits(
         ctx,
-        modifiers=("26", "TC"),
+        modifiers=_MODIFIERS,
         indicator=lambda fees: fees.pctc,
         indicator_name="PC/TC indicator",
         refused="0",

@@ -21,6 +21,7 @@ from claimedit_edits.rules.common.destruction_counting import (
     category="lesion-units",
     severity="error",
     since="0.1.0",
+    needs_any=(FIRST_LESION,),
 )
 def premalignant_first_lesion_units(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -22,6 +22,7 @@ from claimedit_edits.rules.common.destruction_counting import (
     category="lesion-units",
     severity="error",
     since="0.1.0",
+    needs_any=(ADDITIONAL_LESIONS,),
 )
 def premalignant_additional_lesions_over_13(ctx: EditContext) -> Iterator[Hit]:
     """

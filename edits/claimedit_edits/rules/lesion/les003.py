@@ -21,6 +21,7 @@ from claimedit_edits.rules.common.destruction_counting import (
     category="lesion-units",
     severity="error",
     since="0.1.0",
+    needs_any=(FIRST_LESION, ADDITIONAL_LESIONS),
 )
 def premalignant_15_or_more_use_17004(ctx: EditContext) -> Iterator[Hit]:
     """

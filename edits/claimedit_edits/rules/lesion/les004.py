@@ -28,6 +28,7 @@ _MEANING = {
     category="lesion-units",
     severity="error",
     since="0.1.0",
+    needs_any=(FIFTEEN_OR_MORE, BENIGN_UP_TO_14, BENIGN_15_OR_MORE),
 )
 def destruction_single_unit_codes(ctx: EditContext) -> Iterator[Hit]:
     """

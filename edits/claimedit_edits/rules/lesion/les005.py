@@ -16,6 +16,7 @@ from claimedit_edits.rules.common.destruction_counting import ADDITIONAL_LESIONS
     category="lesion-units",
     severity="error",
     since="0.1.0",
+    needs_any=(FIFTEEN_OR_MORE,),
 )
 def premalignant_17004_with_17000_17003(ctx: EditContext) -> Iterator[Hit]:
     """

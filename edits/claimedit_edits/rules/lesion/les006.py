@@ -16,6 +16,7 @@ from claimedit_edits.rules.common.destruction_counting import BENIGN_15_OR_MORE,
     category="lesion-units",
     severity="error",
     since="0.1.0",
+    needs_any=(BENIGN_15_OR_MORE,),
 )
 def benign_17111_with_17110(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -17,6 +17,7 @@ _SIDE_TEXT = {"RT": "right", "LT": "left"}
     category="modifier",
     severity="error",
     since="0.1.0",
+    needs_any=("RT", "LT"),
 )
 def laterality_contradicts_diagnosis(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.engine import LINE_NOTES, EditContext, Hit, edit
 from claimedit_edits.rules.lesion._size_hit import size_tier_hits
 
 
@@ -15,6 +15,7 @@ from claimedit_edits.rules.lesion._size_hit import size_tier_hits
     category="size-tier",
     severity="error",
     since="0.1.0",
+    needs_any=(LINE_NOTES,),
 )
 def destruction_size_tier(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.engine import LINE_NOTES, EditContext, Hit, edit
 from claimedit_edits.rules.lesion._sized import lengths_only
 
 
@@ -15,6 +15,7 @@ from claimedit_edits.rules.lesion._sized import lengths_only
     category="size-tier",
     severity="warning",
     since="0.2.0",
+    needs_any=(LINE_NOTES,),
 )
 def length_is_not_excised_diameter(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -51,7 +51,10 @@ def add_on_without_primary(ctx: EditContext) -> Iterator[Hit]:
         codes = date.codes
         aoc = date.tables.aoc
         for line in date.lines:
-            primaries = [entry for entry in aoc.get(line.procedure_code) if entry.edit_type != 2]
+            entries = aoc.get(line.procedure_code)
+            if not entries:  # most codes are no add-on: no list built for them
+                continue
+            primaries = [entry for entry in entries if entry.edit_type != 2]
             if not primaries or any(entry.primary in codes for entry in primaries):
                 continue
             names = sorted({entry.primary for entry in primaries})

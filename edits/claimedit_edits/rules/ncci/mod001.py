@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
+from claimedit_edits.engine import CODE_PAIR, EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix
 from claimedit_edits.rules.ncci._ptp import code_pairs_on
 
@@ -22,6 +22,7 @@ class NeverTogetherOptions(EditOptions):
     severity="error",
     since="0.1.0",
     options=NeverTogetherOptions,
+    needs_any=(CODE_PAIR,),
 )
 def ptp_pair_never_together(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
+from claimedit_edits.engine import CODE_PAIR, EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix, ServiceLine
 from claimedit_edits.rules.ncci._ptp import (
     ANATOMIC_MODIFIERS,
@@ -33,6 +33,7 @@ class ModifierMissingOptions(EditOptions):
     severity="error",
     since="0.1.0",
     options=ModifierMissingOptions,
+    needs_any=(CODE_PAIR,),
 )
 def ptp_pair_modifier_missing(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.engine import CODE_PAIR, EditContext, Hit, edit
 from claimedit_edits.model import Fix
 from claimedit_edits.rules.ncci._ptp import code_pairs_on
 
@@ -17,6 +17,7 @@ from claimedit_edits.rules.ncci._ptp import code_pairs_on
     severity="warning",
     since="0.1.0",
     default_enabled=False,
+    needs_any=(CODE_PAIR,),
 )
 def x_modifier_preferred_over_59(ctx: EditContext) -> Iterator[Hit]:
     """

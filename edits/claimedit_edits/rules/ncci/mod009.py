@@ -18,6 +18,7 @@ _SURGICAL_GLOBAL_DAYS = frozenset({"000", "010", "090", "ZZZ"})
     category="modifier",
     severity="error",
     since="0.2.0",
+    needs_any=("25", *DISTINCT_SERVICE_MODIFIERS),
 )
 def modifier_on_wrong_kind_of_code(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit, option_set
+from claimedit_edits.engine import CODE_PAIR, EditContext, EditOptions, Hit, edit, option_set
 from claimedit_edits.model import Fix, ServiceLine
 from claimedit_edits.rules.ncci._ptp import (
     ANATOMIC_MODIFIERS,
@@ -30,6 +30,7 @@ class RepairOptions(EditOptions):
     severity="error",
     since="0.2.0",
     options=RepairOptions,
+    needs_any=(CODE_PAIR,),
 )
 def repair_included_in_excision(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, EditOptions, Hit, edit
+from claimedit_edits.engine import EM_VISIT, EditContext, EditOptions, Hit, edit
 from claimedit_edits.model import Fix
 from claimedit_edits.rules.common.global_periods import MINOR_GLOBAL_DAYS, em_lines, is_em
 from claimedit_edits.tables import PtpTable
@@ -27,6 +27,7 @@ class MinorProcedureDayOptions(EditOptions):
     severity="error",
     since="0.2.0",
     options=MinorProcedureDayOptions,
+    needs_any=(EM_VISIT,),
 )
 def em_on_minor_procedure_day_needs_25(ctx: EditContext) -> Iterator[Hit]:
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.engine import EM_VISIT, EditContext, Hit, edit
 from claimedit_edits.rules.common.global_periods import add_24, postoperative_periods, visits_within
 
 
@@ -15,6 +15,7 @@ from claimedit_edits.rules.common.global_periods import add_24, postoperative_pe
     category="modifier",
     severity="error",
     since="0.2.0",
+    needs_any=(EM_VISIT,),
 )
 def em_in_postoperative_period_needs_24(ctx: EditContext) -> Iterator[Hit]:
     """

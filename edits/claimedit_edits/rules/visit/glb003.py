@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from claimedit_edits.engine import EditContext, Hit, edit
+from claimedit_edits.engine import EM_VISIT, EditContext, Hit, edit
 from claimedit_edits.model import Fix
 from claimedit_edits.rules.common.global_periods import em_lines
 
@@ -19,6 +19,7 @@ _MAJOR = "090"
     category="modifier",
     severity="error",
     since="0.2.0",
+    needs_any=(EM_VISIT,),
 )
 def em_before_major_procedure_needs_57(ctx: EditContext) -> Iterator[Hit]:
     """
