@@ -43,7 +43,7 @@ from claimedit.validation.gate import Guide, Pyx12Only
 from claimedit.validation.guide import load_guide
 from claimedit.validation.guide_feed import GuideFeed
 from claimedit.validation.pyx12 import Pyx12Validator, SyntaxError837, ValidationReport
-from claimedit.validation.pyx12_text import STRAY_FOR_PYX12, Pyx12Text, separator_for, text_for_pyx12
+from claimedit.validation.pyx12_text import STRAY_FOR_PYX12, Pyx12Text, segments_for_pyx12, separator_for, text_of
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import InterchangeRead, SpooledRead, TransactionRead, describe, read_stream
 from claimedit.x12.spool import text_file
@@ -446,11 +446,13 @@ class Pipeline:
             assert delimiters is not None
             # a transaction rejected before validation is answered IK5*R by pyx12, never by the template
             asks_guide = not rejected and not isinstance(self.guide, Pyx12Only)
-            feed = GuideFeed(self.guide, delimiters) if asks_guide else None
-            text = text_for_pyx12(read, None if feed is None else feed.take)
-            if feed is not None and feed.clean and (acks := feed.acks()):
-                return ValidationReport(acks=acks)
-            return self.validator.validate(text, rejected)
+            kept = segments_for_pyx12(read)
+            if asks_guide:
+                feed = GuideFeed(self.guide, delimiters)
+                feed.take_all(kept)
+                if feed.clean and (acks := feed.acks()):
+                    return ValidationReport(acks=acks)  # a clean interchange is never written out for pyx12
+            return self.validator.validate(text_of(kept, delimiters), rejected)
         except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
             return exc
 

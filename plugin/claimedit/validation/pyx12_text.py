@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable
 from claimedit.x12.reader import A1, InterchangeRead
 from claimedit.x12.tokens import Delimiters, Segment
 
-__all__ = ["STRAY_FOR_PYX12", "Pyx12Text", "separator_for", "text_for_pyx12"]
+__all__ = ["STRAY_FOR_PYX12", "Pyx12Text", "segments_for_pyx12", "separator_for", "text_for_pyx12", "text_of"]
 
 STRAY_FOR_PYX12 = 20
 """Segments outside any transaction given to pyx12 per interchange: the reader names every one (SYN005)."""
@@ -35,6 +35,20 @@ def separator_for(delimiters: Delimiters) -> str:
 def text_for_pyx12(read: InterchangeRead, sink: Callable[[Segment], None] | None = None) -> str:
     """The interchange (held whole) as pyx12 should see it; each kept segment also goes to ``sink``, in order,
     once all are decided (the interchange is in memory already)."""
+    keep = segments_for_pyx12(read)
+    if sink is not None:
+        for segment in keep:
+            sink(segment)
+    delimiters = read.chunk.delimiters
+    assert delimiters is not None
+    return text_of(keep, delimiters)
+
+
+def segments_for_pyx12(read: InterchangeRead) -> list[Segment]:
+    """The segments of the interchange (held whole) pyx12 should see, each as the ``Segment`` a sink is given.
+
+    The pipeline asks the compiled guide with these, and writes them out (:func:`text_of`) only when the guide
+    does not call the interchange clean: a clean one never becomes text."""
     delimiters = read.chunk.delimiters
     assert delimiters is not None
     keep: list[Segment] = []
@@ -49,11 +63,13 @@ def text_for_pyx12(read: InterchangeRead, sink: Callable[[Segment], None] | None
     for segment in read.chunk.segments:
         kept.take(segment)
     kept.finish()
-    if sink is not None:
-        for segment in keep:
-            sink(segment)
+    return keep
+
+
+def text_of(segments: list[Segment], delimiters: Delimiters) -> str:
+    """The text pyx12 reads: each segment's ``raw``, its terminator and a line break."""
     separator = separator_for(delimiters)
-    return "".join([f"{segment.raw}{separator}" for segment in keep])
+    return "".join([f"{segment.raw}{separator}" for segment in segments])
 
 
 class Pyx12Text:
