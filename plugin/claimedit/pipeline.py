@@ -298,7 +298,7 @@ class Pipeline:
         if isinstance(report, Exception):  # the claims are still read; the groups get a rejecting 999
             failure.append(internal_finding("validating the interchange", report, location=describe(base)))
             report = ValidationReport(fatal="", fatal_in_envelope=False)
-        out.acks.extend(replace(ack, interchange_control=read.isa_control) for ack in report.acks)
+        out.acks.extend(_of_interchange(ack, read.isa_control) for ack in report.acks)
         supported = read.supported_groups
         out.acks.extend(rejecting_group_acks(outline, supported, supported=False, reason=NOT_SUPPORTED))
         if report.fatal is not None and not report.fatal_in_envelope:  # pyx12 gave up: still answer
@@ -566,6 +566,12 @@ _SCOPE_WORDS: dict[Scope, str] = {
     "transaction": "transaction (ST/SE)",
     "loop": "HL loop (billing provider, subscriber or patient)",
 }
+
+
+def _of_interchange(ack: GroupAck, control: str) -> GroupAck:
+    """The 999 of a group, named by its interchange's control number (built directly: ``dataclasses.replace``
+    cost 4 us an input)."""
+    return GroupAck(control, ack.group_control, ack.accepted, ack.ack_code, ack.x12)
 
 
 def _transactions_with_errors(report: ValidationReport | Exception) -> frozenset[tuple[str, str]]:
