@@ -25,6 +25,8 @@ __all__ = ["STRAY_FOR_PYX12", "Pyx12Text", "segments_for_pyx12", "separator_for"
 STRAY_FOR_PYX12 = 20
 """Segments outside any transaction given to pyx12 per interchange: the reader names every one (SYN005)."""
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE"})
+_OWN_RULES = _ENVELOPE | {"ST", "SE"}
+"""Segments :meth:`Pyx12Text.take` decides on by their tag (any other inside a transaction is simply kept)."""
 
 
 def separator_for(delimiters: Delimiters) -> str:
@@ -60,8 +62,7 @@ def segments_for_pyx12(read: InterchangeRead) -> list[Segment]:
         early=early,
         sink=keep.append,
     )
-    for segment in read.chunk.segments:
-        kept.take(segment)
+    kept.take_all(read.chunk.segments)
     kept.finish()
     return keep
 
@@ -135,6 +136,25 @@ class Pyx12Text:
             self._keep(_with_element(segment, 3, A1, self.element) if tag == "ST" else segment)
         if tag == "SE":
             self.in_transaction = False
+
+    def take_all(self, segments: Iterable[Segment]) -> None:
+        """Each segment in turn, as :meth:`take` would be given them; a segment inside a transaction of a kept
+        group, neither ST nor SE nor an envelope, is kept here directly (most are), any other goes to ``take``."""
+        sink = self.sink
+        for segment in segments:
+            if (
+                self.in_transaction
+                and self.in_supported
+                and not self.stubbed
+                and segment.elements
+                and segment.tag not in _OWN_RULES
+            ):
+                held = self.held
+                if held is not None:
+                    sink(held)
+                self.held = segment
+            else:
+                self.take(segment)
 
     def _envelope(self, segment: Segment) -> None:
         tag = segment.tag

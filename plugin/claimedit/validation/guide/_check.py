@@ -9,12 +9,12 @@ element, a segment after the IEA, envelopes out of order) makes the interchange 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from claimedit.results import GroupAck
 from claimedit.validation.guide._ack import GroupSeen, accepting_acks
-from claimedit.validation.guide._steps import CLM, GE, GS, HL, IEA, SE, ST
+from claimedit.validation.guide._steps import CLM, GE, GS, HL, IEA, LX, SE, ST
 from claimedit.validation.guide._walk import Node
 from claimedit.x12.tokens import Delimiters, Segment
 
@@ -119,7 +119,7 @@ class GuideCheck:
         memo = self._steps
         delimiters = self._delimiters
         counts = self._counts
-        envelope = self._envelope
+        by_kind = _BY_KIND
         node = self._node
         for segment in segments:
             key = (node.index, segment.raw)
@@ -129,8 +129,8 @@ class GuideCheck:
             ok, kind, at_least_one, ops, target = step
             if not ok or self._closed:  # nothing may follow the IEA
                 ok = False
-            elif kind:
-                ok = envelope(kind, segment.elements)
+            elif kind:  # the reader's checks of the segments it counts or matches (X12Reader._parse_segment)
+                ok = by_kind[kind](self, segment.elements)
             else:  # counted in its transaction; outside any, pyx12's reader reports it
                 ok = self._in_transaction
                 self._seg_count += 1
@@ -152,26 +152,28 @@ class GuideCheck:
             node = target
         self._node = node
 
-    def _envelope(self, kind: int, elements: list[str]) -> bool:  # noqa: PLR0911  (one branch per segment kind)
-        """The reader's checks of the segments it counts or matches (pyx12's X12Reader._parse_segment)."""
-        if kind == GS:
-            return self._gs(elements)
-        if kind == ST:
-            return self._st(elements)
-        if kind == SE:
-            return self._se(elements)
-        if kind == GE:
-            return self._ge(elements)
-        if kind == IEA:
-            return self._iea(elements)
+    def _body(self, elements: list[str]) -> bool:
+        """A segment of the transaction: counted (pyx12's reader reports one outside any transaction)."""
+        del elements
         if not self._in_transaction:
             return False
         self._seg_count += 1
-        if kind == HL:
-            return self._hl(elements)
-        if kind == CLM:
-            self._lx_count = 0
-            return True
+        return True
+
+    def _clm(self, elements: list[str]) -> bool:
+        """A claim: counted, and its service lines' LX01 count again from 1."""
+        del elements
+        self._lx_count = 0
+        if not self._in_transaction:
+            return False
+        self._seg_count += 1
+        return True
+
+    def _lx(self, elements: list[str]) -> bool:
+        """A service line: counted, LX01 the next number from the claim's first."""
+        if not self._in_transaction:
+            return False
+        self._seg_count += 1
         self._lx_count += 1
         return len(elements) > 1 and elements[1] == str(self._lx_count)
 
@@ -229,6 +231,9 @@ class GuideCheck:
         return elements[2] == self._isa[13] and _int(elements[1]) == len(self._groups) and bool(self._groups)
 
     def _hl(self, elements: list[str]) -> bool:
+        if not self._in_transaction:
+            return False
+        self._seg_count += 1
         self._hl_count += 1
         if len(elements) < 3 or _int(elements[1]) != self._hl_count or self._component in elements[2]:
             return False
@@ -241,3 +246,18 @@ class GuideCheck:
                 stack.pop()
         stack.append(self._hl_count)
         return True
+
+
+_BY_KIND: tuple[Callable[[GuideCheck, list[str]], bool], ...] = (
+    GuideCheck._body,
+    GuideCheck._gs,
+    GuideCheck._st,
+    GuideCheck._se,
+    GuideCheck._ge,
+    GuideCheck._iea,
+    GuideCheck._hl,
+    GuideCheck._clm,
+    GuideCheck._lx,
+)
+"""The check of each segment kind of ``_steps.KINDS`` (0: any other), as one look-up in the hot loop."""
+assert tuple(range(1, 9)) == (GS, ST, SE, GE, IEA, HL, CLM, LX)
