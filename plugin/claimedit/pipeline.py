@@ -43,7 +43,14 @@ from claimedit.validation.gate import Guide, Pyx12Only
 from claimedit.validation.guide import load_guide
 from claimedit.validation.guide_feed import GuideFeed
 from claimedit.validation.pyx12 import Pyx12Validator, SyntaxError837, ValidationReport
-from claimedit.validation.pyx12_text import STRAY_FOR_PYX12, Pyx12Text, segments_for_pyx12, separator_for, text_of
+from claimedit.validation.pyx12_text import (
+    STRAY_FOR_PYX12,
+    KeptRuns,
+    Pyx12Text,
+    segments_for_pyx12,
+    separator_for,
+    text_of,
+)
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import InterchangeRead, SpooledRead, TransactionRead, describe, read_stream
 from claimedit.x12.spool import text_file
@@ -229,17 +236,9 @@ class Pipeline:
         validating = self.validator is not None
         with text_file() as pyx12_text:
             feed = GuideFeed(self.guide, delimiters)
-            separator = separator_for(delimiters)
-
-            kept = [0]
-
-            def keep(segment: Segment) -> None:
-                pyx12_text.write(segment.raw + separator)
-                kept[0] += 1
-                feed.take(segment)
-
+            kept = KeptRuns(pyx12_text, delimiters, feed.take_all)
             writer = Pyx12Text(
-                delimiters, isa_fixed_width=read.chunk.isa_fixed_width, supported=supported, early=early, sink=keep
+                delimiters, isa_fixed_width=read.chunk.isa_fixed_width, supported=supported, early=early, sink=kept.take
             )
             clm = 0
             try:
@@ -267,11 +266,12 @@ class Pipeline:
             if self.validator is None or not read.supported_groups:
                 return clm, outline, ValidationReport()
             writer.finish()
+            kept.finish()
             # a transaction rejected before validation is answered IK5*R by pyx12, never by the template
             if feed.clean and not rejected and (acks := feed.acks()):
                 return clm, outline, ValidationReport(acks=acks)
             try:
-                report = self.validator.validate_file(pyx12_text, frozenset(rejected), segments=kept[0])
+                report = self.validator.validate_file(pyx12_text, frozenset(rejected), segments=kept.kept)
             except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
                 return clm, outline, exc
             return clm, outline, report
@@ -452,7 +452,7 @@ class Pipeline:
                 feed.take_all(kept)
                 if feed.clean and (acks := feed.acks()):
                     return ValidationReport(acks=acks)  # a clean interchange is never written out for pyx12
-            return self.validator.validate(text_of(kept, delimiters), rejected)
+            return self.validator.validate(text_of(kept, separator_for(delimiters)), rejected)
         except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
             return exc
 

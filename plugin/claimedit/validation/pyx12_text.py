@@ -16,11 +16,20 @@ compiled guide check fed the same segments never splits a text the reader has sp
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from typing import TextIO
 
 from claimedit.x12.reader import A1, InterchangeRead
 from claimedit.x12.tokens import Delimiters, Segment
 
-__all__ = ["STRAY_FOR_PYX12", "Pyx12Text", "segments_for_pyx12", "separator_for", "text_for_pyx12", "text_of"]
+__all__ = [
+    "STRAY_FOR_PYX12",
+    "KeptRuns",
+    "Pyx12Text",
+    "segments_for_pyx12",
+    "separator_for",
+    "text_for_pyx12",
+    "text_of",
+]
 
 STRAY_FOR_PYX12 = 20
 """Segments outside any transaction given to pyx12 per interchange: the reader names every one (SYN005)."""
@@ -43,7 +52,7 @@ def text_for_pyx12(read: InterchangeRead, sink: Callable[[Segment], None] | None
             sink(segment)
     delimiters = read.chunk.delimiters
     assert delimiters is not None
-    return text_of(keep, delimiters)
+    return text_of(keep, separator_for(delimiters))
 
 
 def segments_for_pyx12(read: InterchangeRead) -> list[Segment]:
@@ -67,9 +76,8 @@ def segments_for_pyx12(read: InterchangeRead) -> list[Segment]:
     return keep
 
 
-def text_of(segments: list[Segment], delimiters: Delimiters) -> str:
-    """The text pyx12 reads: each segment's ``raw``, its terminator and a line break."""
-    separator = separator_for(delimiters)
+def text_of(segments: list[Segment], separator: str) -> str:
+    """The text pyx12 reads: each segment's ``raw`` followed by ``separator`` (:func:`separator_for`)."""
     return "".join([f"{segment.raw}{separator}" for segment in segments])
 
 
@@ -205,3 +213,34 @@ def _with_element(segment: Segment, position: int, value: str, separator: str) -
 def _rewritten(segment: Segment, elements: list[str], raw: str) -> Segment:
     """A copy of the reader's ``segment`` with other text (the reader's own is never changed)."""
     return Segment(segment.index, elements, raw)
+
+
+class KeptRuns:
+    """The sink of a large interchange's kept segments: their text written to ``file`` and the segments handed
+    to ``then`` (the guide check), a run of :data:`RUN` at a time, not one write and one call per segment."""
+
+    RUN = 256
+    """Segments held before they are written (bounded memory whatever the interchange's size)."""
+
+    def __init__(self, file: TextIO, delimiters: Delimiters, then: Callable[[list[Segment]], None]) -> None:
+        self.file = file
+        self.separator = separator_for(delimiters)
+        self.then = then
+        self.kept = 0
+        """Segments kept so far (written or pending)."""
+        self._run: list[Segment] = []
+
+    def take(self, segment: Segment) -> None:
+        run = self._run
+        run.append(segment)
+        if len(run) >= self.RUN:
+            self.finish()
+
+    def finish(self) -> None:
+        """The pending run written and handed on (after the last segment, before the file is read)."""
+        run = self._run
+        if run:
+            self._run = []
+            self.kept += len(run)
+            self.file.write(text_of(run, self.separator))
+            self.then(run)
