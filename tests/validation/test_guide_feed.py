@@ -8,11 +8,13 @@ guide the segments of pyx12's text cut again from scratch; these tests hold the 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from claimedit.validation.gate import Guide
+from claimedit.validation.guide._ack import _clock
 from claimedit.validation.guide_feed import GuideFeed
 from claimedit.validation.pyx12_text import KeptRuns, Pyx12Text, segments_for_pyx12, text_for_pyx12
 from claimedit.x12.reader import InterchangeRead, read_input
@@ -159,3 +161,12 @@ def test_kept_runs_write_pyx12s_text_and_hand_on_every_segment_in_order(
         assert text_for_pyx12(read) == written
         assert expected == handed_on
         assert len(expected) == runs.kept
+
+
+def test_the_999s_clock_fields_are_the_current_second_read_once() -> None:
+    before = time.strftime("%y%m%d %H%M %Y%m%d %H%M%S").split()
+    fields = list(_clock())
+    after = time.strftime("%y%m%d %H%M %Y%m%d %H%M%S").split()
+
+    assert fields in (before, after)
+    assert fields == list(_clock()) or fields != after  # the same second answers from the one reading

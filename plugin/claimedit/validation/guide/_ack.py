@@ -43,14 +43,29 @@ def _format(elements: list[str]) -> str:
     return "*".join(elements)
 
 
+_CLOCK: list[tuple[int, tuple[str, ...]]] = [(-1, ())]
+"""The last second the clock was read and its date and time fields (most inputs of a busy second share them)."""
+
+
+def _clock() -> tuple[str, ...]:
+    """The date and time fields pyx12 writes, from one reading of the clock (pyx12 reads it for each), formatted
+    once a second: ``time.strftime`` cost more than a microsecond per input."""
+    now = time.time()
+    second = int(now)
+    cached_second, fields = _CLOCK[0]
+    if second != cached_second:
+        fields = tuple(time.strftime("%y%m%d %H%M %Y%m%d %H%M%S", time.localtime(now)).split())
+        _CLOCK[0] = (second, fields)
+    return fields
+
+
 def accepting_acks(isa: list[str], groups: list[GroupSeen]) -> list[GroupAck]:
     """``isa`` is the input ISA's elements (``isa[0]`` is "ISA").
 
     Written as one string per segment: where ``_format`` would drop nothing (the last element is never empty:
     the ISA's fixed width, the GS's, AK1's and AK9's values checked clean), the elements are joined directly.
     """
-    # one reading of the clock for the date and time fields pyx12 writes (it reads the clock for each)
-    yymmdd, hhmm, yyyymmdd, hhmmss = time.strftime("%y%m%d %H%M %Y%m%d %H%M%S").split()
+    yymmdd, hhmm, yyyymmdd, hhmmss = _clock()
     isa_control = (yymmdd + hhmm)[1:]
     gs_control = f"{random.randint(10000000, 999999999)}"  # noqa: S311  (pyx12's own choice; not a secret)
     header = (
