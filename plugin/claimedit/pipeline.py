@@ -180,10 +180,9 @@ class Pipeline:
     def _held(self, read: InterchangeRead, out: _Collected) -> Iterator[tuple[_Collected, int]]:
         """An interchange held whole: read, validated and edited as one piece."""
         with gc_paused():
-            in_chunk = _clm_segments_in(read)
+            outline, in_chunk = _outline_and_clm_segments(read)
             try:
                 report = self._validate(read) if read.readable else ValidationReport()
-                outline = EnvelopeOutline.of(read.chunk.segments)
                 for _ in self._interchange(
                     read, in_chunk, out, transactions=read.transactions, report=report, outline=outline
                 ):
@@ -629,11 +628,12 @@ def _claim_key(claim: Claim, index: int) -> str:
     return f"{env.isa_control}:{env.gs_control}:{env.st_control}:{claim.claim_id}:{index}"
 
 
-def _clm_segments_in(read: InterchangeRead) -> int:
-    """CLM segments in the raw chunk: counted on its segments, or by pattern when it is not X12."""
+def _outline_and_clm_segments(read: InterchangeRead) -> tuple[EnvelopeOutline, int]:
+    """The interchange's outline and its CLM segments in the raw chunk: counted on its segments, or by pattern
+    when it is not X12 (then it has no outline)."""
     if read.chunk.delimiters is None:
-        return count_clm_segments(read.chunk.text)
-    return sum(1 for segment in read.chunk.segments if segment.tag == "CLM")
+        return EnvelopeOutline.of(read.chunk.segments), count_clm_segments(read.chunk.text)
+    return EnvelopeOutline.with_claims(read.chunk.segments)
 
 
 def _failed_interchange(read: InterchangeRead, inside: int, exc: Exception) -> UnreadableResult:
