@@ -58,8 +58,7 @@ def main() -> None:
         clean = True
         for isa, delimiters, rest in interchanges:
             check = guide.open(isa, delimiters)  # type: ignore[arg-type]
-            for segment in rest:
-                check.feed(segment)
+            check.feed_all(rest)  # as the pipeline feeds an interchange held whole
             clean = clean and check.clean and bool(check.acks())
         return clean
 
@@ -126,11 +125,11 @@ def _single(guide: CompiledGuide, validator: Pyx12Validator | None, rounds: int 
     text = text_for_pyx12(read)
     header = read_isa(text)
     segments = [segment for segment in split_segments(text, header.delimiters) if segment.elements]
+    rest = segments[1:]
 
     def once() -> None:
         check = guide.open(segments[0], header.delimiters)
-        for segment in segments[1:]:
-            check.feed(segment)
+        check.feed_all(rest)
         if not (check.clean and check.acks()):
             raise RuntimeError(f"{SINGLE.name} is not clean for the guide")
 

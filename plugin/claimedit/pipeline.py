@@ -43,7 +43,14 @@ from claimedit.validation.gate import Guide, Pyx12Only
 from claimedit.validation.guide import load_guide
 from claimedit.validation.guide_feed import GuideFeed
 from claimedit.validation.pyx12 import Pyx12Validator, SyntaxError837, ValidationReport
-from claimedit.validation.pyx12_text import STRAY_FOR_PYX12, Pyx12Text, separator_for, text_for_pyx12
+from claimedit.validation.pyx12_text import (
+    STRAY_FOR_PYX12,
+    KeptRuns,
+    Pyx12Text,
+    segments_for_pyx12,
+    separator_for,
+    text_of,
+)
 from claimedit.x12.interchanges import count_clm_segments
 from claimedit.x12.reader import InterchangeRead, SpooledRead, TransactionRead, describe, read_stream
 from claimedit.x12.spool import text_file
@@ -173,10 +180,9 @@ class Pipeline:
     def _held(self, read: InterchangeRead, out: _Collected) -> Iterator[tuple[_Collected, int]]:
         """An interchange held whole: read, validated and edited as one piece."""
         with gc_paused():
-            in_chunk = _clm_segments_in(read)
+            outline, in_chunk = _outline_and_clm_segments(read)
             try:
                 report = self._validate(read) if read.readable else ValidationReport()
-                outline = EnvelopeOutline.of(read.chunk.segments)
                 for _ in self._interchange(
                     read, in_chunk, out, transactions=read.transactions, report=report, outline=outline
                 ):
@@ -229,17 +235,9 @@ class Pipeline:
         validating = self.validator is not None
         with text_file() as pyx12_text:
             feed = GuideFeed(self.guide, delimiters)
-            separator = separator_for(delimiters)
-
-            kept = [0]
-
-            def keep(segment: Segment) -> None:
-                pyx12_text.write(segment.raw + separator)
-                kept[0] += 1
-                feed.take(segment)
-
+            kept = KeptRuns(pyx12_text, delimiters, feed.take_all)
             writer = Pyx12Text(
-                delimiters, isa_fixed_width=read.chunk.isa_fixed_width, supported=supported, early=early, sink=keep
+                delimiters, isa_fixed_width=read.chunk.isa_fixed_width, supported=supported, early=early, sink=kept.take
             )
             clm = 0
             try:
@@ -267,11 +265,12 @@ class Pipeline:
             if self.validator is None or not read.supported_groups:
                 return clm, outline, ValidationReport()
             writer.finish()
+            kept.finish()
             # a transaction rejected before validation is answered IK5*R by pyx12, never by the template
             if feed.clean and not rejected and (acks := feed.acks()):
                 return clm, outline, ValidationReport(acks=acks)
             try:
-                report = self.validator.validate_file(pyx12_text, frozenset(rejected), segments=kept[0])
+                report = self.validator.validate_file(pyx12_text, frozenset(rejected), segments=kept.kept)
             except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
                 return clm, outline, exc
             return clm, outline, report
@@ -298,7 +297,7 @@ class Pipeline:
         if isinstance(report, Exception):  # the claims are still read; the groups get a rejecting 999
             failure.append(internal_finding("validating the interchange", report, location=describe(base)))
             report = ValidationReport(fatal="", fatal_in_envelope=False)
-        out.acks.extend(replace(ack, interchange_control=read.isa_control) for ack in report.acks)
+        out.acks.extend(_of_interchange(ack, read.isa_control) for ack in report.acks)
         supported = read.supported_groups
         out.acks.extend(rejecting_group_acks(outline, supported, supported=False, reason=NOT_SUPPORTED))
         if report.fatal is not None and not report.fatal_in_envelope:  # pyx12 gave up: still answer
@@ -446,11 +445,13 @@ class Pipeline:
             assert delimiters is not None
             # a transaction rejected before validation is answered IK5*R by pyx12, never by the template
             asks_guide = not rejected and not isinstance(self.guide, Pyx12Only)
-            feed = GuideFeed(self.guide, delimiters) if asks_guide else None
-            text = text_for_pyx12(read, None if feed is None else feed.take)
-            if feed is not None and feed.clean and (acks := feed.acks()):
-                return ValidationReport(acks=acks)
-            return self.validator.validate(text, rejected)
+            kept = segments_for_pyx12(read)
+            if asks_guide:
+                feed = GuideFeed(self.guide, delimiters)
+                feed.take_all(kept)
+                if feed.clean and (acks := feed.acks()):
+                    return ValidationReport(acks=acks)  # a clean interchange is never written out for pyx12
+            return self.validator.validate(text_of(kept, separator_for(delimiters)), rejected)
         except Exception as exc:  # noqa: BLE001  (the claims are still read; the groups get a rejecting 999)
             return exc
 
@@ -566,6 +567,12 @@ _SCOPE_WORDS: dict[Scope, str] = {
 }
 
 
+def _of_interchange(ack: GroupAck, control: str) -> GroupAck:
+    """The 999 of a group, named by its interchange's control number (built directly: ``dataclasses.replace``
+    cost 4 us an input)."""
+    return GroupAck(control, ack.group_control, ack.accepted, ack.ack_code, ack.x12)
+
+
 def _error_positions(report: ValidationReport | Exception) -> dict[tuple[str, str], list[int]]:
     """By (GS06, ST02), the sorted positions of the errors validation found in each transaction: where a
     large transaction keeps the spans of claims and loops (:meth:`SpooledRead.transactions`) to sort them."""
@@ -626,11 +633,12 @@ def _claim_key(claim: Claim, index: int) -> str:
     return f"{env.isa_control}:{env.gs_control}:{env.st_control}:{claim.claim_id}:{index}"
 
 
-def _clm_segments_in(read: InterchangeRead) -> int:
-    """CLM segments in the raw chunk: counted on its segments, or by pattern when it is not X12."""
+def _outline_and_clm_segments(read: InterchangeRead) -> tuple[EnvelopeOutline, int]:
+    """The interchange's outline and its CLM segments in the raw chunk: counted on its segments, or by pattern
+    when it is not X12 (then it has no outline)."""
     if read.chunk.delimiters is None:
-        return count_clm_segments(read.chunk.text)
-    return sum(1 for segment in read.chunk.segments if segment.tag == "CLM")
+        return EnvelopeOutline.of(read.chunk.segments), count_clm_segments(read.chunk.text)
+    return EnvelopeOutline.with_claims(read.chunk.segments)
 
 
 def _failed_interchange(read: InterchangeRead, inside: int, exc: Exception) -> UnreadableResult:

@@ -7,6 +7,7 @@ clean answer is a true one). The fake lives here, never in production code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,10 @@ class _Check:
         self.fed.append(segment.raw)
         if segment.tag in self.distrusted:
             self.clean = False
+
+    def feed_all(self, segments: Iterable[Segment]) -> None:
+        for segment in segments:
+            self.feed(segment)
 
     def acks(self) -> list[GroupAck]:
         return self.answer if self.clean else []

@@ -36,18 +36,27 @@ class EnvelopeOutline:
     @classmethod
     def of(cls, segments: Sequence[Segment]) -> EnvelopeOutline:
         """The outline of an interchange's segments (none when they do not start with an ISA)."""
+        return cls.with_claims(segments)[0]
+
+    @classmethod
+    def with_claims(cls, segments: Sequence[Segment]) -> tuple[EnvelopeOutline, int]:
+        """The outline of an interchange's segments and their CLM segments, counted in the same walk (the pipeline
+        needs both of every input held whole: one pass over its segments, not two)."""
         outline = cls()
         if not segments or segments[0].tag != "ISA":
-            return outline
+            return outline, sum(1 for segment in segments if segment.tag == "CLM")
         outline.isa = segments[0]
         groups = outline.groups
+        claims = 0
         for segment in segments:  # :meth:`take` inlined: this walks every segment of each input
             tag = segment.tag
-            if tag == "GS":
+            if tag == "CLM":
+                claims += 1
+            elif tag == "GS":
                 groups.append((segment, []))
             elif tag == "ST" and groups:
                 groups[-1][1].append(segment)
-        return outline
+        return outline, claims
 
 
 def rejecting_group_acks(

@@ -13,6 +13,7 @@ compiled check does not know makes it False.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from claimedit.results import GroupAck
@@ -26,6 +27,9 @@ class InterchangeCheck(Protocol):
 
     def feed(self, segment: Segment) -> None:
         """The next segment after the ISA (GS, ST, ..., SE, GE, IEA), in input order."""
+
+    def feed_all(self, segments: Iterable[Segment]) -> None:
+        """The next segments, in input order: the same as feeding each (one call for many: the pipeline's way)."""
 
     @property
     def clean(self) -> bool:
@@ -47,6 +51,9 @@ class _NeverClean:
 
     def feed(self, segment: Segment) -> None:
         del segment
+
+    def feed_all(self, segments: Iterable[Segment]) -> None:
+        del segments
 
     def acks(self) -> list[GroupAck]:
         return []

@@ -16,15 +16,26 @@ compiled guide check fed the same segments never splits a text the reader has sp
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from typing import TextIO
 
 from claimedit.x12.reader import A1, InterchangeRead
 from claimedit.x12.tokens import Delimiters, Segment
 
-__all__ = ["STRAY_FOR_PYX12", "Pyx12Text", "separator_for", "text_for_pyx12"]
+__all__ = [
+    "STRAY_FOR_PYX12",
+    "KeptRuns",
+    "Pyx12Text",
+    "segments_for_pyx12",
+    "separator_for",
+    "text_for_pyx12",
+    "text_of",
+]
 
 STRAY_FOR_PYX12 = 20
 """Segments outside any transaction given to pyx12 per interchange: the reader names every one (SYN005)."""
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE"})
+_OWN_RULES = _ENVELOPE | {"ST", "SE"}
+"""Segments :meth:`Pyx12Text.take` decides on by their tag (any other inside a transaction is simply kept)."""
 
 
 def separator_for(delimiters: Delimiters) -> str:
@@ -35,6 +46,20 @@ def separator_for(delimiters: Delimiters) -> str:
 def text_for_pyx12(read: InterchangeRead, sink: Callable[[Segment], None] | None = None) -> str:
     """The interchange (held whole) as pyx12 should see it; each kept segment also goes to ``sink``, in order,
     once all are decided (the interchange is in memory already)."""
+    keep = segments_for_pyx12(read)
+    if sink is not None:
+        for segment in keep:
+            sink(segment)
+    delimiters = read.chunk.delimiters
+    assert delimiters is not None
+    return text_of(keep, separator_for(delimiters))
+
+
+def segments_for_pyx12(read: InterchangeRead) -> list[Segment]:
+    """The segments of the interchange (held whole) pyx12 should see, each as the ``Segment`` a sink is given.
+
+    The pipeline asks the compiled guide with these, and writes them out (:func:`text_of`) only when the guide
+    does not call the interchange clean: a clean one never becomes text."""
     delimiters = read.chunk.delimiters
     assert delimiters is not None
     keep: list[Segment] = []
@@ -46,14 +71,14 @@ def text_for_pyx12(read: InterchangeRead, sink: Callable[[Segment], None] | None
         early=early,
         sink=keep.append,
     )
-    for segment in read.chunk.segments:
-        kept.take(segment)
+    kept.take_all(read.chunk.segments)
     kept.finish()
-    if sink is not None:
-        for segment in keep:
-            sink(segment)
-    separator = separator_for(delimiters)
-    return "".join([f"{segment.raw}{separator}" for segment in keep])
+    return keep
+
+
+def text_of(segments: list[Segment], separator: str) -> str:
+    """The text pyx12 reads: each segment's ``raw`` followed by ``separator`` (:func:`separator_for`)."""
+    return "".join([f"{segment.raw}{separator}" for segment in segments])
 
 
 class Pyx12Text:
@@ -120,6 +145,25 @@ class Pyx12Text:
         if tag == "SE":
             self.in_transaction = False
 
+    def take_all(self, segments: Iterable[Segment]) -> None:
+        """Each segment in turn, as :meth:`take` would be given them; a segment inside a transaction of a kept
+        group, neither ST nor SE nor an envelope, is kept here directly (most are), any other goes to ``take``."""
+        sink = self.sink
+        for segment in segments:
+            if (
+                self.in_transaction
+                and self.in_supported
+                and not self.stubbed
+                and segment.elements
+                and segment.tag not in _OWN_RULES
+            ):
+                held = self.held
+                if held is not None:
+                    sink(held)
+                self.held = segment
+            else:
+                self.take(segment)
+
     def _envelope(self, segment: Segment) -> None:
         tag = segment.tag
         self.in_transaction = False
@@ -169,3 +213,34 @@ def _with_element(segment: Segment, position: int, value: str, separator: str) -
 def _rewritten(segment: Segment, elements: list[str], raw: str) -> Segment:
     """A copy of the reader's ``segment`` with other text (the reader's own is never changed)."""
     return Segment(segment.index, elements, raw)
+
+
+class KeptRuns:
+    """The sink of a large interchange's kept segments: their text written to ``file`` and the segments handed
+    to ``then`` (the guide check), a run of :data:`RUN` at a time, not one write and one call per segment."""
+
+    RUN = 256
+    """Segments held before they are written (bounded memory whatever the interchange's size)."""
+
+    def __init__(self, file: TextIO, delimiters: Delimiters, then: Callable[[list[Segment]], None]) -> None:
+        self.file = file
+        self.separator = separator_for(delimiters)
+        self.then = then
+        self.kept = 0
+        """Segments kept so far (written or pending)."""
+        self._run: list[Segment] = []
+
+    def take(self, segment: Segment) -> None:
+        run = self._run
+        run.append(segment)
+        if len(run) >= self.RUN:
+            self.finish()
+
+    def finish(self) -> None:
+        """The pending run written and handed on (after the last segment, before the file is read)."""
+        run = self._run
+        if run:
+            self._run = []
+            self.kept += len(run)
+            self.file.write(text_of(run, self.separator))
+            self.then(run)

@@ -27,6 +27,7 @@ from claimedit.validation.guide._steps import (
     Plan,
     Step,
     StepMemo,
+    op,
     ops_of,
 )
 from claimedit.validation.guide._values import Element
@@ -53,11 +54,11 @@ class CompiledGuide:
             raise ValueError("the compiled map has no /ISA_LOOP/GS_LOOP/GS")
         self.gs_loop = gs_loop
         self.isa_loop = isa_loop
-        self.zeros = [0] * self.slots
         spans = (isa_loop.reset_span, gs_loop.reset_span)
         if spans[0] is None or spans[1] is None:
             raise ValueError("the compiled map's ISA and GS loops cannot be reset as one slice each")
-        self._gs_ops: tuple[Op, ...] = ((*spans[1], gs_loop.slot, UNLIMITED), (0, 0, self.gs.slot, UNLIMITED))
+        self._gs_ops: tuple[Op, ...] = (op(*spans[1], gs_loop.slot, UNLIMITED), op(0, 0, self.gs.slot, UNLIMITED))
+        """A GS's step (pyx12's ``forceWalkCounterToLoopStart``): the GS loop's counts reset, it and the GS counted."""
         self.characters = re.compile(compiled["char_pattern"], re.S | re.ASCII)
         self.icvn: str = compiled["icvn"]
         self.fic: str = compiled["fic"]

@@ -43,68 +43,63 @@ def _format(elements: list[str]) -> str:
     return "*".join(elements)
 
 
+_CLOCK: list[tuple[int, tuple[str, ...]]] = [(-1, ())]
+"""The last second the clock was read and its date and time fields (most inputs of a busy second share them)."""
+
+
+def _clock() -> tuple[str, ...]:
+    """The date and time fields pyx12 writes, from one reading of the clock (pyx12 reads it for each), formatted
+    once a second: ``time.strftime`` cost more than a microsecond per input."""
+    now = time.time()
+    second = int(now)
+    cached_second, fields = _CLOCK[0]
+    if second != cached_second:
+        fields = tuple(time.strftime("%y%m%d %H%M %Y%m%d %H%M%S", time.localtime(now)).split())
+        _CLOCK[0] = (second, fields)
+    return fields
+
+
 def accepting_acks(isa: list[str], groups: list[GroupSeen]) -> list[GroupAck]:
-    """``isa`` is the input ISA's elements (``isa[0]`` is "ISA")."""
-    # one reading of the clock for the date and time fields pyx12 writes (it reads the clock for each)
-    yymmdd, hhmm, yyyymmdd, hhmmss = time.strftime("%y%m%d %H%M %Y%m%d %H%M%S").split()
+    """``isa`` is the input ISA's elements (``isa[0]`` is "ISA").
+
+    Written as one string per segment: where ``_format`` would drop nothing (the last element is never empty:
+    the ISA's fixed width, the GS's, AK1's and AK9's values checked clean), the elements are joined directly.
+    """
+    yymmdd, hhmm, yyyymmdd, hhmmss = _clock()
     isa_control = (yymmdd + hhmm)[1:]
     gs_control = f"{random.randint(10000000, 999999999)}"  # noqa: S311  (pyx12's own choice; not a secret)
-    header = _format(
-        [
-            "ISA",
-            "00",
-            "          ",
-            "00",
-            "          ",
-            isa[7],
-            isa[8],
-            isa[5],
-            isa[6],
-            yymmdd,
-            hhmm,
-            "^",
-            isa[12],
-            isa_control,
-            "0",
-            isa[15],
-            ":",
-        ]
+    header = (
+        f"ISA*00*          *00*          *{isa[7]}*{isa[8]}*{isa[5]}*{isa[6]}*{yymmdd}*{hhmm}*^*{isa[12]}"
+        f"*{isa_control}*0*{isa[15]}*:~"
     )
     last = groups[-1]  # pyx12 takes the GS of the group it read last
-    gs = _format(
-        [
-            "GS",
-            "FA",
-            last.receiver.rstrip(),
-            last.sender.rstrip(),
-            yyyymmdd,
-            hhmmss,
-            gs_control,
-            last.agency,
-            _VRIIC,
-        ]
+    gs = (
+        f"GS*FA*{last.receiver.rstrip()}*{last.sender.rstrip()}*{yyyymmdd}*{hhmmss}*{gs_control}*{last.agency}*{_VRIIC}"
     )
-    acks: list[GroupAck] = []
-    for number, group in enumerate(groups, start=1):
-        st_control = f"{number:04d}"
-        body = [
-            _format(["ST", "999", st_control, _VRIIC]),
-            _format(["AK1", group.fic, group.control, group.version]),
-        ]
-        for st01, st02, st03 in group.transactions:
-            body.append(_format(["AK2", st01, st02.strip(), st03]))
-            body.append("IK5*A")
-        count = len(group.transactions)
-        body.append(_format(["AK9", "A", str(group.declared), str(count), str(count)]))
-        body.append(_format(["SE", str(len(body) + 1), st_control]))
-        segments = [header, gs, *body, f"GE*1*{gs_control}", f"IEA*1*{isa_control}"]
-        acks.append(
-            GroupAck(
-                interchange_control="",
-                group_control=group.control,
-                accepted=True,
-                ack_code="A",
-                x12="~".join(segments) + "~",
-            )
+    trailer = f"GE*1*{gs_control}~IEA*1*{isa_control}~"
+    return [
+        GroupAck(
+            interchange_control="",
+            group_control=group.control,
+            accepted=True,
+            ack_code="A",
+            x12=f"{header}{gs}~{_group_body(number, group)}{trailer}",
         )
-    return acks
+        for number, group in enumerate(groups, start=1)
+    ]
+
+
+def _group_body(number: int, group: GroupSeen) -> str:
+    """ST through SE of one group's 999, each segment with its terminator."""
+    st_control = f"{number:04d}"
+    body = [
+        f"ST*999*{st_control}*{_VRIIC}",
+        _format(["AK1", group.fic, group.control, group.version]),
+    ]
+    for st01, st02, st03 in group.transactions:
+        body.append(_format(["AK2", st01, st02.strip(), st03]))
+        body.append("IK5*A")
+    count = len(group.transactions)
+    body.append(f"AK9*A*{group.declared}*{count}*{count}")
+    body.append(f"SE*{len(body) + 1}*{st_control}")
+    return "~".join(body) + "~"

@@ -9,11 +9,12 @@ element, a segment after the IEA, envelopes out of order) makes the interchange 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from claimedit.results import GroupAck
 from claimedit.validation.guide._ack import GroupSeen, accepting_acks
-from claimedit.validation.guide._steps import CLM, GE, GS, HL, IEA, SE, ST
+from claimedit.validation.guide._steps import CLM, GE, GS, HL, IEA, LX, SE, ST
 from claimedit.validation.guide._walk import Node
 from claimedit.x12.tokens import Delimiters, Segment
 
@@ -86,7 +87,9 @@ class GuideCheck:
         if not self._isa_ok(isa, delimiters):
             self.clean = False
             return
-        self._force(guide.isa_loop, guide.isa)
+        # pyx12's forceWalkCounterToLoopStart at the ISA: the counts are all 0 already, so only the two counted
+        self._counts[guide.isa_loop.slot] += 1
+        self._counts[guide.isa.slot] += 1
 
     def acks(self) -> list[GroupAck]:
         if not self.clean or not self._closed or not self._groups:
@@ -104,74 +107,73 @@ class GuideCheck:
             return False
         return guide.isa_ok(isa.elements, delimiters.element)
 
-    def _force(self, loop: Node, first: Node) -> None:
-        """pyx12's ``forceWalkCounterToLoopStart`` at an ISA or GS."""
-        counts = self._counts
-        span = loop.reset_span
-        assert span is not None  # checked when the guide was loaded
-        counts[span[0] : span[1]] = self._guide.zeros[span[0] : span[1]]
-        counts[loop.slot] += 1
-        counts[first.slot] += 1
-        self._node = first
-
     def feed(self, segment: Segment) -> None:
+        self.feed_all((segment,))
+
+    def feed_all(self, segments: Iterable[Segment]) -> None:
+        """Each segment in turn, as :meth:`feed` would be given them one by one (the loop's names held locally:
+        most segments cost one look-up of their remembered step and a few comparisons)."""
         if not self.clean:
             return
-        node = self._node
-        key = (node.index, segment.raw)
-        step = self._steps.young.get(key)
-        if step is None:
-            step = self._guide.step(node, segment, self._delimiters, self._steps, key)
-        ok, kind, at_least_one, ops, target = step
-        if not ok or self._closed:
-            self.clean = False
-            return
-        if kind:
-            if not self._envelope(kind, segment.elements):
-                self.clean = False
-                return
-        elif self._in_transaction:
-            self._seg_count += 1
-        else:
-            self.clean = False
-            return
+        guide = self._guide
+        memo = self._steps
+        delimiters = self._delimiters
         counts = self._counts
-        for slot in at_least_one:
-            if counts[slot] < 1:
+        by_kind = _BY_KIND
+        node = self._node
+        for segment in segments:
+            key = (node.index, segment.raw)
+            step = memo.young.get(key)
+            if step is None:
+                step = guide.step(node, segment, delimiters, memo, key)
+            ok, kind, at_least_one, ops, target = step
+            if not ok or self._closed:  # nothing may follow the IEA
+                ok = False
+            elif kind:  # the reader's checks of the segments it counts or matches (X12Reader._parse_segment)
+                ok = by_kind[kind](self, segment.elements)
+            else:  # counted in its transaction; outside any, pyx12's reader reports it
+                ok = self._in_transaction
+                self._seg_count += 1
+            if not ok or target is None:
                 self.clean = False
                 return
-        zeros = self._guide.zeros
-        for start, stop, slot, limit in ops:
-            if stop:
-                counts[start:stop] = zeros[start:stop]
-            count = counts[slot] + 1
-            counts[slot] = count
-            if count > limit:
-                self.clean = False
-                return
-        assert target is not None
-        self._node = target
+            for slot in at_least_one:
+                if counts[slot] < 1:
+                    self.clean = False
+                    return
+            for start, stop, slot, limit, zeros in ops:
+                if stop:
+                    counts[start:stop] = zeros
+                count = counts[slot] + 1
+                counts[slot] = count
+                if count > limit:
+                    self.clean = False
+                    return
+            node = target
+        self._node = node
 
-    def _envelope(self, kind: int, elements: list[str]) -> bool:  # noqa: PLR0911  (one branch per segment kind)
-        """The reader's checks of the segments it counts or matches (pyx12's X12Reader._parse_segment)."""
-        if kind == GS:
-            return self._gs(elements)
-        if kind == ST:
-            return self._st(elements)
-        if kind == SE:
-            return self._se(elements)
-        if kind == GE:
-            return self._ge(elements)
-        if kind == IEA:
-            return self._iea(elements)
+    def _body(self, elements: list[str]) -> bool:
+        """A segment of the transaction: counted (pyx12's reader reports one outside any transaction)."""
+        del elements
         if not self._in_transaction:
             return False
         self._seg_count += 1
-        if kind == HL:
-            return self._hl(elements)
-        if kind == CLM:
-            self._lx_count = 0
-            return True
+        return True
+
+    def _clm(self, elements: list[str]) -> bool:
+        """A claim: counted, and its service lines' LX01 count again from 1."""
+        del elements
+        self._lx_count = 0
+        if not self._in_transaction:
+            return False
+        self._seg_count += 1
+        return True
+
+    def _lx(self, elements: list[str]) -> bool:
+        """A service line: counted, LX01 the next number from the claim's first."""
+        if not self._in_transaction:
+            return False
+        self._seg_count += 1
         self._lx_count += 1
         return len(elements) > 1 and elements[1] == str(self._lx_count)
 
@@ -187,8 +189,7 @@ class GuideCheck:
         self._st_count = 0
         self._in_group = True
         self._groups.append(GroupSeen(elements[1], elements[2], elements[3], control, elements[7], elements[8]))
-        self._force(guide.gs_loop, guide.gs)
-        return True
+        return True  # the GS loop's counts are reset by the GS's step (the guide's ``_gs_ops``)
 
     def _st(self, elements: list[str]) -> bool:
         if not self._in_group or self._in_transaction or len(elements) < 4:
@@ -230,6 +231,9 @@ class GuideCheck:
         return elements[2] == self._isa[13] and _int(elements[1]) == len(self._groups) and bool(self._groups)
 
     def _hl(self, elements: list[str]) -> bool:
+        if not self._in_transaction:
+            return False
+        self._seg_count += 1
         self._hl_count += 1
         if len(elements) < 3 or _int(elements[1]) != self._hl_count or self._component in elements[2]:
             return False
@@ -242,3 +246,18 @@ class GuideCheck:
                 stack.pop()
         stack.append(self._hl_count)
         return True
+
+
+_BY_KIND: tuple[Callable[[GuideCheck, list[str]], bool], ...] = (
+    GuideCheck._body,
+    GuideCheck._gs,
+    GuideCheck._st,
+    GuideCheck._se,
+    GuideCheck._ge,
+    GuideCheck._iea,
+    GuideCheck._hl,
+    GuideCheck._clm,
+    GuideCheck._lx,
+)
+"""The check of each segment kind of ``_steps.KINDS`` (0: any other), as one look-up in the hot loop."""
+assert tuple(range(1, 9)) == (GS, ST, SE, GE, IEA, HL, CLM, LX)
