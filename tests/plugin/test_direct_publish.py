@@ -158,3 +158,24 @@ async def test_an_unroutable_output_raises_and_is_counted_failed(amqp_url: str, 
         )
 
     assert 1 == failed
+
+
+async def test_a_nats_output_without_its_stream_raises_and_is_counted_failed(nats_url: str, unique: str) -> None:
+    import nats  # noqa: PLC0415
+    from nats.js.errors import NoStreamResponseError  # noqa: PLC0415
+
+    async with _connected(nats_url, unique) as (parts, settings, registry):
+        await parts.declare()
+        client = await nats.connect(settings.broker_url)
+        try:
+            await client.jetstream().delete_stream(settings.nats_stream)  # no stream answers the subject now
+            with pytest.raises(NoStreamResponseError):
+                await parts.publish(_outgoing("event-no-stream"))
+            await client.jetstream().add_stream(name=settings.nats_stream, subjects=[settings.annotated])
+        finally:
+            await client.close()
+        failed = registry.get_sample_value(
+            "claimedit_published_messages_total", {"output": "annotated", "status": "failed"}
+        )
+
+    assert 1 == failed
