@@ -17,7 +17,8 @@ Every process runs on its own (``claimedit serve``, this script with ``--relay``
 - the *precomputed* service: the same service (worker pool included) whose pipeline results were
   computed before the run, so that only its own overhead is measured (the worker round-trip, building
   the events, logging, metrics, publishing). ``--no-validate`` applies to it too;
-- CPU per input of the measured process (with its pipeline workers) and of the broker server (Linux):
+- CPU per input of the measured process (with its pipeline workers), of its event loop alone (the process
+  without its workers: one core carries it, whatever the worker count) and of the broker server (Linux):
   on a small machine they share the cores with this driver, so this bounds the ratios.
 
 On NATS everything lives in one JetStream stream (the service's subjects and the relays'); the relays
@@ -337,15 +338,22 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
+def _own_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of ``pid`` alone; NaN off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of ``pid`` and its live descendants (pipeline workers); NaN off Linux."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except (OSError, ValueError, IndexError):
+    except OSError:
         return float("nan")
-    return seconds + sum(_cpu_seconds(int(child)) for child in children)
+    return _own_cpu_seconds(pid) + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def _broker_pid(kind: str) -> int | None:
@@ -357,17 +365,24 @@ def _broker_pid(kind: str) -> int | None:
 
 
 class _Cpu:
-    """CPU seconds of a set of processes between two readings, per input, in ms."""
+    """CPU of the measured process (with its pipeline workers), of its event loop alone (the process without
+    its workers: what one core must carry per input) and of the broker, between two readings, per input, in ms."""
 
-    def __init__(self, **pids: int | None) -> None:
-        self.pids = pids
-        self.before = {name: _cpu_seconds(pid) if pid else float("nan") for name, pid in pids.items()}
+    def __init__(self, *, process: int, broker: int | None) -> None:
+        self.pids = {"process": process, "broker": broker}
+        self.before = self._now()
+
+    def _now(self) -> dict[str, float]:
+        process, broker = self.pids["process"], self.pids["broker"]
+        return {
+            "process": _cpu_seconds(process) if process else float("nan"),
+            "loop": _own_cpu_seconds(process) if process else float("nan"),
+            "broker": _cpu_seconds(broker) if broker else float("nan"),
+        }
 
     def per_input(self, inputs: int) -> dict[str, float]:
-        return {
-            name: ((_cpu_seconds(pid) if pid else float("nan")) - self.before[name]) / inputs * 1000
-            for name, pid in self.pids.items()
-        }
+        now = self._now()
+        return {name: (now[name] - self.before[name]) / inputs * 1000 for name in now}
 
 
 def _percentile(samples: list[float], q: float) -> float:
@@ -608,7 +623,7 @@ def _report(args: argparse.Namespace, rows: list[Row], latencies: dict[str, list
     )
     print(
         f"{'broker':>14} {'input':>10} {'process':>14} {'inputs':>6} {'msg/s':>8} {'claims/s':>9} "
-        f"{'out/input':>9} {'of bare':>8} {'of fan-out':>10} | CPU ms/input: process, broker"
+        f"{'out/input':>9} {'of bare':>8} {'of fan-out':>10} | CPU ms/input: process, its loop, broker"
     )
     reference: dict[tuple[str, str, str], float] = {(row.broker, row.size, row.what): row.rate for row in rows}
     for row in rows:
@@ -617,7 +632,7 @@ def _report(args: argparse.Namespace, rows: list[Row], latencies: dict[str, list
         print(
             f"{row.broker:>14} {row.size:>10} {row.what:>14} {row.inputs:>6} {row.rate:8.1f} "
             f"{row.rate * row.claims_each:9.1f} {row.published_per_input:9.2f} {row.rate / bare:8.1%} "
-            f"{row.rate / fan_out:10.1%} | {row.cpu['process']:7.2f} {row.cpu['broker']:7.2f}"
+            f"{row.rate / fan_out:10.1%} | {row.cpu['process']:7.2f} {row.cpu['loop']:7.2f} {row.cpu['broker']:7.2f}"
         )
     for broker, samples in latencies.items():
         print(

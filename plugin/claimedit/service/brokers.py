@@ -9,6 +9,14 @@
   consumers; XADD's reply is the confirm.
 - Kafka: consumer group with manual commits; ``send_and_wait`` is the confirm.
 
+On RabbitMQ and NATS the outputs are published through the broker client FastStream holds (aio-pika's
+exchange, nats-py's JetStream context) with the same message as FastStream's publisher writes and the same
+guarantees (persistent, publisher confirm or PubAck awaited, mandatory routing): FastStream's publisher
+path costs as much again per message (its command object, middleware stack and Prometheus publish
+metrics). The direct path is bound by ``declare``, once connected; until then (FastStream's in-memory test
+brokers never connect) FastStream's publishers publish. The publishers stay declared either way: they
+describe the outputs in the AsyncAPI document.
+
 Redis counts deliveries in the stream's pending entry, asked for after a failure. Kafka counts none:
 a processing failure there goes to the DLQ at its first attempt.
 
@@ -19,6 +27,10 @@ URL become SASL (PLAIN or SCRAM) over TLS.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import itertools
+import json
 import logging
 import os
 import socket
@@ -34,6 +46,7 @@ from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLS
 from prometheus_client import CollectorRegistry
 
 from claimedit.service.events import ClaimAnnotated, ClaimRejected, GroupAcknowledged
+from claimedit.service.metrics import PublishCounter
 from claimedit.service.outputs import Destination, Outgoing
 from claimedit.service.settings import ServiceSettings
 from claimedit.service.tls import require_nats_tls, ssl_context
@@ -42,6 +55,7 @@ __all__ = ["BrokerParts", "build_broker", "kafka_security"]
 
 Handler = Callable[..., Awaitable[None]]
 Decoder = Callable[[StreamMessage[Any]], Awaitable[bytes]]
+Publish = Callable[[Outgoing], Awaitable[Any]]
 
 _DESCRIPTIONS: dict[Destination, tuple[Any, str]] = {
     "annotated": (ClaimAnnotated, "One event per claim: verdict, findings and the claim as its own 837P."),
@@ -70,6 +84,7 @@ class BrokerParts:
     delivery_attempts: Callable[[StreamMessage[Any]], int]
     counts_deliveries: bool
     declare: Callable[[], Awaitable[None]]
+    """Once connected: declare what the broker needs and bind the direct publish (RabbitMQ, NATS)."""
     failed_attempts: Callable[[StreamMessage[Any], int], Awaitable[int]] = _attempts_as_read
     """Deliveries so far, asked after a failure (Redis asks its stream); by default what was read."""
     preflight: Callable[[], Awaitable[None]] = _nothing_to_check
@@ -90,6 +105,27 @@ def _payload(outgoing: Outgoing) -> bytes:
 
 def _content_type(outgoing: Outgoing) -> str:
     return outgoing.content_type
+
+
+class _Publisher:
+    """Counts each publish (``claimedit_published_messages_total``); through FastStream's publisher until
+    ``bind`` gives it the broker client's own (RabbitMQ and NATS, once connected)."""
+
+    def __init__(self, faststream: Publish, counter: PublishCounter) -> None:
+        self._send = faststream
+        self._counter = counter
+
+    def bind(self, direct: Publish) -> None:
+        self._send = direct
+
+    async def publish(self, outgoing: Outgoing) -> Any:
+        try:
+            result = await self._send(outgoing)
+        except BaseException:
+            self._counter.failed(outgoing.destination)
+            raise
+        self._counter.confirmed(outgoing.destination)
+        return result
 
 
 def build_broker(settings: ServiceSettings, *, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
@@ -166,6 +202,8 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
             correlation_id=outgoing.correlation_id,
         )
 
+    publisher = _Publisher(publish, PublishCounter(registry))
+
     def subscribe(handler: Handler, decoder: Decoder) -> Any:
         return broker.subscriber(
             input_queue,
@@ -187,8 +225,34 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
         for queue in output_queues.values():
             declared = await broker.declare_queue(queue)
             await declared.bind(settings.rabbit_exchange, routing_key=queue.name)
+        publisher.bind(_rabbit_direct(broker, exchange, names, settings.publish_timeout_seconds))
 
-    return BrokerParts(broker, "rabbit", names, publish, subscribe, attempts, True, declare)
+    return BrokerParts(broker, "rabbit", names, publisher.publish, subscribe, attempts, True, declare)
+
+
+def _rabbit_direct(broker: Any, exchange: Any, names: dict[Destination, str], timeout: float) -> Publish:
+    """aio-pika's publish on FastStream's channel (publisher confirms, ``on_return_raises``), the message as
+    FastStream's publisher writes it: persistent, mandatory, message id, correlation id, timestamp, app id."""
+    from aio_pika import DeliveryMode, Message  # noqa: PLC0415
+
+    app_id = broker.config.app_id
+
+    async def publish(outgoing: Outgoing) -> Any:
+        # FastStream's declarer keeps the exchange object per channel: a lookup, and a fresh one after a reconnect
+        target = await broker.declare_exchange(exchange)
+        message = Message(
+            outgoing.payload,
+            headers=dict(outgoing.headers),
+            content_type=outgoing.content_type,
+            delivery_mode=DeliveryMode.PERSISTENT,
+            correlation_id=outgoing.correlation_id,
+            message_id=outgoing.event_id,
+            timestamp=dt.datetime.now(dt.UTC),
+            app_id=app_id,
+        )
+        return await target.publish(message, routing_key=names[outgoing.destination], mandatory=True, timeout=timeout)
+
+    return publish
 
 
 def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
@@ -216,11 +280,11 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
     }
 
     async def publish(outgoing: Outgoing) -> Any:
-        headers = {**outgoing.headers, "Nats-Msg-Id": f"{outgoing.destination}:{outgoing.idempotency_key}"}
-        headers["content-type"] = _content_type(outgoing)
         return await publishers[outgoing.destination].publish(
-            _payload(outgoing), headers=headers, correlation_id=outgoing.correlation_id
+            _payload(outgoing), headers=_nats_headers(outgoing), correlation_id=outgoing.correlation_id
         )
+
+    publisher = _Publisher(publish, PublishCounter(registry))
 
     def subscribe(handler: Handler, decoder: Decoder) -> Any:
         return broker.subscriber(
@@ -248,13 +312,85 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
             return 1
 
     async def declare() -> None:
-        return None
+        publisher.bind(await _nats_direct(broker, stream.name, names, settings.publish_timeout_seconds))
 
     async def preflight() -> None:
         if settings.uses_tls:
             await require_nats_tls(settings.broker_url)
 
-    return BrokerParts(broker, "nats", names, publish, subscribe, attempts, True, declare, preflight=preflight)
+    return BrokerParts(
+        broker, "nats", names, publisher.publish, subscribe, attempts, True, declare, preflight=preflight
+    )
+
+
+def _nats_headers(outgoing: Outgoing) -> dict[str, str]:
+    """The output's headers, its content type and ``Nats-Msg-Id`` (the stream drops a duplicate inside its window)."""
+    headers = {**outgoing.headers, "Nats-Msg-Id": f"{outgoing.destination}:{outgoing.idempotency_key}"}
+    headers["content-type"] = _content_type(outgoing)
+    return headers
+
+
+class _JetStreamPublisher:
+    """JetStream publishes on FastStream's NATS connection, each PubAck awaited, through one reply subscription.
+
+    What nats-py's ``JetStreamContext.publish`` does (a request on the connection's reply subscription),
+    without what it adds per message: ``asyncio.wait_for`` (an extra task wake-up), ``os.urandom`` for the
+    reply token and a ``PubAck`` object. Same wire message: the headers, ``Nats-Expected-Stream``, the reply
+    subject. Measured alone, 2 publishes at a time awaited together: 0.10-0.13 against 0.12-0.15 ms of CPU each.
+    """
+
+    def __init__(self, connection: Any, stream: str, timeout: float) -> None:
+        self._connection = connection
+        self._stream = stream
+        self._timeout = timeout
+        self._waiting: dict[str, asyncio.Future[Any]] = {}
+        self._tokens = itertools.count()
+        self._prefix = ""
+
+    async def start(self) -> None:
+        """Subscribe to this publisher's replies (nats-py subscribes again after a reconnect)."""
+        connection = self._connection
+        self._prefix = f"{connection.new_inbox()}."
+        await connection.subscribe(f"{self._prefix}*", cb=self._on_reply)
+
+    async def _on_reply(self, reply: Any) -> None:
+        waiting = self._waiting.get(reply.subject[len(self._prefix) :])
+        if waiting is not None and not waiting.done():
+            waiting.set_result(reply)
+
+    async def publish(self, subject: str, payload: bytes, headers: dict[str, str]) -> dict[str, Any]:
+        """Publish and return the PubAck; raises on an error reply, no stream (503) or no reply in time."""
+        from nats.js.errors import APIError, NoStreamResponseError  # noqa: PLC0415
+
+        token = str(next(self._tokens))
+        waiting: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting[token] = waiting
+        headers["Nats-Expected-Stream"] = self._stream
+        try:
+            await self._connection.publish(subject, payload, reply=f"{self._prefix}{token}", headers=headers)
+            async with asyncio.timeout(self._timeout):
+                reply = await waiting
+        finally:
+            del self._waiting[token]
+        if reply.headers and reply.headers.get("Status") == "503":
+            raise NoStreamResponseError
+        ack: dict[str, Any] = json.loads(reply.data)
+        if "error" in ack:
+            raise APIError.from_error(ack["error"])
+        return ack
+
+
+async def _nats_direct(broker: Any, stream: str, names: dict[Destination, str], timeout: float) -> Publish:
+    """JetStream publishes (the PubAck awaited, the stream named so that a subject outside it fails) with the
+    headers FastStream's publisher writes (``correlation_id`` among them)."""
+    jetstream = _JetStreamPublisher(broker.connection, stream, timeout)
+    await jetstream.start()
+
+    async def publish(outgoing: Outgoing) -> Any:
+        headers = {"correlation_id": outgoing.correlation_id, **_nats_headers(outgoing)}
+        return await jetstream.publish(names[outgoing.destination], outgoing.payload, headers)
+
+    return publish
 
 
 def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
@@ -280,6 +416,8 @@ def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
         return await publishers[outgoing.destination].publish(
             _payload(outgoing), headers=headers, correlation_id=outgoing.correlation_id
         )
+
+    publisher = _Publisher(publish, PublishCounter(registry))
 
     def subscribe(handler: Handler, decoder: Decoder) -> Any:
         description = "One X12 837P interchange per message (content type application/edi-x12)."
@@ -319,7 +457,9 @@ def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
         except Exception:  # noqa: BLE001  (cannot ask Redis: count this delivery only, the DLQ bounds it)
             return known
 
-    return BrokerParts(broker, "redis", names, publish, subscribe, lambda _message: 1, True, declare, failed_attempts)
+    return BrokerParts(
+        broker, "redis", names, publisher.publish, subscribe, lambda _message: 1, True, declare, failed_attempts
+    )
 
 
 def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
@@ -351,6 +491,8 @@ def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
             correlation_id=outgoing.correlation_id,
         )
 
+    publisher = _Publisher(publish, PublishCounter(registry))
+
     def subscribe(handler: Handler, decoder: Decoder) -> Any:
         return broker.subscriber(
             settings.input,
@@ -371,7 +513,7 @@ def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
     async def declare() -> None:
         return None
 
-    return BrokerParts(broker, "kafka", names, publish, subscribe, lambda _message: 1, False, declare)
+    return BrokerParts(broker, "kafka", names, publisher.publish, subscribe, lambda _message: 1, False, declare)
 
 
 def kafka_security(settings: ServiceSettings) -> BaseSecurity | None:

@@ -8,7 +8,31 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from claimedit.service.processing import Processed
 
-__all__ = ["ServiceMetrics"]
+__all__ = ["PublishCounter", "ServiceMetrics"]
+
+_OUTPUTS = ("annotated", "rejected", "acks", "dlq")
+
+
+class PublishCounter:
+    """``claimedit_published_messages_total{output,status}``: each publish attempt, ``confirmed`` by the broker
+    or ``failed``. The labelled children are looked up once here, not per message (a ``labels`` call is a
+    sort, a tuple and a lock each time)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        counter = Counter(
+            "claimedit_published_messages",
+            "Messages published to each output, by outcome (confirmed by the broker, or failed)",
+            ["output", "status"],
+            registry=registry,
+        )
+        self._confirmed = {output: counter.labels(output=output, status="confirmed") for output in _OUTPUTS}
+        self._failed = {output: counter.labels(output=output, status="failed") for output in _OUTPUTS}
+
+    def confirmed(self, output: str) -> None:
+        self._confirmed[output].inc()
+
+    def failed(self, output: str) -> None:
+        self._failed[output].inc()
 
 
 @dataclass(frozen=True)
