@@ -6,9 +6,12 @@ same segments, so the same 999s, as reading its decoded text did.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import gc
 import re
 import tracemalloc
+import weakref
 from typing import Any
 
 import pytest
@@ -142,3 +145,27 @@ def test_reading_the_headers_of_a_large_input_copies_none_of_it(non_ascii: bytes
 
     assert 40 == len(acks)
     assert peak < len(body) // 4, f"{peak} bytes allocated reading the headers of {len(body)}"
+
+
+class _Held:
+    """Something an input's context holds (FastStream's message, in the service), weakly referable."""
+
+
+_IN_CONTEXT: contextvars.ContextVar[_Held | None] = contextvars.ContextVar("_IN_CONTEXT", default=None)
+
+
+async def test_the_refusal_keeps_nothing_of_the_inputs_context_alive_once_done() -> None:
+    body = _input("H", 918, claims=20)
+    meta = input_meta(correlation_id="h", source=None, sha256=input_sha256(body), submitter_id="", delivery_attempts=1)
+    held = _Held()
+    watched = weakref.ref(held)
+    token = _IN_CONTEXT.set(held)
+    try:
+        refused = await refuse_over_size(body, meta, dt.datetime.now(dt.UTC), Limits(max_input_bytes=1024), wall=600)
+    finally:
+        _IN_CONTEXT.reset(token)
+    del held
+    gc.collect()
+
+    assert refused is not None
+    assert watched() is None, "a timer of the refusal still holds the input's context"
