@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -96,6 +97,12 @@ def _status_mb(pid: int, field: str = "VmHWM") -> float:
     return float("nan")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of ``pid`` so far (``/proc/PID/stat`` fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _reset_peak(*pids: int) -> None:
     """Set each process's ``VmHWM`` back to its current RSS (Linux ``clear_refs``): the next peak is the input's."""
     for pid in pids:
@@ -124,7 +131,10 @@ def _print_ready(url: str, settings_env: dict[str, str], service: int, worker: i
         f"ready: service {_status_mb(service, 'VmRSS'):.0f} (start-up peak {_status_mb(service):.0f}),"
         f" worker {_status_mb(worker, 'VmRSS'):.0f} (start-up peak {_status_mb(worker):.0f})"
     )
-    print(f"{'input MB':>8} {'before':>7} {'service':>8} {'worker':>8} {'seconds':>8}  outcome (peaks of the input)")
+    print(
+        f"{'input MB':>8} {'before':>7} {'service':>8} {'worker':>8} {'seconds':>8} {'cpu svc':>8} {'cpu wkr':>8}  "
+        "outcome (peaks and CPU of the input)"
+    )
 
 
 async def _send_each(settings: Any, paths: list[Path], service: int, worker: int) -> None:
@@ -136,6 +146,7 @@ async def _send_each(settings: Any, paths: list[Path], service: int, worker: int
             body = path.read_bytes()
             _reset_peak(service, worker)
             before = _status_mb(service, "VmRSS")
+            cpu = (_cpu_seconds(service), _cpu_seconds(worker))
             started = time.perf_counter()
             try:
                 correlation = await watcher.send(body)
@@ -153,13 +164,13 @@ async def _send_each(settings: Any, paths: list[Path], service: int, worker: int
             )
             peaks = f"{_status_mb(service):8.0f} {_status_mb(worker):8.0f}"
             seconds = time.perf_counter() - started
-            print(f"{len(body) / MB:8.1f} {before:7.0f} {peaks} {seconds:8.2f}  {outcome}", flush=True)
+            spent = f"{_cpu_seconds(service) - cpu[0]:8.2f} {_cpu_seconds(worker) - cpu[1]:8.2f}"
+            print(f"{len(body) / MB:8.1f} {before:7.0f} {peaks} {seconds:8.2f} {spent}  {outcome}", flush=True)
 
 
 def through_broker(url: str, paths: list[Path], *, validate: bool, settings_env: dict[str, str]) -> None:
     """Each input through ``claimedit serve`` on ``url``; the service's and its worker's peak RSS for each."""
     import asyncio  # noqa: PLC0415
-    import os  # noqa: PLC0415
     import uuid  # noqa: PLC0415
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "plugin"))
