@@ -12,11 +12,13 @@ Each child runs under an address-space cap (``--cap-gb``, RLIMIT_AS) so that a s
 afford fails with MemoryError in the child instead of starving the machine; such a row says so.
 
 With ``--broker URL`` the same inputs go instead through a running ``claimedit serve`` (one worker, its
-default settings, so ``max_input_bytes`` decides): each is published, its outputs awaited, and the peak
-RSS of the service process and of its worker printed.
+default settings unless ``--max-input-bytes`` / ``--cpu-seconds`` are given): each is published, its
+outputs awaited, and the RSS of the service process and of its worker printed: once ready, and the
+peak (``VmHWM``, reset once ready and before each input, so that it is the input's own).
 
 Usage: python bench/bench_service_memory.py [--sizes 1 5 20 50] [--no-validate] [--cap-gb 8] [--refused-only]
        python bench/bench_service_memory.py --broker amqp://guest:guest@127.0.0.1:5672/ [--sizes 5 20 50]
+           [--max-input-bytes 67108864 --cpu-seconds 3600]
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO, Any
 
 _BYTES_PER_CLAIM = 361
 """bench/make_interchange.py's claims, measured on its 10,000-claim file (3,610,947 bytes)."""
@@ -86,30 +90,99 @@ def _measure(path: Path, *, validate: bool, limit: int, cap_gb: float) -> dict[s
     return {"loaded": float("nan"), "peak": float("nan"), "seconds": float("nan"), "outcome": f"failed: {tail[0]}"}
 
 
-def _peak_mb(pid: int) -> float:
+def _status_mb(pid: int, field: str = "VmHWM") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
-def through_broker(url: str, paths: list[Path], *, validate: bool) -> None:
-    """Each input through ``claimedit serve`` on ``url``; the service's and its worker's peak RSS after each."""
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of ``pid`` so far (``/proc/PID/stat`` fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _reset_peak(*pids: int) -> None:
+    """Set each process's ``VmHWM`` back to its current RSS (Linux ``clear_refs``): the next peak is the input's."""
+    for pid in pids:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def _wait_ready(service: subprocess.Popen[bytes], log: IO[bytes]) -> int:
+    """Wait for ``claimedit serve`` to say it is ready; its pipeline worker's pid."""
+    while True:
+        log.seek(0)
+        if b"service ready" in log.read():
+            break
+        if service.poll() is not None:
+            raise SystemExit("claimedit serve exited before it was ready")
+        time.sleep(0.2)
+    children = Path(f"/proc/{service.pid}/task/{service.pid}/children").read_text().split()
+    return next(
+        int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    )  # not multiprocessing's resource tracker
+
+
+def _print_ready(url: str, settings_env: dict[str, str], service: int, worker: int) -> None:
+    chosen = ", ".join(f"{key}={value}" for key, value in settings_env.items()) or "default limits"
+    print(f"through {url.rsplit('@', 1)[-1]}: claimedit serve, 1 worker, {chosen}; RSS in MB")
+    print(
+        f"ready: service {_status_mb(service, 'VmRSS'):.0f} (start-up peak {_status_mb(service):.0f}),"
+        f" worker {_status_mb(worker, 'VmRSS'):.0f} (start-up peak {_status_mb(worker):.0f})"
+    )
+    print(
+        f"{'input MB':>8} {'before':>7} {'service':>8} {'worker':>8} {'seconds':>8} {'cpu svc':>8} {'cpu wkr':>8}  "
+        "outcome (peaks and CPU of the input)"
+    )
+
+
+async def _send_each(settings: Any, paths: list[Path], service: int, worker: int) -> None:
+    """Publish each input, await all its outputs and print the peaks it caused."""
+    from claimedit.service.watcher import OutputWatcher  # noqa: PLC0415
+
+    async with OutputWatcher(settings) as watcher:
+        for path in paths:
+            body = path.read_bytes()
+            _reset_peak(service, worker)
+            before = _status_mb(service, "VmRSS")
+            cpu = (_cpu_seconds(service), _cpu_seconds(worker))
+            started = time.perf_counter()
+            try:
+                correlation = await watcher.send(body)
+            except Exception as exc:  # noqa: BLE001  (a broker refusing the message: say which)
+                print(f"{len(body) / MB:8.1f} not sent: {type(exc).__name__}: {exc}", flush=True)
+                continue
+            incomplete = await watcher.wait([correlation], timeout=3600)
+            gathered = watcher.by_correlation[correlation]
+            outcome = (
+                "lost"
+                if incomplete
+                else f"{len(gathered.annotated)} annotated, {len(gathered.acks)} 999s, "
+                f"{len(gathered.dead_letters)} dead letters "
+                f"{sorted({letter.reason_kind for _body, letter in gathered.dead_letters})}"
+            )
+            peaks = f"{_status_mb(service):8.0f} {_status_mb(worker):8.0f}"
+            seconds = time.perf_counter() - started
+            spent = f"{_cpu_seconds(service) - cpu[0]:8.2f} {_cpu_seconds(worker) - cpu[1]:8.2f}"
+            print(f"{len(body) / MB:8.1f} {before:7.0f} {peaks} {seconds:8.2f} {spent}  {outcome}", flush=True)
+
+
+def through_broker(url: str, paths: list[Path], *, validate: bool, settings_env: dict[str, str]) -> None:
+    """Each input through ``claimedit serve`` on ``url``; the service's and its worker's peak RSS for each."""
     import asyncio  # noqa: PLC0415
-    import os  # noqa: PLC0415
     import uuid  # noqa: PLC0415
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "plugin"))
     from harness import remove_resources, unique_names  # noqa: PLC0415
 
     from claimedit.service.settings import load_settings  # noqa: PLC0415
-    from claimedit.service.watcher import OutputWatcher  # noqa: PLC0415
 
     names = unique_names(uuid.uuid4().hex[:8])
     settings = load_settings(broker_url=url, http_port=0, validate_x12=validate, **names)
     env = {f"CLAIMEDIT_{key.upper()}": value for key, value in names.items()}
     env |= {"CLAIMEDIT_WORKERS": "1", "CLAIMEDIT_HTTP_PORT": "0", "CLAIMEDIT_HISTORY_ENABLED": "false"}
-    env |= {"CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_VALIDATE_X12": str(validate).lower()}
+    env |= {"CLAIMEDIT_LOG_FORMAT": "json", "CLAIMEDIT_VALIDATE_X12": str(validate).lower(), **settings_env}
     with tempfile.TemporaryFile() as log:
         service = subprocess.Popen(
             [sys.executable, "-m", "claimedit", "serve", "--broker", url],
@@ -118,43 +191,10 @@ def through_broker(url: str, paths: list[Path], *, validate: bool) -> None:
             stderr=log,
         )
         try:
-            while True:
-                log.seek(0)
-                if b"service ready" in log.read():
-                    break
-                if service.poll() is not None:
-                    raise SystemExit("claimedit serve exited before it was ready")
-                time.sleep(0.2)
-            children = Path(f"/proc/{service.pid}/task/{service.pid}/children").read_text().split()
-            worker = next(
-                int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-            )  # not multiprocessing's resource tracker
-            print(
-                f"through {url.rsplit('@', 1)[-1]}: claimedit serve, 1 worker, default max_input_bytes; peak RSS in MB"
-            )
-            print(f"{'input MB':>8} {'service':>8} {'worker':>8} {'seconds':>8}  outcome")
-
-            async def send_all() -> None:
-                async with OutputWatcher(settings) as watcher:
-                    for path in paths:
-                        started = time.perf_counter()
-                        correlation = await watcher.send(path.read_bytes())
-                        incomplete = await watcher.wait([correlation], timeout=3600)
-                        gathered = watcher.by_correlation[correlation]
-                        outcome = (
-                            "lost"
-                            if incomplete
-                            else f"{len(gathered.annotated)} annotated, {len(gathered.acks)} 999s, "
-                            f"{len(gathered.dead_letters)} dead letters "
-                            f"{sorted({letter.reason_kind for _body, letter in gathered.dead_letters})}"
-                        )
-                        print(
-                            f"{path.stat().st_size / MB:8.1f} {_peak_mb(service.pid):8.0f} {_peak_mb(worker):8.0f} "
-                            f"{time.perf_counter() - started:8.2f}  {outcome}",
-                            flush=True,
-                        )
-
-            asyncio.run(send_all())
+            worker = _wait_ready(service, log)
+            time.sleep(1.0)  # the worker's and the loop's start-up settle
+            _print_ready(url, settings_env, service.pid, worker)
+            asyncio.run(_send_each(settings, paths, service.pid, worker))
         finally:
             service.terminate()
             service.wait(timeout=60)
@@ -168,6 +208,8 @@ def main() -> None:
     parser.add_argument("--cap-gb", type=float, default=8.0, help="address-space cap of each child (GB)")
     parser.add_argument("--refused-only", action="store_true", help="only the refusal (max_input_bytes below the size)")
     parser.add_argument("--broker", help="through claimedit serve on this broker URL instead")
+    parser.add_argument("--max-input-bytes", type=int, help="with --broker: the service's max_input_bytes")
+    parser.add_argument("--cpu-seconds", type=float, help="with --broker: the service's input_cpu_seconds")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -186,7 +228,12 @@ def main() -> None:
             path.write_text(make_interchange.build_interchange(max(1, int(size * MB / _BYTES_PER_CLAIM)), seed=837))
             paths.append(path)
         if args.broker:
-            through_broker(args.broker, paths, validate=not args.no_validate)
+            settings_env = {}
+            if args.max_input_bytes:
+                settings_env["CLAIMEDIT_MAX_INPUT_BYTES"] = str(args.max_input_bytes)
+            if args.cpu_seconds:
+                settings_env["CLAIMEDIT_INPUT_CPU_SECONDS"] = str(args.cpu_seconds)
+            through_broker(args.broker, paths, validate=not args.no_validate, settings_env=settings_env)
             return
         validation = "without" if args.no_validate else "with"
         print(f"one worker, one input ({validation} pyx12 validation); RSS in MB; cap {args.cap_gb:g} GB per child")

@@ -45,6 +45,7 @@ from claimedit.service.processing import (
     reject_in_worker,
     with_input,
 )
+from claimedit.service.refusal import refuse_over_size
 from claimedit.service.settings import ServiceSettings, load_settings, redact_url
 from claimedit.service.tls import PlainTextRefusedError
 from claimedit.service.validate import Validated, validate_bounded, validate_in_worker
@@ -164,7 +165,10 @@ class ClaimeditService:
     async def _process(self, body: bytes, meta: InputMeta) -> Processed:
         now = dt.datetime.now(dt.UTC)
         limits, wall = self.limits, self.settings.wall_seconds
-        if self.pool is not None:
+        refused = await refuse_over_size(body, meta, now, limits, wall=wall)  # over max_input_bytes: no worker
+        if refused is not None:
+            processed = refused
+        elif self.pool is not None:
             try:
                 processed = with_input(await self.pool.run(wall, process_in_worker, body, meta, now, limits), body)
             except WorkerStuck:
