@@ -416,8 +416,9 @@ class Pipeline:
         """One history transaction per transaction set: its patients locked, recorded claims written at exit.
 
         ``first`` is the place in the input of the first of ``claims`` (their keys count it)."""
-        if self.history is None or self.engine is None or not claims:
+        if not self._keeps_history or not claims:
             return _NO_HISTORY
+        assert self.history is not None
         keys = [f"{_claim_key(claim, first + n)}:{input_key}" for n, claim in enumerate(claims)]
         return self.history.batch(list(zip(claims, keys, strict=True)))
 
