@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import TextIO
@@ -679,9 +679,10 @@ def _read_streamed_transaction(
 
     Its segments are held while it has :func:`~claimedit.x12.claim_runs.run_claims_now` claims or fewer
     (then it is read whole, as a held one is). Beyond, its text goes to a temporary file of its own, read
-    back twice: once to check every claim and keep where each stands (:func:`_read_spans`), then run by
-    run for the claims (:attr:`TransactionRead.runs`); the file is closed once the caller asks for the
-    next transaction. A transaction too large to hold whose shape cannot be cut into runs is read whole.
+    back twice: once to check every claim (:func:`_check_structure`; with errors to sort to claims,
+    :func:`_read_spans` reads them and keeps where each stands), then run by run for the claims
+    (:attr:`TransactionRead.runs`); the file is closed once the caller asks for the next transaction. A
+    transaction too large to hold whose shape cannot be cut into runs is read whole.
     """
     isa, gs, location = walked.isa, walked.gs, walked.location
     check = _TransactionCheck(gs, walked.st, location, delimiters, raw=False)
@@ -723,7 +724,11 @@ def _read_streamed_transaction(
             yield tx
             return
         tx.isa, tx.gs, tx.delimiters = isa, gs, delimiters
-        _read_spans(tx, lambda: cut_runs(segments(), threshold), error_positions)
+        runs = lambda: cut_runs(segments(), threshold)  # noqa: E731  (read afresh at each call)
+        if error_positions:
+            _read_spans(tx, runs, error_positions)
+        else:
+            _check_structure(tx, iter(segments()), runs, error_positions)
         yield tx
 
 
@@ -770,6 +775,71 @@ def _read_spans(
     tx.spans = None if positions is None else ClaimSpans(ordinals, starts, ends, frozenset(loops))
 
 
+def _check_structure(
+    tx: TransactionRead,
+    segments: Iterator[Segment],
+    runs: Callable[[], Iterator[ClaimRun]],
+    error_positions: Sequence[int] | None,
+) -> None:
+    """:func:`_read_spans` for a transaction without errors to sort: only whether every claim can be read,
+    found by :func:`_first_structure_error` in one pass over its segments, without cutting runs or building
+    a claim (the runs are then read once, for the claims)."""
+    st = next(segments)
+    try:
+        error = _first_structure_error(segments)
+    except Exception as exc:  # noqa: BLE001  (what reading the claims raises costs this transaction, as there)
+        tx.unreadable = True
+        tx.findings.append(internal_finding("reading the transaction", exc, location=describe(tx.location, st)))
+        return
+    if error is not None:
+        tx.unreadable = True
+        tx.findings.append(_structure_finding(tx, error))
+        return
+    tx.runs = runs
+    tx.spans = None if error_positions is None else ClaimSpans(array("l"), array("l"), array("l"), frozenset())
+
+
+def _first_structure_error(segments: Iterable[Segment]) -> _StructureError | None:
+    """The first :class:`_StructureError` :meth:`_TransactionParser._claim` raises reading the claims of
+    ``segments`` (a transaction after its ST, empty ones left out), in the same order: a claim's CLM01
+    first, then its LX01s as they come, then its first service line without SV1."""
+    ends_claim = _ENDS_CLAIM
+    in_claim = False
+    line: tuple[int, Segment] | None = None
+    """The number and LX of the claim's current service line while that line has no SV1."""
+    without_sv1: tuple[int, Segment] | None = None
+    """The claim's first service line without SV1."""
+    for segment in segments:
+        tag = segment.tag
+        if tag in ends_claim:
+            without_sv1 = without_sv1 or line
+            if without_sv1 is not None:
+                break
+            in_claim = tag == "CLM"
+            if in_claim and not segment.get(1):
+                return _StructureError(_EMPTY_CLM01, segment)
+        elif not in_claim:
+            continue
+        elif tag == "LX":
+            without_sv1 = without_sv1 or line
+            number = segment.get(1)
+            if not number.isdigit():
+                return _StructureError(_LX01_NOT_DIGITS, segment)
+            line = (int(number), segment)
+        elif tag == "SV1":
+            line = None
+    without_sv1 = without_sv1 or line
+    return None if without_sv1 is None else _StructureError(_NO_SV1.format(number=without_sv1[0]), without_sv1[1])
+
+
+def _structure_finding(tx: TransactionRead, error: _StructureError) -> Finding:
+    return syntax_finding(
+        "SYN007",
+        f"{error.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
+        location=describe(tx.location, error.segment),
+    )
+
+
 def _holds(positions: Sequence[int], start: int, end: int) -> bool:
     """Whether one of the sorted ``positions`` is in ``[start, end)``."""
     at = bisect_left(positions, start)
@@ -790,13 +860,7 @@ def _parse_run(tx: TransactionRead, claim_run: ClaimRun) -> list[ParsedClaim]:
     except _StructureError as exc:
         tx.unreadable = True
         tx.runs = None
-        tx.findings.append(
-            syntax_finding(
-                "SYN007",
-                f"{exc.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
-                location=describe(tx.location, exc.segment),
-            )
-        )
+        tx.findings.append(_structure_finding(tx, exc))
         return []
     except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
         tx.unreadable = True
@@ -986,6 +1050,11 @@ def _kind_of(st: Segment, gs: Segment | None) -> str:
     if gs is not None and gs.get(1) != "HC":
         kind += f", in a functional group whose GS01 is {gs.get(1) or 'empty'}, not HC"
     return kind
+
+
+_EMPTY_CLM01 = "CLM01 (patient control number) is empty."
+_LX01_NOT_DIGITS = "LX01 is not a line number (digits expected)."
+_NO_SV1 = "Service line {number} (LX) has no SV1 segment."
 
 
 class _StructureError(Exception):
@@ -1350,7 +1419,7 @@ class _TransactionParser:
         c = clm.elements
         c = c if len(c) > 9 else c + _PAD
         if not c[1]:
-            raise _StructureError("CLM01 (patient control number) is empty.", clm)
+            raise _StructureError(_EMPTY_CLM01, clm)
         component = self.component
         facility = [*c[5].split(component), "", ""]
         diagnoses: list[Diagnosis] = []
@@ -1372,7 +1441,7 @@ class _TransactionParser:
                 elements = segment.elements
                 number = elements[1] if len(elements) > 1 else ""
                 if not number.isdigit():
-                    raise _StructureError("LX01 is not a line number (digits expected).", segment)
+                    raise _StructureError(_LX01_NOT_DIGITS, segment)
                 current = _Line(int(number), segment)
                 lines.append(current)
             elif current is not None:
@@ -1489,7 +1558,7 @@ class _TransactionParser:
     def _service_line(self, line: _Line, codes: dict[int, str]) -> ServiceLine:
         sv1 = line.sv1
         if sv1 is None:
-            raise _StructureError(f"Service line {line.number} (LX) has no SV1 segment.", line.lx)
+            raise _StructureError(_NO_SV1.format(number=line.number), line.lx)
         e = sv1.elements
         e = e if len(e) > 7 else e + _PAD
         component = self.component
