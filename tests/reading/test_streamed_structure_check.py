@@ -70,6 +70,14 @@ def _sv1_missing_then_lx01_not_digits(segments: list[str]) -> list[str]:
     return changed
 
 
+def _first_of_two_lines_without_sv1(segments: list[str]) -> list[str]:
+    """A claim's first service line without SV1, another line after it: the first line is the one named."""
+    start, end = _first_claim_with_lines(segments, 2)
+    sv1 = next(i for i in range(start, end) if segments[i].startswith("LX*")) + 1
+    assert segments[sv1].startswith("SV1*")
+    return [*segments[:sv1], *segments[sv1 + 1 :]]
+
+
 def _two_claims_wrong(segments: list[str]) -> list[str]:
     """A later claim's CLM01 empty and an earlier claim's line without SV1: the earlier claim's is met first."""
     return _empty_clm01(_line_without_sv1(segments))
@@ -80,6 +88,7 @@ SHAPES = {
     "lx01-not-digits": (_lx01_not_digits, "LX01 is not a line number"),
     "lx01-a-digit-int-cannot-read": (_lx01_a_digit_int_cannot_read, ""),
     "line-without-sv1": (_line_without_sv1, "has no SV1 segment."),
+    "first-of-two-lines-without-sv1": (_first_of_two_lines_without_sv1, "Service line 1 (LX) has no SV1 segment."),
     "sv1-missing-then-lx01-not-digits": (_sv1_missing_then_lx01_not_digits, "LX01 is not a line number"),
     "two-claims-wrong": (_two_claims_wrong, "has no SV1 segment."),
 }

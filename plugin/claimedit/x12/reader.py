@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import TextIO
@@ -679,10 +679,11 @@ def _read_streamed_transaction(
 
     Its segments are held while it has :func:`~claimedit.x12.claim_runs.run_claims_now` claims or fewer
     (then it is read whole, as a held one is). Beyond, its text goes to a temporary file of its own, read
-    back twice: once to check every claim (:func:`_check_structure`; with errors to sort to claims,
-    :func:`_read_spans` reads them and keeps where each stands), then run by run for the claims
-    (:attr:`TransactionRead.runs`); the file is closed once the caller asks for the next transaction. A
-    transaction too large to hold whose shape cannot be cut into runs is read whole.
+    back, run by run, for the claims (:attr:`TransactionRead.runs`). Whether every claim can be read is known
+    before: without errors to sort, from :class:`_ClaimStructure` fed as the transaction streams by; with
+    errors, from :func:`_read_spans`, which reads the file back once more and keeps where each error's claim
+    and loop stands. The file is closed once the caller asks for the next transaction. A transaction too large
+    to hold whose shape cannot be cut into runs is read whole.
     """
     isa, gs, location = walked.isa, walked.gs, walked.location
     check = _TransactionCheck(gs, walked.st, location, delimiters, raw=False)
@@ -696,10 +697,13 @@ def _read_streamed_transaction(
     terminator = delimiters.segment
     shape = RunShape()
     held: list[Segment] | None = []
+    structure = None if error_positions else _ClaimStructure()
     with text_file() as text:
         for segment in walked.body:
             if check.take(segment):
                 shape.take(segment)
+                if structure is not None:
+                    structure.take(segment)
             if held is None:
                 text.write(segment.raw + terminator)
                 continue
@@ -725,10 +729,10 @@ def _read_streamed_transaction(
             return
         tx.isa, tx.gs, tx.delimiters = isa, gs, delimiters
         runs = lambda: cut_runs(segments(), threshold)  # noqa: E731  (read afresh at each call)
-        if error_positions:
+        if structure is None:
             _read_spans(tx, runs, error_positions)
         else:
-            _check_structure(tx, iter(segments()), runs, error_positions)
+            _check_structure(tx, structure, runs, error_positions)
         yield tx
 
 
@@ -777,20 +781,20 @@ def _read_spans(
 
 def _check_structure(
     tx: TransactionRead,
-    segments: Iterator[Segment],
+    structure: _ClaimStructure,
     runs: Callable[[], Iterator[ClaimRun]],
     error_positions: Sequence[int] | None,
 ) -> None:
     """:func:`_read_spans` for a transaction without errors to sort: only whether every claim can be read,
-    found by :func:`_first_structure_error` in one pass over its segments, without cutting runs or building
-    a claim (the runs are then read once, for the claims)."""
-    st = next(segments)
-    try:
-        error = _first_structure_error(segments)
-    except Exception as exc:  # noqa: BLE001  (what reading the claims raises costs this transaction, as there)
+    as ``structure`` found while the transaction streamed by, without cutting runs or building a claim (the
+    runs are then read once, for the claims)."""
+    if structure.failure is not None:
+        assert structure.st is not None
+        where = describe(tx.location, structure.st)
         tx.unreadable = True
-        tx.findings.append(internal_finding("reading the transaction", exc, location=describe(tx.location, st)))
+        tx.findings.append(internal_finding("reading the transaction", structure.failure, location=where))
         return
+    error = structure.first_error()
     if error is not None:
         tx.unreadable = True
         tx.findings.append(_structure_finding(tx, error))
@@ -799,37 +803,59 @@ def _check_structure(
     tx.spans = None if error_positions is None else ClaimSpans(array("l"), array("l"), array("l"), frozenset())
 
 
-def _first_structure_error(segments: Iterable[Segment]) -> _StructureError | None:
-    """The first :class:`_StructureError` :meth:`_TransactionParser._claim` raises reading the claims of
-    ``segments`` (a transaction after its ST, empty ones left out), in the same order: a claim's CLM01
-    first, then its LX01s as they come, then its first service line without SV1."""
-    ends_claim = _ENDS_CLAIM
-    in_claim = False
-    line: tuple[int, Segment] | None = None
-    """The number and LX of the claim's current service line while that line has no SV1."""
-    without_sv1: tuple[int, Segment] | None = None
-    """The claim's first service line without SV1."""
-    for segment in segments:
+class _ClaimStructure:
+    """The first :class:`_StructureError` :meth:`_TransactionParser._claim` raises reading the claims of a
+    transaction taken one segment at a time (from its ST, empty ones left out), in the same order: a
+    claim's CLM01 first, then its LX01s as they come, then its first service line without SV1; or what the
+    parser fails on otherwise (``failure``)."""
+
+    __slots__ = ("error", "failure", "in_claim", "line", "st", "without_sv1")
+
+    def __init__(self) -> None:
+        self.st: Segment | None = None
+        self.in_claim = False
+        self.line: tuple[int, Segment] | None = None
+        """The number and LX of the claim's current service line while that line has no SV1."""
+        self.without_sv1: tuple[int, Segment] | None = None
+        """The claim's first service line without SV1."""
+        self.error: _StructureError | None = None
+        self.failure: Exception | None = None
+
+    def take(self, segment: Segment) -> None:
+        if self.error is not None or self.failure is not None:
+            return
         tag = segment.tag
-        if tag in ends_claim:
-            without_sv1 = without_sv1 or line
-            if without_sv1 is not None:
-                break
-            in_claim = tag == "CLM"
-            if in_claim and not segment.get(1):
-                return _StructureError(_EMPTY_CLM01, segment)
-        elif not in_claim:
-            continue
+        if self.st is None:
+            self.st = segment
+        elif tag in _ENDS_CLAIM:
+            self.without_sv1 = self.without_sv1 or self.line
+            if self.without_sv1 is not None:
+                self.error = self.first_error()
+                return
+            self.in_claim = tag == "CLM"
+            if self.in_claim and not segment.get(1):
+                self.error = _StructureError(_EMPTY_CLM01, segment)
+        elif not self.in_claim:
+            return
         elif tag == "LX":
-            without_sv1 = without_sv1 or line
+            self.without_sv1 = self.without_sv1 or self.line
             number = segment.get(1)
             if not number.isdigit():
-                return _StructureError(_LX01_NOT_DIGITS, segment)
-            line = (int(number), segment)
+                self.error = _StructureError(_LX01_NOT_DIGITS, segment)
+                return
+            try:
+                self.line = (int(number), segment)
+            except ValueError as exc:  # a digit to isdigit that int refuses: the parser fails on it too
+                self.failure = exc
         elif tag == "SV1":
-            line = None
-    without_sv1 = without_sv1 or line
-    return None if without_sv1 is None else _StructureError(_NO_SV1.format(number=without_sv1[0]), without_sv1[1])
+            self.line = None
+
+    def first_error(self) -> _StructureError | None:
+        """The first structure error of the segments taken so far (the last claim ending with them)."""
+        if self.error is not None:
+            return self.error
+        without_sv1 = self.without_sv1 or self.line
+        return None if without_sv1 is None else _StructureError(_NO_SV1.format(number=without_sv1[0]), without_sv1[1])
 
 
 def _structure_finding(tx: TransactionRead, error: _StructureError) -> Finding:
