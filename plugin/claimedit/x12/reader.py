@@ -679,9 +679,11 @@ def _read_streamed_transaction(
 
     Its segments are held while it has :func:`~claimedit.x12.claim_runs.run_claims_now` claims or fewer
     (then it is read whole, as a held one is). Beyond, its text goes to a temporary file of its own, read
-    back twice: once to check every claim and keep where each stands (:func:`_read_spans`), then run by
-    run for the claims (:attr:`TransactionRead.runs`); the file is closed once the caller asks for the
-    next transaction. A transaction too large to hold whose shape cannot be cut into runs is read whole.
+    back, run by run, for the claims (:attr:`TransactionRead.runs`). Whether every claim can be read is known
+    before: without errors to sort, from :class:`_ClaimStructure` fed as the transaction streams by; with
+    errors, from :func:`_read_spans`, which reads the file back once more and keeps where each error's claim
+    and loop stands. The file is closed once the caller asks for the next transaction. A transaction too large
+    to hold whose shape cannot be cut into runs is read whole.
     """
     isa, gs, location = walked.isa, walked.gs, walked.location
     check = _TransactionCheck(gs, walked.st, location, delimiters, raw=False)
@@ -695,10 +697,13 @@ def _read_streamed_transaction(
     terminator = delimiters.segment
     shape = RunShape()
     held: list[Segment] | None = []
+    structure = None if error_positions else _ClaimStructure()
     with text_file() as text:
         for segment in walked.body:
             if check.take(segment):
                 shape.take(segment)
+                if structure is not None:
+                    structure.take(segment)
             if held is None:
                 text.write(segment.raw + terminator)
                 continue
@@ -723,7 +728,11 @@ def _read_streamed_transaction(
             yield tx
             return
         tx.isa, tx.gs, tx.delimiters = isa, gs, delimiters
-        _read_spans(tx, lambda: cut_runs(segments(), threshold), error_positions)
+        runs = lambda: cut_runs(segments(), threshold)  # noqa: E731  (read afresh at each call)
+        if structure is None:
+            _read_spans(tx, runs, error_positions)
+        else:
+            _check_structure(tx, structure, runs, error_positions)
         yield tx
 
 
@@ -770,6 +779,93 @@ def _read_spans(
     tx.spans = None if positions is None else ClaimSpans(ordinals, starts, ends, frozenset(loops))
 
 
+def _check_structure(
+    tx: TransactionRead,
+    structure: _ClaimStructure,
+    runs: Callable[[], Iterator[ClaimRun]],
+    error_positions: Sequence[int] | None,
+) -> None:
+    """:func:`_read_spans` for a transaction without errors to sort: only whether every claim can be read,
+    as ``structure`` found while the transaction streamed by, without cutting runs or building a claim (the
+    runs are then read once, for the claims)."""
+    if structure.failure is not None:
+        assert structure.st is not None
+        where = describe(tx.location, structure.st)
+        tx.unreadable = True
+        tx.findings.append(internal_finding("reading the transaction", structure.failure, location=where))
+        return
+    error = structure.first_error()
+    if error is not None:
+        tx.unreadable = True
+        tx.findings.append(_structure_finding(tx, error))
+        return
+    tx.runs = runs
+    tx.spans = None if error_positions is None else ClaimSpans(array("l"), array("l"), array("l"), frozenset())
+
+
+class _ClaimStructure:
+    """The first :class:`_StructureError` :meth:`_TransactionParser._claim` raises reading the claims of a
+    transaction taken one segment at a time (from its ST, empty ones left out), in the same order: a
+    claim's CLM01 first, then its LX01s as they come, then its first service line without SV1; or what the
+    parser fails on otherwise (``failure``)."""
+
+    __slots__ = ("error", "failure", "in_claim", "line", "st", "without_sv1")
+
+    def __init__(self) -> None:
+        self.st: Segment | None = None
+        self.in_claim = False
+        self.line: tuple[int, Segment] | None = None
+        """The number and LX of the claim's current service line while that line has no SV1."""
+        self.without_sv1: tuple[int, Segment] | None = None
+        """The claim's first service line without SV1."""
+        self.error: _StructureError | None = None
+        self.failure: Exception | None = None
+
+    def take(self, segment: Segment) -> None:
+        if self.error is not None or self.failure is not None:
+            return
+        tag = segment.tag
+        if self.st is None:
+            self.st = segment
+        elif tag in _ENDS_CLAIM:
+            self.without_sv1 = self.without_sv1 or self.line
+            if self.without_sv1 is not None:
+                self.error = self.first_error()
+                return
+            self.in_claim = tag == "CLM"
+            if self.in_claim and not segment.get(1):
+                self.error = _StructureError(_EMPTY_CLM01, segment)
+        elif not self.in_claim:
+            return
+        elif tag == "LX":
+            self.without_sv1 = self.without_sv1 or self.line
+            number = segment.get(1)
+            if not number.isdigit():
+                self.error = _StructureError(_LX01_NOT_DIGITS, segment)
+                return
+            try:
+                self.line = (int(number), segment)
+            except ValueError as exc:  # a digit to isdigit that int refuses: the parser fails on it too
+                self.failure = exc
+        elif tag == "SV1":
+            self.line = None
+
+    def first_error(self) -> _StructureError | None:
+        """The first structure error of the segments taken so far (the last claim ending with them)."""
+        if self.error is not None:
+            return self.error
+        without_sv1 = self.without_sv1 or self.line
+        return None if without_sv1 is None else _StructureError(_NO_SV1.format(number=without_sv1[0]), without_sv1[1])
+
+
+def _structure_finding(tx: TransactionRead, error: _StructureError) -> Finding:
+    return syntax_finding(
+        "SYN007",
+        f"{error.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
+        location=describe(tx.location, error.segment),
+    )
+
+
 def _holds(positions: Sequence[int], start: int, end: int) -> bool:
     """Whether one of the sorted ``positions`` is in ``[start, end)``."""
     at = bisect_left(positions, start)
@@ -790,13 +886,7 @@ def _parse_run(tx: TransactionRead, claim_run: ClaimRun) -> list[ParsedClaim]:
     except _StructureError as exc:
         tx.unreadable = True
         tx.runs = None
-        tx.findings.append(
-            syntax_finding(
-                "SYN007",
-                f"{exc.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
-                location=describe(tx.location, exc.segment),
-            )
-        )
+        tx.findings.append(_structure_finding(tx, exc))
         return []
     except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
         tx.unreadable = True
@@ -986,6 +1076,11 @@ def _kind_of(st: Segment, gs: Segment | None) -> str:
     if gs is not None and gs.get(1) != "HC":
         kind += f", in a functional group whose GS01 is {gs.get(1) or 'empty'}, not HC"
     return kind
+
+
+_EMPTY_CLM01 = "CLM01 (patient control number) is empty."
+_LX01_NOT_DIGITS = "LX01 is not a line number (digits expected)."
+_NO_SV1 = "Service line {number} (LX) has no SV1 segment."
 
 
 class _StructureError(Exception):
@@ -1350,7 +1445,7 @@ class _TransactionParser:
         c = clm.elements
         c = c if len(c) > 9 else c + _PAD
         if not c[1]:
-            raise _StructureError("CLM01 (patient control number) is empty.", clm)
+            raise _StructureError(_EMPTY_CLM01, clm)
         component = self.component
         facility = [*c[5].split(component), "", ""]
         diagnoses: list[Diagnosis] = []
@@ -1372,7 +1467,7 @@ class _TransactionParser:
                 elements = segment.elements
                 number = elements[1] if len(elements) > 1 else ""
                 if not number.isdigit():
-                    raise _StructureError("LX01 is not a line number (digits expected).", segment)
+                    raise _StructureError(_LX01_NOT_DIGITS, segment)
                 current = _Line(int(number), segment)
                 lines.append(current)
             elif current is not None:
@@ -1489,7 +1584,7 @@ class _TransactionParser:
     def _service_line(self, line: _Line, codes: dict[int, str]) -> ServiceLine:
         sv1 = line.sv1
         if sv1 is None:
-            raise _StructureError(f"Service line {line.number} (LX) has no SV1 segment.", line.lx)
+            raise _StructureError(_NO_SV1.format(number=line.number), line.lx)
         e = sv1.elements
         e = e if len(e) > 7 else e + _PAD
         component = self.component
