@@ -22,8 +22,8 @@ Every process runs on its own (``claimedit serve``, this script with ``--relay``
   on a small machine they share the cores with this driver, so this bounds the ratios.
 
 On NATS everything lives in one JetStream stream (the service's subjects and the relays'); the relays
-pull in batches of ``prefetch`` as the service does. Single-claim latency (publish to annotated event)
-is measured on each broker.
+pull in batches of ``prefetch`` and handle a batch's inputs concurrently, as the service does.
+Single-claim latency (publish to annotated event) is measured on each broker.
 
 Streams: ``varied`` (default; bench/make_interchange.py, one interchange per seed: distinct patients,
 1 to 6 lines, every lesion family) or ``uniform`` (tests/plugin/x12gen.py). Each process first handles
@@ -116,7 +116,9 @@ def run_relay(url: str, stream: str, source: str, target: str) -> None:
         jstream = JStream(stream, subjects=[source, f"{source}.fan-out", target])
         out = broker.publisher(target, stream=jstream, timeout=120.0)
         bare_in, fan_in = source, f"{source}.fan-out"
-        options = {"stream": jstream, "pull_sub": PullSub(batch_size=PREFETCH, timeout=1.0)}
+        # handle a pulled batch's inputs concurrently, as the service does (its ``max_workers``): one at a
+        # time, each input's PubAcks are awaited before the next starts and the relay is the slower for it
+        options = {"stream": jstream, "pull_sub": PullSub(batch_size=PREFETCH, timeout=1.0), "max_workers": PREFETCH}
 
     @broker.subscriber(bare_in, decoder=_raw, **({"durable": "relay"} if options else {}), **options)
     async def relay(body: bytes) -> None:
