@@ -7,7 +7,6 @@ options. Edits receive nothing else: no thread-local cache, no other family's he
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
@@ -165,27 +164,21 @@ class EditContext:
             self.claim = cast("Claim", None)  # type: ignore[unreachable]
             return
         self.claim = scope.claim
-        with contextlib.suppress(Exception):  # raised again, as the edit's own failure, when an edit reads them
+        try:
             self.dates = scope.dates
+        except Exception:  # noqa: BLE001  (raised again, as the edit's own failure, when an edit reads them)
+            self.__class__ = _UndatedEditContext
 
     @classmethod
     def for_claim(cls, scope: ClaimScope, options: EditOptions, dates: tuple[DateOfService, ...] | None) -> EditContext:
         """What :meth:`__init__` builds, without its checks: the engine builds one per claim and distinct options."""
-        context = _new(cls)
+        context = _new(cls if dates is not None else _UndatedEditContext)
         context.scope = scope
         context.claim = scope.claim
         context.options = options
         if dates is not None:
             context.dates = dates
         return context
-
-    if not TYPE_CHECKING:  # a runtime fallback only: the type checker keeps seeing the declared attributes
-
-        def __getattr__(self, name: str) -> Any:
-            """Only called when a slot is unset: ``dates`` that could not be built when the context was."""
-            if name == "dates":
-                return self.scope.dates
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def history(self) -> ClaimHistory | None:
@@ -222,3 +215,17 @@ class EditContext:
         if not isinstance(self.options, kind):
             raise TypeError(f"edit options are {type(self.options).__name__}, not {kind.__name__}")
         return self.options
+
+
+class _UndatedEditContext(EditContext):
+    """A context whose claim's dates could not be built (no tables): reading ``dates`` raises the reason again, as
+    the reading edit's own failure. A subclass rather than a ``__getattr__`` on :class:`EditContext`: a class with
+    ``__getattr__`` loses CPython's specialised attribute reads, paid on every read of every edit of every claim."""
+
+    __slots__ = ()
+
+    if not TYPE_CHECKING:  # the type checker keeps seeing the declared attribute
+
+        @property
+        def dates(self) -> tuple[DateOfService, ...]:
+            return self.scope.dates
