@@ -47,6 +47,7 @@ from claimedit.service.processing import (
 )
 from claimedit.service.refusal import refuse_over_size
 from claimedit.service.settings import ServiceSettings, load_settings, redact_url
+from claimedit.service.timeouts import within
 from claimedit.service.tls import PlainTextRefusedError
 from claimedit.service.validate import Validated, validate_bounded, validate_in_worker
 from claimedit.service.workers import WorkerPool, WorkerStuck
@@ -175,8 +176,8 @@ class ClaimeditService:
                 processed = await self._stuck(body, meta, now)
         elif self.processor is not None:
             try:
-                processed = await asyncio.wait_for(
-                    asyncio.to_thread(process_bounded, self.processor, body, meta, now, limits, enforce_cpu=False), wall
+                processed = await within(
+                    wall, asyncio.to_thread(process_bounded, self.processor, body, meta, now, limits, enforce_cpu=False)
                 )
             except TimeoutError:  # the thread runs on, unstoppable: one reason workers are the default
                 over = OverLimit("over-cpu-budget", budget_reason(limits))
@@ -413,8 +414,8 @@ def _validator(service: ClaimeditService) -> Callable[[bytes, InputMeta, dt.date
         if service.processor is not None:
             processor = service.processor
             try:
-                return await asyncio.wait_for(
-                    asyncio.to_thread(validate_bounded, processor, body, meta, now, limits, enforce_cpu=False), wall
+                return await within(
+                    wall, asyncio.to_thread(validate_bounded, processor, body, meta, now, limits, enforce_cpu=False)
                 )
             except TimeoutError:
                 return Validated(limit="over-cpu-budget", reason=budget_reason(limits))

@@ -12,12 +12,13 @@ in a thread, so the loop keeps serving other inputs and health checks while they
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import datetime as dt
+import functools
 
 from claimedit.service.limits import Limits, size_over
 from claimedit.service.outputs import InputMeta
 from claimedit.service.processing import Processed, over_limit
+from claimedit.service.timeouts import within
 
 __all__ = ["refuse_over_size"]
 
@@ -30,17 +31,15 @@ async def refuse_over_size(
     The headers are read in a thread within ``wall`` seconds; past it (a pass that should take well
     under a second on 50 MB) the dead letter goes alone, as when a worker is stuck.
 
-    The wait runs in a task of its own with an empty context: ``wait_for`` schedules its timeout in
-    the current context, and a cancelled timer keeps that context until its time comes (asyncio only
-    drops cancelled timers lazily). Scheduled from the handler, it held FastStream's message, so the
-    whole 50 MB body, for ``wall`` seconds (70 by default) after the input was done: measured, three
-    50 MB inputs in a row left the service at 69, 119, then 169 MB before each.
+    The wait's timer holds nothing of the input once done (:func:`claimedit.service.timeouts.within`),
+    and the thread runs in its own context (``run_in_executor``, not ``to_thread``): a pool thread drops
+    its call only after the loop has its answer, so a copy of the input's context would outlive it.
     """
     over = size_over(len(body), limits)
     if over is None:
         return None
-    reading = asyncio.wait_for(asyncio.to_thread(over_limit, body, meta, over, now, budget=None), wall)
     try:
-        return await asyncio.get_running_loop().create_task(reading, context=contextvars.Context())
+        reading = functools.partial(over_limit, body, meta, over, now, budget=None)
+        return await within(wall, asyncio.get_running_loop().run_in_executor(None, reading))
     except TimeoutError:
         return over_limit(body, meta, over, now, budget=None, read_groups=False)

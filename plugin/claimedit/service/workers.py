@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import structlog
 
 from claimedit.service.processing import Processor, start_worker
+from claimedit.service.timeouts import within
 
 __all__ = ["WorkerPool", "WorkerStuck"]
 
@@ -223,7 +224,7 @@ class WorkerPool:
         for attempt in (1, 2):
             worker = await self._idle.get()
             try:
-                status, value = await asyncio.wait_for(worker.call(request, buffers), timeout)
+                status, value = await within(timeout, worker.call(request, buffers))
             except TimeoutError:
                 await self._replace(worker, f"a worker was silent for {timeout:.0f} s")
                 raise WorkerStuck from None
@@ -251,7 +252,7 @@ class WorkerPool:
 
         async def drain() -> None:
             try:
-                await asyncio.wait_for(worker.read(), timeout)
+                await within(timeout, worker.read())
             except Exception:  # noqa: BLE001  (silent, gone or garbled: a fresh worker instead)
                 await self._replace(worker, "a cancelled call's worker did not answer")
                 return
