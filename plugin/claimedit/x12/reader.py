@@ -655,17 +655,11 @@ def _parse_whole(
     except _StructureError as exc:
         tx.parsed.clear()
         tx.unreadable = True
-        tx.findings.append(
-            syntax_finding(
-                "SYN007",
-                f"{exc.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
-                location=describe(location, exc.segment),
-            )
-        )
+        tx.findings.append(_structure_finding(tx, exc))
     except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
         tx.parsed.clear()
         tx.unreadable = True
-        tx.findings.append(internal_finding("reading the transaction", exc, location=describe(location, st)))
+        tx.findings.append(_reading_failure(tx, exc, st))
 
 
 def _read_streamed_transaction(
@@ -790,9 +784,8 @@ def _check_structure(
     runs are then read once, for the claims)."""
     if structure.failure is not None:
         assert structure.st is not None
-        where = describe(tx.location, structure.st)
         tx.unreadable = True
-        tx.findings.append(internal_finding("reading the transaction", structure.failure, location=where))
+        tx.findings.append(_reading_failure(tx, structure.failure, structure.st))
         return
     error = structure.first_error()
     if error is not None:
@@ -859,11 +852,17 @@ class _ClaimStructure:
 
 
 def _structure_finding(tx: TransactionRead, error: _StructureError) -> Finding:
+    """SYN007: the claims of ``tx`` cannot be read, for ``error``'s reason, at its segment."""
     return syntax_finding(
         "SYN007",
         f"{error.message} The transaction's {tx.clm_segments} claim(s) could not be read.",
         location=describe(tx.location, error.segment),
     )
+
+
+def _reading_failure(tx: TransactionRead, exc: Exception, st: Segment) -> Finding:
+    """A reader defect reading the claims of ``tx``: it costs this transaction, not the interchange."""
+    return internal_finding("reading the transaction", exc, location=describe(tx.location, st))
 
 
 def _holds(positions: Sequence[int], start: int, end: int) -> bool:
@@ -891,7 +890,7 @@ def _parse_run(tx: TransactionRead, claim_run: ClaimRun) -> list[ParsedClaim]:
     except Exception as exc:  # noqa: BLE001  (a reader defect must cost this transaction, not the interchange)
         tx.unreadable = True
         tx.runs = None
-        tx.findings.append(internal_finding("reading the transaction", exc, location=describe(tx.location, st)))
+        tx.findings.append(_reading_failure(tx, exc, st))
         return []
     return [_in_whole_transaction(parsed, claim_run) for parsed in piece.parsed]
 
