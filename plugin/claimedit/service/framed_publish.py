@@ -29,7 +29,7 @@ from typing import Any, cast
 
 import aiormq
 from aio_pika import Exchange
-from aio_pika.abc import AbstractMessage
+from aio_pika.abc import AbstractExchange, AbstractMessage
 from aiormq.abc import ChannelFrame
 from pamqp import commands as spec
 from pamqp.body import ContentBody
@@ -63,7 +63,7 @@ _SUPPORTED = framed_publish_supported()
 
 
 async def publish_large(
-    exchange: Exchange, message: AbstractMessage, *, routing_key: str, timeout: float | None
+    exchange: AbstractExchange, message: AbstractMessage, *, routing_key: str, timeout: float | None
 ) -> Any:
     """Publish ``message`` (mandatory) to ``exchange`` frame by frame and await its confirm.
 
@@ -72,7 +72,7 @@ async def publish_large(
     """
     if not _SUPPORTED:
         return await exchange.publish(message, routing_key=routing_key, mandatory=True, timeout=timeout)
-    underlay = await exchange.channel.get_underlay_channel()
+    underlay = await cast(Exchange, exchange).channel.get_underlay_channel()  # aio-pika's exchanges have it
     channel = cast(aiormq.Channel, await underlay.connection.channel(publisher_confirms=True, on_return_raises=True))
     writing = asyncio.ensure_future(_write(channel, exchange.name, routing_key, message))
     try:
