@@ -127,6 +127,19 @@ async def test_an_unroutable_large_body_raises(amqp_url: str, unique: str) -> No
             )
 
 
+async def test_an_unroutable_large_body_comes_back_where_its_channel_does_not_raise(amqp_url: str, unique: str) -> None:
+    """As ``exchange.publish`` answers on a channel opened without ``on_return_raises``: the message returned."""
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=False)
+        body = os.urandom(2 * MB)
+        returned = await publish_large(
+            channel.default_exchange, _message(body), routing_key=f"nowhere-{unique}", timeout=30
+        )
+
+    assert (returned.body == body, returned.delivery.routing_key) == (True, f"nowhere-{unique}")
+
+
 async def test_acks_on_the_consuming_channel_go_on_during_a_large_publish(amqp_url: str, unique: str) -> None:
     """On one channel an ack between two body frames breaks the connection: the large body has its own."""
     async with _channel(amqp_url, unique) as (channel, queue):

@@ -10,8 +10,8 @@ before the next is built: a publish holds a few frames of its body, whatever its
 
 The frames of one message must follow each other on their channel, and aiormq writes an ack or nack
 without the channel's lock: on FastStream's channel, where inputs are consumed and acked, an ack could
-land between two body frames. So each large publish gets a channel of its own (publisher confirms,
-``on_return_raises``: what FastStream's channel has), opened on the same connection and closed after
+land between two body frames. So each large publish gets a channel of its own (publisher confirms, and
+``on_return_raises`` as the exchange's channel has it), opened on the same connection and closed after
 its confirm. Once its first frame is written, the message is written to its end even if the publish is
 cancelled or times out (a message cut short breaks the connection), and only then is the channel closed.
 
@@ -35,7 +35,14 @@ from pamqp import commands as spec
 from pamqp.body import ContentBody
 from pamqp.header import ContentHeader
 
-__all__ = ["FRAMES_PER_WRITE", "LARGE_BODY_BYTES", "SUPPORTED_AIORMQ", "framed_publish_supported", "publish_large"]
+__all__ = [
+    "FRAMES_PER_WRITE",
+    "LARGE_BODY_BYTES",
+    "SUPPORTED_AIORMQ",
+    "framed_publish_supported",
+    "publish",
+    "publish_large",
+]
 
 LARGE_BODY_BYTES = 1024 * 1024
 """Bodies larger than this are published frame by frame; smaller ones through aio-pika as usual."""
@@ -62,18 +69,31 @@ def framed_publish_supported(version: str | None = None) -> bool:
 _SUPPORTED = framed_publish_supported()
 
 
+async def publish(
+    exchange: AbstractExchange, message: AbstractMessage, *, routing_key: str, timeout: float | None = None
+) -> Any:
+    """``exchange.publish(message, routing_key, mandatory=True)``; a body over :data:`LARGE_BODY_BYTES` framed."""
+    if len(message.body) > LARGE_BODY_BYTES:
+        return await publish_large(exchange, message, routing_key=routing_key, timeout=timeout)
+    return await exchange.publish(message, routing_key=routing_key, mandatory=True, timeout=timeout)
+
+
 async def publish_large(
     exchange: AbstractExchange, message: AbstractMessage, *, routing_key: str, timeout: float | None
 ) -> Any:
     """Publish ``message`` (mandatory) to ``exchange`` frame by frame and await its confirm.
 
-    Raises what ``exchange.publish`` raises: :class:`aiormq.exceptions.PublishError` when unroutable,
-    :class:`aiormq.exceptions.DeliveryError` when nacked, :class:`TimeoutError` past ``timeout``.
+    Answers as ``exchange.publish`` does: :class:`aiormq.exceptions.DeliveryError` when nacked,
+    :class:`TimeoutError` past ``timeout``; when unroutable, :class:`aiormq.exceptions.PublishError` if the
+    exchange's channel has ``on_return_raises``, else the returned message (the exchange channel's return
+    callbacks are not called: the message came back on the publish's own channel).
     """
     if not _SUPPORTED:
         return await exchange.publish(message, routing_key=routing_key, mandatory=True, timeout=timeout)
-    underlay = await cast(Exchange, exchange).channel.get_underlay_channel()  # aio-pika's exchanges have it
-    channel = cast(aiormq.Channel, await underlay.connection.channel(publisher_confirms=True, on_return_raises=True))
+    parent = cast(Exchange, exchange).channel  # aio-pika's exchanges have their channel
+    underlay = await parent.get_underlay_channel()
+    raises = bool(getattr(parent, "on_return_raises", True))
+    channel = cast(aiormq.Channel, await underlay.connection.channel(publisher_confirms=True, on_return_raises=raises))
     writing = asyncio.ensure_future(_write(channel, exchange.name, routing_key, message))
     try:
         async with asyncio.timeout(timeout):
