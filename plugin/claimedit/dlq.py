@@ -147,7 +147,7 @@ async def run_dlq(
 
     One dead letter's body is held at a time: those that stay in the queue are remembered by delivery
     tag alone (a DLQ of refused 50 MB inputs is not read into memory whole), and a large body is
-    replayed a few frames at a time (:mod:`claimedit.service.framed_publish`).
+    replayed a few frames at a time (:mod:`claimedit.service.rabbit_publish`).
     """
     import aio_pika  # noqa: PLC0415
 
@@ -196,7 +196,7 @@ async def _apply(
     """``skipped`` (not of ``kinds``), ``held`` (inspected) or ``done`` (replayed or purged, and acked)."""
     import aio_pika  # noqa: PLC0415
 
-    from claimedit.service.framed_publish import publish  # noqa: PLC0415
+    from claimedit.service.rabbit_publish import publish  # noqa: PLC0415
 
     headers = dict(message.headers or {})
     entry = DlqEntry.read(headers, message.body)

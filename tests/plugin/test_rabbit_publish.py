@@ -1,16 +1,20 @@
-"""A large RabbitMQ body is published a few frames at a time (:mod:`claimedit.service.framed_publish`).
+"""Publishing to RabbitMQ without keeping the input (:mod:`claimedit.service.rabbit_publish`).
 
-Against a real RabbitMQ: the message arrives as the ordinary publish writes it, the publish holds a small
-part of the body at its peak (tracemalloc), an unroutable one raises, and neither the consuming channel's
-acks nor a publish cut short by its timeout break the connection.
+Against a real RabbitMQ: a large message arrives as the ordinary publish writes it, the publish holds a
+small part of the body at its peak (tracemalloc), an unroutable one raises, neither the consuming
+channel's acks nor a publish cut short by its timeout break the connection, and no publish leaves a timer
+holding its caller's context.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import gc
 import logging
 import os
 import tracemalloc
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,10 +24,10 @@ import pytest
 from harness import remove_resources, unique_names
 from prometheus_client import CollectorRegistry
 
-from claimedit.service import load_settings
+from claimedit.service import load_settings, rabbit_publish
 from claimedit.service.brokers import build_broker
-from claimedit.service.framed_publish import framed_publish_supported, publish_large
 from claimedit.service.outputs import Outgoing
+from claimedit.service.rabbit_publish import framed_publish_supported, publish, publish_large
 
 pytestmark = [pytest.mark.anyio, pytest.mark.broker]
 
@@ -162,14 +166,38 @@ async def test_acks_on_the_consuming_channel_go_on_during_a_large_publish(amqp_u
 
 async def test_a_publish_past_its_timeout_is_written_whole_and_the_connection_stays(amqp_url: str, unique: str) -> None:
     """A message cut short between two frames would break the connection every input is consumed on."""
-    from claimedit.service import framed_publish  # noqa: PLC0415
-
     body = os.urandom(20 * MB)
     async with _channel(amqp_url, unique) as (channel, queue):
         with pytest.raises(TimeoutError):
             await publish_large(channel.default_exchange, _message(body), routing_key=queue, timeout=0.001)
-        await asyncio.gather(*framed_publish._closing)
+        await asyncio.gather(*rabbit_publish._running, return_exceptions=True)
         await channel.default_exchange.publish(aio_pika.Message(b"after"), routing_key=queue, mandatory=True)
         first, second = await _read(channel, queue), await _read(channel, queue)
 
     assert (first.body == body, second.body) == (True, b"after")
+
+
+class _Input:
+    """Stands for FastStream's message, which a handler's context holds (and the input's body with it)."""
+
+
+_HANDLED: contextvars.ContextVar[_Input | None] = contextvars.ContextVar("handled", default=None)
+
+
+@pytest.mark.parametrize("size", [1024, 2 * MB], ids=["small", "large"])
+async def test_a_publish_leaves_no_timer_that_keeps_its_callers_context(amqp_url: str, unique: str, size: int) -> None:
+    """A cancelled timer keeps its context until its time comes: the input, 30 s after it was done."""
+    async with _channel(amqp_url, unique) as (channel, queue):
+
+        async def handler() -> weakref.ref[_Input]:
+            handled = _Input()
+            _HANDLED.set(handled)
+            await publish(channel.default_exchange, _message(os.urandom(size)), routing_key=queue, timeout=30)
+            return weakref.ref(handled)
+
+        kept = await asyncio.get_running_loop().create_task(handler(), context=contextvars.Context())
+        await asyncio.gather(*rabbit_publish._running, return_exceptions=True)
+        await asyncio.sleep(0)  # the loop lets go of the handle that resumed this task with the handler's result
+        gc.collect()
+
+        assert kept() is None
