@@ -88,7 +88,8 @@ async def publish(
     """
     if len(message.body) > LARGE_BODY_BYTES:
         return await publish_large(exchange, message, routing_key=routing_key, timeout=timeout)
-    return await _publish_whole(exchange, message, routing_key, timeout)
+    publishing = exchange.publish(message, routing_key=routing_key, mandatory=True)  # as _publish_whole, inline
+    return await (publishing if timeout is None else within(timeout, publishing))
 
 
 async def _publish_whole(
