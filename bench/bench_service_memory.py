@@ -18,7 +18,7 @@ peak (``VmHWM``, reset once ready and before each input, so that it is the input
 
 Usage: python bench/bench_service_memory.py [--sizes 1 5 20 50] [--no-validate] [--cap-gb 8] [--refused-only]
        python bench/bench_service_memory.py --broker amqp://guest:guest@127.0.0.1:5672/ [--sizes 5 20 50]
-           [--max-input-bytes 67108864 --cpu-seconds 3600]
+           [--max-input-bytes 67108864 --cpu-seconds 3600] [--pause 0]
 """
 
 from __future__ import annotations
@@ -137,12 +137,16 @@ def _print_ready(url: str, settings_env: dict[str, str], service: int, worker: i
     )
 
 
-async def _send_each(settings: Any, paths: list[Path], service: int, worker: int) -> None:
-    """Publish each input, await all its outputs and print the peaks it caused."""
+async def _send_each(settings: Any, paths: list[Path], service: int, worker: int, *, pause: float) -> None:
+    """Publish each input, await all its outputs and print the peaks it caused (``pause`` seconds between)."""
+    import asyncio  # noqa: PLC0415
+
     from claimedit.service.watcher import OutputWatcher  # noqa: PLC0415
 
     async with OutputWatcher(settings) as watcher:
-        for path in paths:
+        for index, path in enumerate(paths):
+            if index and pause:
+                await asyncio.sleep(pause)
             body = path.read_bytes()
             _reset_peak(service, worker)
             before = _status_mb(service, "VmRSS")
@@ -168,7 +172,9 @@ async def _send_each(settings: Any, paths: list[Path], service: int, worker: int
             print(f"{len(body) / MB:8.1f} {before:7.0f} {peaks} {seconds:8.2f} {spent}  {outcome}", flush=True)
 
 
-def through_broker(url: str, paths: list[Path], *, validate: bool, settings_env: dict[str, str]) -> None:
+def through_broker(
+    url: str, paths: list[Path], *, validate: bool, settings_env: dict[str, str], pause: float = 0.0
+) -> None:
     """Each input through ``claimedit serve`` on ``url``; the service's and its worker's peak RSS for each."""
     import asyncio  # noqa: PLC0415
     import uuid  # noqa: PLC0415
@@ -194,7 +200,7 @@ def through_broker(url: str, paths: list[Path], *, validate: bool, settings_env:
             worker = _wait_ready(service, log)
             time.sleep(1.0)  # the worker's and the loop's start-up settle
             _print_ready(url, settings_env, service.pid, worker)
-            asyncio.run(_send_each(settings, paths, service.pid, worker))
+            asyncio.run(_send_each(settings, paths, service.pid, worker, pause=pause))
         finally:
             service.terminate()
             service.wait(timeout=60)
@@ -210,6 +216,9 @@ def main() -> None:
     parser.add_argument("--broker", help="through claimedit serve on this broker URL instead")
     parser.add_argument("--max-input-bytes", type=int, help="with --broker: the service's max_input_bytes")
     parser.add_argument("--cpu-seconds", type=float, help="with --broker: the service's input_cpu_seconds")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="with --broker: seconds between inputs (what the service keeps)"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -233,7 +242,9 @@ def main() -> None:
                 settings_env["CLAIMEDIT_MAX_INPUT_BYTES"] = str(args.max_input_bytes)
             if args.cpu_seconds:
                 settings_env["CLAIMEDIT_INPUT_CPU_SECONDS"] = str(args.cpu_seconds)
-            through_broker(args.broker, paths, validate=not args.no_validate, settings_env=settings_env)
+            through_broker(
+                args.broker, paths, validate=not args.no_validate, settings_env=settings_env, pause=args.pause
+            )
             return
         validation = "without" if args.no_validate else "with"
         print(f"one worker, one input ({validation} pyx12 validation); RSS in MB; cap {args.cap_gb:g} GB per child")

@@ -22,7 +22,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ["BROKER_KIND", "DEFAULT_REPLAY_KINDS", "DlqEntry", "add_subparsers", "run_dlq"]
 
@@ -143,7 +143,12 @@ def _main(args: argparse.Namespace) -> int:
 async def run_dlq(
     settings: Any, action: str, kinds: frozenset[str], *, limit: int | None = None, out: Any = None
 ) -> dict[str, int]:
-    """Apply ``action`` (inspect, replay, purge) to the dead letters of ``kinds``; returns the counts."""
+    """Apply ``action`` (inspect, replay, purge) to the dead letters of ``kinds``; returns the counts.
+
+    One dead letter's body is held at a time: those that stay in the queue are remembered by delivery
+    tag alone (a DLQ of refused 50 MB inputs is not read into memory whole), and a large body is
+    replayed a few frames at a time (:mod:`claimedit.service.rabbit_publish`).
+    """
     import aio_pika  # noqa: PLC0415
 
     from claimedit.service.tls import ssl_context  # noqa: PLC0415
@@ -154,41 +159,63 @@ async def run_dlq(
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         queue = await channel.declare_queue(settings.dlq, passive=True)
-        held: list[Any] = []
+        held: list[int] = []
         try:
             while limit is None or selected < limit:
                 message = await queue.get(no_ack=False, fail=False)
                 if message is None:
                     break
                 seen += 1
-                headers = dict(message.headers or {})
-                entry = DlqEntry.read(headers, message.body)
-                if entry.reason_kind not in kinds:
-                    held.append(message)
-                    continue
-                selected += 1
-                if action == "inspect":
-                    if out is not None:
-                        print(json.dumps(entry.as_json()), file=out)
-                    held.append(message)
-                    continue
-                if action == "replay":
-                    carried: dict[str, Any] = {key: str(headers[key]) for key in _CARRIED if key in headers}
-                    carried["x-claimedit-replayed-from-dlq"] = entry.reason_kind
-                    await channel.default_exchange.publish(
-                        aio_pika.Message(
-                            message.body,
-                            headers=carried,
-                            content_type="application/edi-x12",
-                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                            correlation_id=carried.get("x-correlation-id"),
-                        ),
-                        routing_key=settings.input,
-                    )
-                await message.ack()
-                done += 1
+                step = await _apply(action, message, kinds=kinds, channel=channel, settings=settings, out=out)
+                if step != "skipped":
+                    selected += 1
+                if step == "done":
+                    done += 1
+                else:
+                    held.append(_tag(message))
+                del message  # the next get must not find this body still held
         finally:
-            for message in held:
-                await message.nack(requeue=True)
+            underlay = await channel.get_underlay_channel()
+            for tag in held:
+                await underlay.basic_nack(tag, requeue=True)
             await channel.close()  # close-ok comes after the broker applied every ack and nack above
     return {"seen": seen, "selected": selected, "done": done}
+
+
+def _tag(message: Any) -> int:
+    tag: int | None = message.delivery_tag
+    if tag is None:  # pragma: no cover  (basic.get with no_ack=False always has one)
+        msg = "a dead letter taken without a delivery tag"
+        raise RuntimeError(msg)
+    return tag
+
+
+async def _apply(
+    action: str, message: Any, *, kinds: frozenset[str], channel: Any, settings: Any, out: Any
+) -> Literal["skipped", "held", "done"]:
+    """``skipped`` (not of ``kinds``), ``held`` (inspected) or ``done`` (replayed or purged, and acked)."""
+    import aio_pika  # noqa: PLC0415
+
+    from claimedit.service.rabbit_publish import publish  # noqa: PLC0415
+
+    headers = dict(message.headers or {})
+    entry = DlqEntry.read(headers, message.body)
+    if entry.reason_kind not in kinds:
+        return "skipped"
+    if action == "inspect":
+        if out is not None:
+            print(json.dumps(entry.as_json()), file=out)
+        return "held"
+    if action == "replay":
+        carried: dict[str, Any] = {key: str(headers[key]) for key in _CARRIED if key in headers}
+        carried["x-claimedit-replayed-from-dlq"] = entry.reason_kind
+        replayed = aio_pika.Message(
+            message.body,
+            headers=carried,
+            content_type="application/edi-x12",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            correlation_id=carried.get("x-correlation-id"),
+        )
+        await publish(channel.default_exchange, replayed, routing_key=settings.input)
+    await message.ack()
+    return "done"

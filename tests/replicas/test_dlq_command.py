@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import tracemalloc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -122,3 +123,40 @@ async def test_the_cli_inspects_the_queue_named_by_the_settings(
 
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (0, ["unreadable"]) == (status, [line["reason_kind"] for line in lines])
+
+
+async def _traced_peak(run: Any) -> tuple[Any, int]:
+    tracemalloc.start()
+    try:
+        result = await run
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+async def test_inspect_holds_one_large_dead_letter_at_a_time(dlq: tuple[ServiceSettings, Any]) -> None:
+    """A DLQ of refused inputs is not read into memory whole: letters left queued are kept by delivery tag."""
+    settings, channel = dlq
+    size = 4 * 1024 * 1024
+    for index in range(4):
+        await channel.default_exchange.publish(_letter("over-size", bytes([index]) * size), routing_key=settings.dlq)
+
+    counts, peak = await _traced_peak(run_dlq(settings, "inspect", frozenset({"over-size"})))
+
+    assert ({"seen": 8, "selected": 5, "done": 0}, 8) == (counts, await _count(channel, settings.dlq))
+    assert peak < 2 * size
+
+
+async def test_replay_of_large_dead_letters_holds_about_one_body(dlq: tuple[ServiceSettings, Any]) -> None:
+    """Each large body is republished a few frames at a time, not as aio-pika's four copies of it."""
+    settings, channel = dlq
+    size = 4 * 1024 * 1024
+    bodies = [bytes([index]) * size for index in range(3)]
+    for body in bodies:
+        await channel.default_exchange.publish(_letter("processing-failed", body), routing_key=settings.dlq)
+
+    counts, peak = await _traced_peak(run_dlq(settings, "replay", frozenset({"processing-failed"})))
+
+    replayed = sorted(body for body, _ in await _drain(channel, settings.input))
+    assert ({"seen": 7, "selected": 4, "done": 4}, sorted([BODIES["processing-failed"], *bodies])) == (counts, replayed)
+    assert peak < 2 * size

@@ -235,6 +235,8 @@ def _rabbit_direct(broker: Any, exchange: Any, names: dict[Destination, str], ti
     FastStream's publisher writes it: persistent, mandatory, message id, correlation id, timestamp, app id."""
     from aio_pika import DeliveryMode, Message  # noqa: PLC0415
 
+    from claimedit.service import rabbit_publish  # noqa: PLC0415
+
     app_id = broker.config.app_id
 
     async def publish(outgoing: Outgoing) -> Any:
@@ -250,7 +252,8 @@ def _rabbit_direct(broker: Any, exchange: Any, names: dict[Destination, str], ti
             timestamp=dt.datetime.now(dt.UTC),
             app_id=app_id,
         )
-        return await target.publish(message, routing_key=names[outgoing.destination], mandatory=True, timeout=timeout)
+        # a large dead letter framed, not 4 copies; no timer that keeps the input (rabbit_publish)
+        return await rabbit_publish.publish(target, message, routing_key=names[outgoing.destination], timeout=timeout)
 
     return publish
 
