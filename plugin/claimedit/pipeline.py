@@ -311,7 +311,7 @@ class Pipeline:
             control = tx.location.group_control
             group = groups.get(control)
             if group is None:
-                where = replace(base, group_control=control)
+                where = TransactionLocation(read.source, read.isa_control, control)  # ``base`` in the group
                 group = groups[control] = _Shared("group", where, [syntax.by_group.get(control, [])])
             mark = out.mark()
             handed_on = out.claims_drained

@@ -20,9 +20,11 @@ __all__ = [
 ]
 
 Scope = Literal["interchange", "group", "transaction", "loop"]
+_set = object.__setattr__
+_NO_SEGMENTS = ClaimSegments()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class TransactionLocation:
     """Where an unreadable piece sits. Empty strings where the input did not get that far."""
 
@@ -33,14 +35,40 @@ class TransactionLocation:
     segment_index: int | None = None
     """1-based index of the first offending segment in the input."""
 
+    def __init__(
+        self,
+        source: str = "",
+        interchange_control: str = "",
+        group_control: str = "",
+        transaction_control: str = "",
+        segment_index: int | None = None,
+    ) -> None:
+        """The dataclass's own ``__init__``, its fields set in one step: a frozen dataclass sets each through
+        ``object.__setattr__``, and several locations are built for every input."""
+        _set(
+            self,
+            "__dict__",
+            {
+                "source": source,
+                "interchange_control": interchange_control,
+                "group_control": group_control,
+                "transaction_control": transaction_control,
+                "segment_index": segment_index,
+            },
+        )
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class ClaimResult:
     claim: Claim
     findings: tuple[Finding, ...]
     segments: ClaimSegments = field(default=ClaimSegments(), repr=False)
     """The claim's raw segments as read (PHI), for the outputs that write X12 again; none when the result
     was rebuilt from events (replay --broker), which carry the domain claim only."""
+
+    def __init__(self, claim: Claim, findings: tuple[Finding, ...], segments: ClaimSegments = _NO_SEGMENTS) -> None:
+        """The dataclass's own ``__init__``, its fields set in one step (one result per claim)."""
+        _set(self, "__dict__", {"claim": claim, "findings": findings, "segments": segments})
 
     @property
     def verdict(self) -> Verdict:
@@ -88,7 +116,7 @@ class SharedFindings:
         return verdict_for(self.findings)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class GroupAck:
     """The 999 implementation acknowledgment for one functional group."""
 
@@ -99,8 +127,22 @@ class GroupAck:
     """IK5/AK9 acknowledgment code: A accepted, E accepted with errors, R rejected, P partially accepted."""
     x12: str
 
+    def __init__(self, interchange_control: str, group_control: str, accepted: bool, ack_code: str, x12: str) -> None:
+        """The dataclass's own ``__init__``, its fields set in one step (each group's 999, for every input)."""
+        _set(
+            self,
+            "__dict__",
+            {
+                "interchange_control": interchange_control,
+                "group_control": group_control,
+                "accepted": accepted,
+                "ack_code": ack_code,
+                "x12": x12,
+            },
+        )
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class InputResult:
     """Everything one input produced. Every CLM segment of the input is in exactly one claim or unreadable."""
 
@@ -111,6 +153,29 @@ class InputResult:
     clm_segments_seen: int = 0
     shared: tuple[SharedFindings, ...] = ()
     """Findings stated once for a scope whose claims carry only the first of them (see SharedFindings)."""
+
+    def __init__(  # noqa: PLR0917  (the dataclass's fields, positional as its own __init__ takes them)
+        self,
+        source: str,
+        claims: tuple[ClaimResult, ...] = (),
+        unreadable: tuple[UnreadableResult, ...] = (),
+        acks: tuple[GroupAck, ...] = (),
+        clm_segments_seen: int = 0,
+        shared: tuple[SharedFindings, ...] = (),
+    ) -> None:
+        """The dataclass's own ``__init__``, its fields set in one step (one result per input)."""
+        _set(
+            self,
+            "__dict__",
+            {
+                "source": source,
+                "claims": claims,
+                "unreadable": unreadable,
+                "acks": acks,
+                "clm_segments_seen": clm_segments_seen,
+                "shared": shared,
+            },
+        )
 
     @property
     def claims_accounted(self) -> int:

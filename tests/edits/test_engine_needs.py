@@ -83,3 +83,23 @@ def test_an_edit_is_not_called_on_a_claim_without_what_it_needs(harness: Any) ->
     for claim_id, modifier in (("NDS-PLAIN", ""), ("NDS-RIGHT", ":RT")):
         engine.check(harness.read(cases.Case("", "needs", claim.format(id=claim_id, modifier=modifier), [], {})))
     assert ["NDS-RIGHT"] == _CALLS
+
+
+def test_claims_holding_different_features_each_run_the_edits_they_need_on_one_engine(harness: Any) -> None:
+    called: list[str] = []
+
+    def needs_a_modifier(ctx: EditContext) -> Iterator[Hit]:
+        called.append(ctx.claim.claim_id)
+        yield Hit(message="called")
+
+    spec = EditSpec("ZZZ021", "needs-a-modifier", "test", "modifier", "info", "0", needs_any=frozenset({"RT"}))
+    engine = Engine(Registry({"ZZZ021": RegisteredEdit(spec, needs_a_modifier)}), harness.reference)
+    claim = (
+        "CLM*{id}*300***11:B:1*Y*A*Y*Y\nHI*ABK:L570\nLX*1\nSV1*HC:17000{modifier}*300*UN*1***1\nDTP*472*D8*20250304\n"
+    )
+    sent = [("NDS-A", ""), ("NDS-B", ":RT"), ("NDS-C", ""), ("NDS-D", ":RT"), ("NDS-E", ":LT")]
+    found = [
+        len(engine.check(harness.read(cases.Case("", "needs", claim.format(id=claim_id, modifier=modifier), [], {}))))
+        for claim_id, modifier in sent
+    ]
+    assert (["NDS-B", "NDS-D"], [0, 1, 0, 1, 0]) == (called, found)

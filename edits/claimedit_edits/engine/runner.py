@@ -19,6 +19,8 @@ __all__ = ["Engine", "Selection", "SelectionPolicy"]
 _log = structlog.get_logger("claimedit.engine")
 _MAX_PLANS = 256
 """Policies return one Selection object per layer; a policy building one per claim only costs recomputation."""
+_MAX_RUNNABLE = 1024
+"""Sets of claim features remembered per plan with the edits they run (bounded whatever the claims bill)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,22 @@ class _Plan:
     """The distinct options of the plan: one :class:`EditContext` each per claim, not one per edit."""
     without_history: list[_Step]
     """The edits that can find something in a claim edited without the patient's history."""
+    runnable: dict[tuple[bool, frozenset[str]], list[_Step]] = field(default_factory=dict)
+    """By (with history, claim features): the edits that can find something in a claim holding those features
+    (``EditSpec.needs_any``), in plan order. Most claims hold the same few features: each edit's needs are
+    checked once for them, not once per claim."""
+
+    def steps_for(self, with_history: bool, held: frozenset[str]) -> list[_Step]:
+        """The edits to run on a claim holding ``held`` (its features, :func:`_features`)."""
+        key = (with_history, held)
+        found = self.runnable.get(key)
+        if found is None:
+            steps = self.edits if with_history else self.without_history
+            found = [step for step in steps if step[4] is None or not step[4].isdisjoint(held)]
+            if len(self.runnable) >= _MAX_RUNNABLE:
+                self.runnable.clear()
+            self.runnable[key] = found
+        return found
 
 
 class Engine:
@@ -119,11 +137,10 @@ class Engine:
         dates = _dates_of(scope)
         build = EditContext.for_claim
         contexts = [build(scope, options, dates) for options in plan.options]
-        held = _features(dates) if dates is not None else None
+        if dates is not None:  # the edits looking for nothing the claim holds are left out: they would find nothing
+            steps = plan.steps_for(history is not None, frozenset(_features(dates)))
         findings: list[Finding] = []
-        for check, context, registered, severity, needs in steps:
-            if needs is not None and held is not None and needs.isdisjoint(held):
-                continue  # the claim holds nothing the edit looks for: it would find nothing
+        for check, context, registered, severity, _ in steps:
             found = 0  # this edit's findings so far (a count, not a len() per edit: most edits find nothing)
             try:
                 for hit in check(contexts[context]):

@@ -6,7 +6,7 @@ the same pass that reads the interchange, so that a large interchange is not hel
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from claimedit.results import GroupAck
@@ -60,10 +60,13 @@ class EnvelopeOutline:
 
 
 def rejecting_group_acks(
-    outline: EnvelopeOutline, supported_groups: Iterable[str], *, supported: bool, reason: str
+    outline: EnvelopeOutline, supported_groups: Collection[str], *, supported: bool, reason: str
 ) -> list[GroupAck]:
-    """A rejecting 999 for each functional group claimedit reads (``supported``) or does not (4010, 837I ...)."""
-    if outline.isa is None:
+    """A rejecting 999 for each functional group claimedit reads (``supported``) or does not (4010, 837I ...).
+
+    ``supported_groups`` holds the GS06 of each group read (of the outline's groups, at most one entry each):
+    as many as the outline's groups means every group is read, and none is rejected as not supported."""
+    if outline.isa is None or (not supported and len(supported_groups) == len(outline.groups)):
         return []
     read_groups = frozenset(supported_groups)
     return [

@@ -147,22 +147,25 @@ class Pyx12Text:
 
     def take_all(self, segments: Iterable[Segment]) -> None:
         """Each segment in turn, as :meth:`take` would be given them; a segment inside a transaction of a kept
-        group, neither ST nor SE nor an envelope, is kept here directly (most are), any other goes to ``take``."""
+        group, neither ST nor SE nor an envelope, is kept here directly (most are), any other goes to ``take``.
+
+        Whether segments are kept directly changes only in ``take``: it is decided again after each such call,
+        not for every segment, and the held segment stays in a local name in between."""
         sink = self.sink
+        own_rules = _OWN_RULES
+        direct = self.in_transaction and self.in_supported and not self.stubbed
+        held = self.held
         for segment in segments:
-            if (
-                self.in_transaction
-                and self.in_supported
-                and not self.stubbed
-                and segment.elements
-                and segment.tag not in _OWN_RULES
-            ):
-                held = self.held
+            if direct and segment.elements and segment.tag not in own_rules:
                 if held is not None:
                     sink(held)
-                self.held = segment
+                held = segment
             else:
+                self.held = held
                 self.take(segment)
+                held = self.held
+                direct = self.in_transaction and self.in_supported and not self.stubbed
+        self.held = held
 
     def _envelope(self, segment: Segment) -> None:
         tag = segment.tag

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TextIO
 
 from claimedit._gc import gc_paused
@@ -1082,6 +1083,10 @@ _LX01_NOT_DIGITS = "LX01 is not a line number (digits expected)."
 _NO_SV1 = "Service line {number} (LX) has no SV1 segment."
 
 
+_VALUES_REMEMBERED = 4096
+"""Amounts and dates remembered by their text (bounded whatever the input)."""
+
+
 class _StructureError(Exception):
     def __init__(self, message: str, segment: Segment) -> None:
         super().__init__(message)
@@ -1089,7 +1094,10 @@ class _StructureError(Exception):
         self.segment = segment
 
 
+@lru_cache(maxsize=_VALUES_REMEMBERED)
 def _decimal(value: str, default: str = "0") -> Decimal:
+    """An amount or a count as sent (``default`` when empty, 0 when not a number); remembered by its text: the
+    same charges and units come again and again, and a Decimal is immutable."""
     try:
         return Decimal(value or default)
     except InvalidOperation:
@@ -1105,7 +1113,10 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=_VALUES_REMEMBERED)
 def _date_range(qualifier: str, value: str) -> tuple[dt.date | None, dt.date | None]:
+    """A DTP's date or range (D8 or RD8), remembered by its text: most claims of a day bill the same dates, and
+    dates are immutable."""
     if qualifier == "RD8" and "-" in value:
         start, _, end = value.partition("-")
         return _date(start), _date(end)
