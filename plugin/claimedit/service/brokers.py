@@ -231,26 +231,45 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
 
 
 def _rabbit_direct(broker: Any, exchange: Any, names: dict[Destination, str], timeout: float) -> Publish:
-    """aio-pika's publish on FastStream's channel (publisher confirms, ``on_return_raises``), the message as
-    FastStream's publisher writes it: persistent, mandatory, message id, correlation id, timestamp, app id."""
-    from aio_pika import DeliveryMode, Message  # noqa: PLC0415
+    """aiormq's publish on FastStream's channel (publisher confirms, ``on_return_raises``), the message as
+    FastStream's publisher writes it: persistent, mandatory, message id, correlation id, timestamp, app id.
+
+    What aio-pika's ``Exchange.publish`` does, without its ``Message`` per output (a locked object whose
+    every attribute is checked on assignment, then copied into the properties): measured 26 us per output
+    against 2 us for the properties alone.
+    """
+    import aiormq  # noqa: PLC0415
+
+    properties_of = aiormq.spec.Basic.Properties
 
     app_id = broker.config.app_id
+    persistent = 2
 
     async def publish(outgoing: Outgoing) -> Any:
         # FastStream's declarer keeps the exchange object per channel: a lookup, and a fresh one after a reconnect
         target = await broker.declare_exchange(exchange)
-        message = Message(
-            outgoing.payload,
-            headers=dict(outgoing.headers),
+        if target.channel.is_closed:
+            msg = f"{target.channel!r} closed"
+            raise aiormq.exceptions.ChannelInvalidStateError(msg)
+        channel = await target.channel.get_underlay_channel()
+        properties = properties_of(
             content_type=outgoing.content_type,
-            delivery_mode=DeliveryMode.PERSISTENT,
+            headers=dict(outgoing.headers),
+            delivery_mode=persistent,
+            priority=0,
             correlation_id=outgoing.correlation_id,
             message_id=outgoing.event_id,
             timestamp=dt.datetime.now(dt.UTC),
             app_id=app_id,
         )
-        return await target.publish(message, routing_key=names[outgoing.destination], mandatory=True, timeout=timeout)
+        return await channel.basic_publish(
+            outgoing.payload,
+            exchange=target.name,
+            routing_key=names[outgoing.destination],
+            properties=properties,
+            mandatory=True,
+            timeout=timeout,
+        )
 
     return publish
 
