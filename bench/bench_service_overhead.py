@@ -70,7 +70,6 @@ def _callgrind_total(pattern: str) -> int:
 def measure_service(url: str, args: argparse.Namespace) -> None:
     """The precomputed service's event-loop CPU (and instructions) per input on ``url``."""
     import bench_broker  # noqa: PLC0415
-
     from claimedit.service.settings import load_settings  # noqa: PLC0415
 
     kind, tag = bench_broker._kind(url), uuid.uuid4().hex[:6]

@@ -56,6 +56,8 @@ __all__ = ["BrokerParts", "build_broker", "kafka_security"]
 Handler = Callable[..., Awaitable[None]]
 Decoder = Callable[[StreamMessage[Any]], Awaitable[bytes]]
 Publish = Callable[[Outgoing], Awaitable[Any]]
+PublishBatch = Callable[[list[Outgoing]], Awaitable[list[BaseException | None]]]
+"""Publish every output, their confirms awaited together: per output None (confirmed) or the error."""
 
 _DESCRIPTIONS: dict[Destination, tuple[Any, str]] = {
     "annotated": (ClaimAnnotated, "One event per claim: verdict, findings and the claim as its own 837P."),
@@ -74,6 +76,10 @@ async def _nothing_to_check() -> None:
     return None
 
 
+def _no_batch() -> PublishBatch | None:
+    return None
+
+
 @dataclass
 class BrokerParts:
     broker: BrokerUsecase[Any, Any]
@@ -89,6 +95,8 @@ class BrokerParts:
     """Deliveries so far, asked after a failure (Redis asks its stream); by default what was read."""
     preflight: Callable[[], Awaitable[None]] = _nothing_to_check
     """Checks before connecting (NATS over TLS: the server must offer TLS)."""
+    batch: Callable[[], PublishBatch | None] = _no_batch
+    """The batch publish once bound by ``declare`` (NATS), else None: one ``publish`` per output."""
 
 
 def _consumer_name(settings: ServiceSettings) -> str:
@@ -114,9 +122,27 @@ class _Publisher:
     def __init__(self, faststream: Publish, counter: PublishCounter) -> None:
         self._send = faststream
         self._counter = counter
+        self._send_batch: PublishBatch | None = None
 
-    def bind(self, direct: Publish) -> None:
+    def bind(self, direct: Publish, batch: PublishBatch | None = None) -> None:
         self._send = direct
+        self._send_batch = batch
+
+    def batch(self) -> PublishBatch | None:
+        """The counted batch publish, when the broker client's own is bound."""
+        return None if self._send_batch is None else self.publish_batch
+
+    async def publish_batch(self, outgoings: list[Outgoing]) -> list[BaseException | None]:
+        if self._send_batch is None:
+            msg = "no batch publish is bound"
+            raise RuntimeError(msg)
+        errors = await self._send_batch(outgoings)
+        for outgoing, error in zip(outgoings, errors, strict=True):
+            if error is None:
+                self._counter.confirmed(outgoing.destination)
+            else:
+                self._counter.failed(outgoing.destination)
+        return errors
 
     async def publish(self, outgoing: Outgoing) -> Any:
         try:
@@ -331,14 +357,23 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
             return 1
 
     async def declare() -> None:
-        publisher.bind(await _nats_direct(broker, stream.name, names, settings.publish_timeout_seconds))
+        publisher.bind(*await _nats_direct(broker, stream.name, names, settings.publish_timeout_seconds))
 
     async def preflight() -> None:
         if settings.uses_tls:
             await require_nats_tls(settings.broker_url)
 
     return BrokerParts(
-        broker, "nats", names, publisher.publish, subscribe, attempts, True, declare, preflight=preflight
+        broker,
+        "nats",
+        names,
+        publisher.publish,
+        subscribe,
+        attempts,
+        True,
+        declare,
+        preflight=preflight,
+        batch=publisher.batch,
     )
 
 
@@ -379,37 +414,86 @@ class _JetStreamPublisher:
 
     async def publish(self, subject: str, payload: bytes, headers: dict[str, str]) -> dict[str, Any]:
         """Publish and return the PubAck; raises on an error reply, no stream (503) or no reply in time."""
-        from nats.js.errors import APIError, NoStreamResponseError  # noqa: PLC0415
+        (answer,) = await self.publish_batch([(subject, payload, headers)])
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
 
-        token = str(next(self._tokens))
-        waiting: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting[token] = waiting
-        headers["Nats-Expected-Stream"] = self._stream
+    async def publish_batch(
+        self, messages: list[tuple[str, bytes, dict[str, str]]]
+    ) -> list[dict[str, Any] | BaseException]:
+        """Publish every ``(subject, payload, headers)``, then await their PubAcks together under one timer.
+
+        Per message its PubAck, or the error: an error reply, no stream (503), no reply in time, a failed write.
+        """
+        loop = asyncio.get_running_loop()
+        waiting: list[tuple[str, asyncio.Future[Any]]] = []
         try:
-            await self._connection.publish(subject, payload, reply=f"{self._prefix}{token}", headers=headers)
-            async with asyncio.timeout(self._timeout):
-                reply = await waiting
+            for subject, payload, headers in messages:
+                token = str(next(self._tokens))
+                future: asyncio.Future[Any] = loop.create_future()
+                self._waiting[token] = future
+                waiting.append((token, future))
+                headers["Nats-Expected-Stream"] = self._stream
+                try:
+                    await self._connection.publish(subject, payload, reply=f"{self._prefix}{token}", headers=headers)
+                except Exception as exc:  # noqa: BLE001  (this message's error; the others still go)
+                    future.set_exception(exc)
+            pending = [future for _, future in waiting if not future.done()]
+            if pending:
+                await asyncio.wait(pending, timeout=self._timeout)
         finally:
-            del self._waiting[token]
-        if reply.headers and reply.headers.get("Status") == "503":
-            raise NoStreamResponseError
-        ack: dict[str, Any] = json.loads(reply.data)
-        if "error" in ack:
-            raise APIError.from_error(ack["error"])
+            for token, _ in waiting:
+                del self._waiting[token]
+        return [_pub_ack(future) for _, future in waiting]
+
+
+def _pub_ack(future: asyncio.Future[Any]) -> dict[str, Any] | BaseException:
+    """The PubAck a reply future holds, or the error it stands for (no reply in time: TimeoutError)."""
+    if not future.done():
+        future.cancel()
+        return TimeoutError()
+    if future.cancelled():
+        return asyncio.CancelledError()
+    return future.exception() or _parsed_pub_ack(future.result())
+
+
+def _parsed_pub_ack(reply: Any) -> dict[str, Any] | BaseException:
+    from nats.js.errors import APIError, NoStreamResponseError  # noqa: PLC0415
+
+    if reply.headers and reply.headers.get("Status") == "503":
+        return NoStreamResponseError()
+    ack: dict[str, Any] = json.loads(reply.data)
+    if "error" not in ack:
         return ack
+    try:
+        refused: BaseException = APIError.from_error(ack["error"])  # raises its subclass for known codes
+    except APIError as raised:
+        return raised
+    return refused
 
 
-async def _nats_direct(broker: Any, stream: str, names: dict[Destination, str], timeout: float) -> Publish:
+async def _nats_direct(
+    broker: Any, stream: str, names: dict[Destination, str], timeout: float
+) -> tuple[Publish, PublishBatch]:
     """JetStream publishes (the PubAck awaited, the stream named so that a subject outside it fails) with the
-    headers FastStream's publisher writes (``correlation_id`` among them)."""
+    headers FastStream's publisher writes (``correlation_id`` among them): one at a time, and a batch whose
+    PubAcks are awaited together (no task, no timer per output)."""
     jetstream = _JetStreamPublisher(broker.connection, stream, timeout)
     await jetstream.start()
 
-    async def publish(outgoing: Outgoing) -> Any:
+    def message(outgoing: Outgoing) -> tuple[str, bytes, dict[str, str]]:
         headers = {"correlation_id": outgoing.correlation_id, **_nats_headers(outgoing)}
-        return await jetstream.publish(names[outgoing.destination], outgoing.payload, headers)
+        return names[outgoing.destination], outgoing.payload, headers
 
-    return publish
+    async def publish(outgoing: Outgoing) -> Any:
+        return await jetstream.publish(*message(outgoing))
+
+    async def publish_batch(outgoings: list[Outgoing]) -> list[BaseException | None]:
+        answers = await jetstream.publish_batch([message(outgoing) for outgoing in outgoings])
+        return [answer if isinstance(answer, BaseException) else None for answer in answers]
+
+    return publish, publish_batch
 
 
 def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
