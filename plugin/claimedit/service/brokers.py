@@ -46,7 +46,7 @@ from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLS
 from prometheus_client import CollectorRegistry
 
 from claimedit.service.events import ClaimAnnotated, ClaimRejected, GroupAcknowledged
-from claimedit.service.metrics import PublishCounter
+from claimedit.service.metrics import PublishCounter, labels_looked_up_once
 from claimedit.service.outputs import Destination, Outgoing
 from claimedit.service.settings import ServiceSettings
 from claimedit.service.tls import require_nats_tls, ssl_context
@@ -187,7 +187,7 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
 
     broker = RabbitBroker(
         settings.broker_url,
-        middlewares=[RabbitPrometheusMiddleware(registry=registry)],
+        middlewares=[labels_looked_up_once(RabbitPrometheusMiddleware(registry=registry))],
         default_channel=Channel(prefetch_count=settings.prefetch, on_return_raises=True),
         security=_security(settings),
         **_common(settings, logger),
@@ -306,7 +306,7 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
 
     broker = NatsBroker(
         settings.broker_url,
-        middlewares=[NatsPrometheusMiddleware(registry=registry)],
+        middlewares=[labels_looked_up_once(NatsPrometheusMiddleware(registry=registry))],
         security=_security(settings),
         **_common(settings, logger),
     )
@@ -502,7 +502,7 @@ def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
 
     broker = RedisBroker(
         settings.broker_url,
-        middlewares=[RedisPrometheusMiddleware(registry=registry)],
+        middlewares=[labels_looked_up_once(RedisPrometheusMiddleware(registry=registry))],
         security=_security(settings),
         **_common(settings, logger),
     )
@@ -573,7 +573,7 @@ def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
     bootstrap = parts.netloc.rsplit("@", 1)[-1] or "localhost:9092"
     broker = KafkaBroker(
         bootstrap,
-        middlewares=[KafkaPrometheusMiddleware(registry=registry)],
+        middlewares=[labels_looked_up_once(KafkaPrometheusMiddleware(registry=registry))],
         security=kafka_security(settings),
         **_common(settings, logger),
     )
