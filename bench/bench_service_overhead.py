@@ -86,7 +86,8 @@ def measure_service(url: str, args: argparse.Namespace) -> None:
         command += ["--profile", str(tmp / "loop.prof")]
     if args.callgrind:
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out", *command]
-    process = bench_broker._spawn(command, env, tmp / "service.log", "precomputed service ready")
+    # the app's own line once its broker started (the precomputed one is printed before it starts)
+    process = bench_broker._spawn(command, env, tmp / "service.log", '"event": "service ready"')
     try:
         asyncio.run(bench_broker._service_rate(settings, inputs.warm_up, 1))
         for label, bodies, claims in (("1 claim", inputs.single, 1), ("100 claims", inputs.hundred, 100)):
