@@ -95,10 +95,14 @@ def measure_service(url: str, args: argparse.Namespace) -> None:
                 subprocess.run(["callgrind_control", "-z", str(process.pid)], check=True, capture_output=True)
             if args.profile:
                 os.kill(process.pid, signal.SIGUSR1)
-            before = bench_broker._own_cpu_seconds(process.pid)
+            before, switches = _user_system(process.pid), _wake_ups(process.pid)
             asyncio.run(bench_broker._service_rate(settings, bodies, claims))
-            loop_ms = (bench_broker._own_cpu_seconds(process.pid) - before) / len(bodies) * 1000
-            figures = f"{kind:>6} {label:>10} {len(bodies):>5} inputs: event loop {loop_ms:7.3f} ms CPU/input"
+            user, system = (
+                (after - was) / len(bodies) * 1000 for after, was in zip(_user_system(process.pid), before, strict=True)
+            )
+            woken = (_wake_ups(process.pid) - switches) / len(bodies)
+            figures = f"{kind:>6} {label:>10} {len(bodies):>5} inputs: event loop {user + system:7.3f} ms CPU/input"
+            figures += f" ({user:.3f} user, {system:.3f} system), {woken:6.1f} wake-ups/input"
             if args.callgrind:
                 subprocess.run(["callgrind_control", "-d", str(process.pid)], check=True, capture_output=True)
                 instructions = _callgrind_total(f"{tmp}/cg.out.*")
@@ -113,6 +117,21 @@ def measure_service(url: str, args: argparse.Namespace) -> None:
     finally:
         bench_broker._stop(process)
         asyncio.run(bench_broker._remove(url, names.get("nats_stream", ""), _queues(names, kind), _exchanges(names)))
+
+
+def _user_system(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of ``pid`` alone (its workers excluded)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+def _wake_ups(pid: int) -> int:
+    """Voluntary context switches of ``pid``'s main thread (the event loop going to sleep in epoll and waking)."""
+    for line in Path(f"/proc/{pid}/task/{pid}/status").read_text().splitlines():
+        if line.startswith("voluntary_ctxt_switches:"):
+            return int(line.split()[1])
+    return 0
 
 
 def _queues(names: dict[str, str], kind: str) -> list[str]:
