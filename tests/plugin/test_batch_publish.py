@@ -7,6 +7,7 @@ publish injected (the real one is bound on a live NATS connection, tested at the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -151,3 +152,33 @@ async def test_a_nats_batch_without_its_stream_fails_each_output_and_counts_it(n
 
     assert [NoStreamResponseError, NoStreamResponseError] == [type(error) for error in errors]
     assert 2 == failed
+
+
+@pytest.mark.broker
+async def test_a_nats_batch_cut_short_counts_each_of_its_outputs_failed(nats_url: str, unique: str) -> None:
+    settings = load_settings(broker_url=nats_url, health_port=0, **unique_names(unique))
+    registry = CollectorRegistry()
+    parts = build_broker(settings, registry=registry, logger=logging.getLogger("test"))
+    try:
+        async with parts.broker:
+            await parts.broker.start()
+            await parts.declare()
+            publish_batch = parts.batch()
+            assert publish_batch is not None
+            connection: Any = parts.broker.connection
+
+            async def lost(*_args: Any, **_kwargs: Any) -> None:
+                raise asyncio.CancelledError  # what a connection lost under the write looks like
+
+            connection.publish = lost
+            with pytest.raises(asyncio.CancelledError):
+                await publish_batch([_outgoing("annotated", "k1"), _outgoing("acks", "k2")])
+            del connection.publish
+    finally:
+        await remove_resources(settings)
+
+    def failed(output: str) -> float | None:
+        labels = {"output": output, "status": "failed"}
+        return registry.get_sample_value("claimedit_published_messages_total", labels)
+
+    assert (1.0, 1.0) == (failed("annotated"), failed("acks"))

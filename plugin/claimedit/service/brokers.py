@@ -136,7 +136,12 @@ class _Publisher:
         if self._send_batch is None:
             msg = "no batch publish is bound"
             raise RuntimeError(msg)
-        errors = await self._send_batch(outgoings)
+        try:
+            errors = await self._send_batch(outgoings)
+        except BaseException:  # interrupted (a lost connection cancels it): none of them is known confirmed
+            for outgoing in outgoings:
+                self._counter.failed(outgoing.destination)
+            raise
         for outgoing, error in zip(outgoings, errors, strict=True):
             if error is None:
                 self._counter.confirmed(outgoing.destination)
