@@ -494,10 +494,29 @@ def _serve_precomputed(args: argparse.Namespace) -> None:
         pool = await start_pool(settings, processor=precomputed)
         service = create_service(settings)
         service.pool = pool
+        if args.profile:
+            _profile_on_signals(Path(args.profile))
         print("precomputed service ready", flush=True)
         await service.app.run()
 
     asyncio.run(serve())
+
+
+def _profile_on_signals(out: Path) -> None:
+    """cProfile the event loop's thread between SIGUSR1 (start) and SIGUSR2 (stop and write ``out``)."""
+    import cProfile  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+
+    profile = cProfile.Profile(time.thread_time)  # CPU, not the wall clock the other processes share
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        profile.disable()
+        profile.dump_stats(out)
+        print(f"profile written to {out}", flush=True)
+
+    loop.add_signal_handler(signal.SIGUSR1, profile.enable)
+    loop.add_signal_handler(signal.SIGUSR2, stop)
 
 
 # --- one broker, start to end -----------------------------------------------------------------------
@@ -663,6 +682,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="service pipeline worker processes (at least 1)")
     parser.add_argument("--relay", nargs=3, metavar=("STREAM", "SOURCE", "TARGET"), help=argparse.SUPPRESS)
     parser.add_argument("--serve-precomputed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.url = args.url or DEFAULT_URLS
     if args.relay:

@@ -11,17 +11,32 @@ CPU time per input (``time.process_time``), for single-claim and 100-claim input
   discarding stream);
 - metrics: the counters and histogram of one input.
 
+With ``--broker URL`` (repeatable) it measures the service itself instead: bench/bench_broker.py's
+*precomputed* service (worker pool, events, logging, metrics, publishing; the pipeline's results looked up)
+on a real broker, fed a backlog of single-claim then 100-claim inputs after a warm-up, and prints the CPU of
+its event-loop process per input (``/proc``, the workers excluded). ``--callgrind`` runs that process under
+callgrind and prints instructions per input too (counters zeroed after the warm-up, dumped after each
+backlog: load-independent); ``--profile DIR`` writes a cProfile of the event loop's thread per backlog.
+
 Usage: python bench/bench_service_overhead.py [--inputs 300] [--no-validate]
+       python bench/bench_service_overhead.py --broker nats://127.0.0.1:4222 [--inputs 300] [--callgrind]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
+import glob
 import io
+import os
 import pickle
+import signal
+import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,11 +58,104 @@ def _per_input(work: Callable[[Any], Any], items: list[Any], rounds: int = 3) ->
     return best * 1000
 
 
+def _callgrind_total(pattern: str) -> int:
+    """Instructions in the newest callgrind dump matching ``pattern``."""
+    newest = max(glob.glob(pattern), key=os.path.getmtime)
+    for line in Path(newest).read_text().splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise SystemExit(f"no totals in {newest}")
+
+
+def measure_service(url: str, args: argparse.Namespace) -> None:
+    """The precomputed service's event-loop CPU (and instructions) per input on ``url``."""
+    import bench_broker  # noqa: PLC0415
+    from claimedit.service.settings import load_settings  # noqa: PLC0415
+
+    kind, tag = bench_broker._kind(url), uuid.uuid4().hex[:6]
+    names = bench_broker._names(tag, kind)
+    options = argparse.Namespace(no_validate=args.no_validate, workers=1, history=False)
+    env = {**bench_broker._env(names, options), "CLAIMEDIT_BROKER_URL": url}
+    settings = load_settings(broker_url=url, http_port=0, validate_x12=not args.no_validate, **names)
+    inputs = bench_broker.Inputs.make("varied", args.inputs, args.warm_up, latency=0)
+    tmp = Path(tempfile.mkdtemp(prefix="svc-overhead-"))
+    command = [sys.executable, bench_broker.__file__, "--serve-precomputed", "--url", url]
+    command += ["--stream", "varied", "--messages", str(args.inputs), "--warm-up", str(args.warm_up)]
+    command += ["--no-validate"] if args.no_validate else []
+    if args.profile:
+        command += ["--profile", str(tmp / "loop.prof")]
+    if args.callgrind:
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out", *command]
+    # the app's own line once its broker started (the precomputed one is printed before it starts)
+    process = bench_broker._spawn(command, env, tmp / "service.log", '"event": "service ready"')
+    try:
+        asyncio.run(bench_broker._service_rate(settings, inputs.warm_up, 1))
+        for label, bodies, claims in (("1 claim", inputs.single, 1), ("100 claims", inputs.hundred, 100)):
+            if args.callgrind:
+                subprocess.run(["callgrind_control", "-z", str(process.pid)], check=True, capture_output=True)
+            if args.profile:
+                os.kill(process.pid, signal.SIGUSR1)
+            before, switches = _user_system(process.pid), _wake_ups(process.pid)
+            asyncio.run(bench_broker._service_rate(settings, bodies, claims))
+            user, system = (
+                (after - was) / len(bodies) * 1000 for after, was in zip(_user_system(process.pid), before, strict=True)
+            )
+            woken = (_wake_ups(process.pid) - switches) / len(bodies)
+            figures = f"{kind:>6} {label:>10} {len(bodies):>5} inputs: event loop {user + system:7.3f} ms CPU/input"
+            figures += f" ({user:.3f} user, {system:.3f} system), {woken:6.1f} wake-ups/input"
+            if args.callgrind:
+                subprocess.run(["callgrind_control", "-d", str(process.pid)], check=True, capture_output=True)
+                instructions = _callgrind_total(f"{tmp}/cg.out.*")
+                figures += f", {instructions / len(bodies) / 1e6:7.3f} M instructions/input"
+            if args.profile:
+                os.kill(process.pid, signal.SIGUSR2)
+                time.sleep(2)
+                profile = Path(args.profile) / f"{kind}-{claims}.prof"
+                (tmp / "loop.prof").replace(profile)
+                figures += f" (profile: {profile})"
+            print(figures, flush=True)
+    finally:
+        bench_broker._stop(process)
+        asyncio.run(bench_broker._remove(url, names.get("nats_stream", ""), _queues(names, kind), _exchanges(names)))
+
+
+def _user_system(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of ``pid`` alone (its workers excluded)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+def _wake_ups(pid: int) -> int:
+    """Voluntary context switches of ``pid``'s main thread (the event loop going to sleep in epoll and waking)."""
+    for line in Path(f"/proc/{pid}/task/{pid}/status").read_text().splitlines():
+        if line.startswith("voluntary_ctxt_switches:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _queues(names: dict[str, str], kind: str) -> list[str]:
+    return [names[key] for key in ("input", "annotated", "rejected", "acks", "dlq")] if kind == "rabbit" else []
+
+
+def _exchanges(names: dict[str, str]) -> list[str]:
+    return [names["rabbit_exchange"]] if "rabbit_exchange" in names else []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inputs", type=int, default=300, help="single-claim inputs (100-claim: a tenth)")
     parser.add_argument("--no-validate", action="store_true")
+    parser.add_argument("--broker", action="append", help="measure the precomputed service on this broker URL")
+    parser.add_argument("--warm-up", type=int, default=50, help="single-claim inputs before measuring (--broker)")
+    parser.add_argument("--callgrind", action="store_true", help="--broker: instructions per input, by callgrind")
+    parser.add_argument("--profile", help="--broker: write a cProfile of the event loop per backlog to this folder")
     args = parser.parse_args()
+    if args.broker:
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        for url in args.broker:
+            measure_service(url, args)
+        return
 
     import structlog  # noqa: PLC0415
 

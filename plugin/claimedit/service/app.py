@@ -201,22 +201,25 @@ class ClaimeditService:
         over = OverLimit("over-cpu-budget", budget_reason(limits))
         return over_limit(body, meta, over, now, budget=None, read_groups=False)
 
-    async def _publish_one(self, outgoing: Outgoing) -> None:
-        """Publish with bounded retries; a connection lost under the publish (CancelledError) is retried too."""
+    async def _publish_one(self, outgoing: Outgoing, *, failed: str = "") -> None:
+        """Publish with bounded retries; a connection lost under the publish (CancelledError) is retried too.
+
+        ``failed``: the error of a first attempt already made (in a batch), so that one attempt fewer is left.
+        """
         attempts = self.settings.publish_attempts
-        error = ""
+        error = failed
         for attempt in range(1, attempts + 1):
-            try:
-                await self.broker.publish(outgoing)
-            except asyncio.CancelledError:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():  # this handler is being cancelled: let it be
-                    raise
-                error = "CancelledError"
-            except Exception as exc:  # noqa: BLE001  (any broker failure is retried, then dead-lettered)
-                error = type(exc).__name__
-            else:
-                return
+            if attempt > 1 or not failed:
+                try:
+                    await self.broker.publish(outgoing)
+                except asyncio.CancelledError:
+                    if _being_cancelled():  # this handler is being cancelled: let it be
+                        raise
+                    error = "CancelledError"
+                except Exception as exc:  # noqa: BLE001  (any broker failure is retried, then dead-lettered)
+                    error = type(exc).__name__
+                else:
+                    return
             _log.warning("publish failed", destination=outgoing.destination, attempt=attempt, error=error)
             if attempt < attempts:
                 await asyncio.sleep(min(0.2 * 2**attempt, 5.0))
@@ -224,13 +227,33 @@ class ClaimeditService:
         raise PublishError(msg)
 
     async def _publish_all(self, outputs: list[Outgoing]) -> None:
-        """Publish and await every confirm; a large interchange goes out in bounded concurrent batches."""
+        """Publish and await every confirm; a large interchange goes out in bounded concurrent batches.
+
+        With the broker client's batch publish (NATS) a batch's first attempt is one call whose confirms are
+        awaited together; only the outputs that failed it get a task each, for their retries.
+        """
+        publish_batch = self.broker.batch()
         for start in range(0, len(outputs), _PUBLISH_BATCH):
             batch = outputs[start : start + _PUBLISH_BATCH]
-            results = await asyncio.gather(*(self._publish_one(outgoing) for outgoing in batch), return_exceptions=True)
-            for result in results:
-                if isinstance(result, BaseException):
-                    raise result
+            if publish_batch is None:
+                retries = [self._publish_one(outgoing) for outgoing in batch]
+            else:
+                try:
+                    errors: list[BaseException | None] = await publish_batch(batch)
+                except asyncio.CancelledError:
+                    if _being_cancelled():
+                        raise
+                    errors = [asyncio.CancelledError()] * len(batch)  # the connection was lost under the batch
+                retries = [
+                    self._publish_one(outgoing, failed=type(error).__name__)
+                    for outgoing, error in zip(batch, errors, strict=True)
+                    if error is not None
+                ]
+            if retries:
+                results = await asyncio.gather(*retries, return_exceptions=True)
+                for result in results:
+                    if isinstance(result, BaseException):
+                        raise result
         for outgoing in outputs:
             if outgoing.destination == "dlq":
                 self.metrics.dead_letters.labels(reason_kind=outgoing.headers.get("x-claimedit-reason-kind", "")).inc()
@@ -263,6 +286,12 @@ class ClaimeditService:
             return
         await self._ack(message)
         self.metrics.inputs.labels(outcome="dead-lettered").inc()
+
+
+def _being_cancelled() -> bool:
+    """Whether the current task is being cancelled (not merely handed a CancelledError from below)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def log_processed(log: Any, processed: Processed, *, delivery_attempts: int) -> None:

@@ -46,9 +46,10 @@ from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLS
 from prometheus_client import CollectorRegistry
 
 from claimedit.service.events import ClaimAnnotated, ClaimRejected, GroupAcknowledged
-from claimedit.service.metrics import PublishCounter
+from claimedit.service.metrics import PublishCounter, labels_looked_up_once
 from claimedit.service.outputs import Destination, Outgoing
 from claimedit.service.settings import ServiceSettings
+from claimedit.service.timeouts import within
 from claimedit.service.tls import require_nats_tls, ssl_context
 
 __all__ = ["BrokerParts", "build_broker", "kafka_security"]
@@ -56,6 +57,8 @@ __all__ = ["BrokerParts", "build_broker", "kafka_security"]
 Handler = Callable[..., Awaitable[None]]
 Decoder = Callable[[StreamMessage[Any]], Awaitable[bytes]]
 Publish = Callable[[Outgoing], Awaitable[Any]]
+PublishBatch = Callable[[list[Outgoing]], Awaitable[list[BaseException | None]]]
+"""Publish every output, their confirms awaited together: per output None (confirmed) or the error."""
 
 _DESCRIPTIONS: dict[Destination, tuple[Any, str]] = {
     "annotated": (ClaimAnnotated, "One event per claim: verdict, findings and the claim as its own 837P."),
@@ -74,6 +77,10 @@ async def _nothing_to_check() -> None:
     return None
 
 
+def _no_batch() -> PublishBatch | None:
+    return None
+
+
 @dataclass
 class BrokerParts:
     broker: BrokerUsecase[Any, Any]
@@ -89,6 +96,8 @@ class BrokerParts:
     """Deliveries so far, asked after a failure (Redis asks its stream); by default what was read."""
     preflight: Callable[[], Awaitable[None]] = _nothing_to_check
     """Checks before connecting (NATS over TLS: the server must offer TLS)."""
+    batch: Callable[[], PublishBatch | None] = _no_batch
+    """The batch publish once bound by ``declare`` (NATS), else None: one ``publish`` per output."""
 
 
 def _consumer_name(settings: ServiceSettings) -> str:
@@ -114,9 +123,32 @@ class _Publisher:
     def __init__(self, faststream: Publish, counter: PublishCounter) -> None:
         self._send = faststream
         self._counter = counter
+        self._send_batch: PublishBatch | None = None
 
-    def bind(self, direct: Publish) -> None:
+    def bind(self, direct: Publish, batch: PublishBatch | None = None) -> None:
         self._send = direct
+        self._send_batch = batch
+
+    def batch(self) -> PublishBatch | None:
+        """The counted batch publish, when the broker client's own is bound."""
+        return None if self._send_batch is None else self.publish_batch
+
+    async def publish_batch(self, outgoings: list[Outgoing]) -> list[BaseException | None]:
+        if self._send_batch is None:
+            msg = "no batch publish is bound"
+            raise RuntimeError(msg)
+        try:
+            errors = await self._send_batch(outgoings)
+        except BaseException:  # interrupted (a lost connection cancels it): none of them is known confirmed
+            for outgoing in outgoings:
+                self._counter.failed(outgoing.destination)
+            raise
+        for outgoing, error in zip(outgoings, errors, strict=True):
+            if error is None:
+                self._counter.confirmed(outgoing.destination)
+            else:
+                self._counter.failed(outgoing.destination)
+        return errors
 
     async def publish(self, outgoing: Outgoing) -> Any:
         try:
@@ -161,7 +193,7 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
 
     broker = RabbitBroker(
         settings.broker_url,
-        middlewares=[RabbitPrometheusMiddleware(registry=registry)],
+        middlewares=[labels_looked_up_once(RabbitPrometheusMiddleware(registry=registry))],
         default_channel=Channel(prefetch_count=settings.prefetch, on_return_raises=True),
         security=_security(settings),
         **_common(settings, logger),
@@ -231,29 +263,51 @@ def _rabbit(settings: ServiceSettings, registry: CollectorRegistry, logger: logg
 
 
 def _rabbit_direct(broker: Any, exchange: Any, names: dict[Destination, str], timeout: float) -> Publish:
-    """aio-pika's publish on FastStream's channel (publisher confirms, ``on_return_raises``), the message as
-    FastStream's publisher writes it: persistent, mandatory, message id, correlation id, timestamp, app id."""
-    from aio_pika import DeliveryMode, Message  # noqa: PLC0415
+    """aiormq's publish on FastStream's channel (publisher confirms, ``on_return_raises``), the message as
+    FastStream's publisher writes it: persistent, mandatory, message id, correlation id, timestamp, app id.
+
+    What aio-pika's ``Exchange.publish`` does, without its ``Message`` per output (a locked object whose
+    every attribute is checked on assignment, then copied into the properties): measured 26 us per output
+    against 2 us for the properties alone.
+    """
+    import aiormq  # noqa: PLC0415
+    from aio_pika import Message  # noqa: PLC0415
 
     from claimedit.service import rabbit_publish  # noqa: PLC0415
 
+    properties_of = aiormq.spec.Basic.Properties
+
     app_id = broker.config.app_id
+    persistent = 2
 
     async def publish(outgoing: Outgoing) -> Any:
         # FastStream's declarer keeps the exchange object per channel: a lookup, and a fresh one after a reconnect
         target = await broker.declare_exchange(exchange)
-        message = Message(
+        if target.channel.is_closed:
+            msg = f"{target.channel!r} closed"
+            raise aiormq.exceptions.ChannelInvalidStateError(msg)
+        routing_key = names[outgoing.destination]
+        fields = {
+            "content_type": outgoing.content_type,
+            "headers": dict(outgoing.headers),
+            "delivery_mode": persistent,
+            "correlation_id": outgoing.correlation_id,
+            "message_id": outgoing.event_id,
+            "timestamp": dt.datetime.now(dt.UTC),
+            "app_id": app_id,
+        }
+        if len(outgoing.payload) > rabbit_publish.LARGE_BODY_BYTES:  # a large dead letter framed, not 4 copies
+            message = Message(outgoing.payload, **fields)
+            return await rabbit_publish.publish_large(target, message, routing_key=routing_key, timeout=timeout)
+        channel = await target.channel.get_underlay_channel()
+        publishing = channel.basic_publish(
             outgoing.payload,
-            headers=dict(outgoing.headers),
-            content_type=outgoing.content_type,
-            delivery_mode=DeliveryMode.PERSISTENT,
-            correlation_id=outgoing.correlation_id,
-            message_id=outgoing.event_id,
-            timestamp=dt.datetime.now(dt.UTC),
-            app_id=app_id,
+            exchange=target.name,
+            routing_key=routing_key,
+            properties=properties_of(priority=0, **fields),
+            mandatory=True,
         )
-        # a large dead letter framed, not 4 copies; no timer that keeps the input (rabbit_publish)
-        return await rabbit_publish.publish(target, message, routing_key=names[outgoing.destination], timeout=timeout)
+        return await within(timeout, publishing)  # its timer holds no context: the input is not kept (rabbit_publish)
 
     return publish
 
@@ -264,7 +318,7 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
 
     broker = NatsBroker(
         settings.broker_url,
-        middlewares=[NatsPrometheusMiddleware(registry=registry)],
+        middlewares=[labels_looked_up_once(NatsPrometheusMiddleware(registry=registry))],
         security=_security(settings),
         **_common(settings, logger),
     )
@@ -315,14 +369,23 @@ def _nats(settings: ServiceSettings, registry: CollectorRegistry, logger: loggin
             return 1
 
     async def declare() -> None:
-        publisher.bind(await _nats_direct(broker, stream.name, names, settings.publish_timeout_seconds))
+        publisher.bind(*await _nats_direct(broker, stream.name, names, settings.publish_timeout_seconds))
 
     async def preflight() -> None:
         if settings.uses_tls:
             await require_nats_tls(settings.broker_url)
 
     return BrokerParts(
-        broker, "nats", names, publisher.publish, subscribe, attempts, True, declare, preflight=preflight
+        broker,
+        "nats",
+        names,
+        publisher.publish,
+        subscribe,
+        attempts,
+        True,
+        declare,
+        preflight=preflight,
+        batch=publisher.batch,
     )
 
 
@@ -363,37 +426,86 @@ class _JetStreamPublisher:
 
     async def publish(self, subject: str, payload: bytes, headers: dict[str, str]) -> dict[str, Any]:
         """Publish and return the PubAck; raises on an error reply, no stream (503) or no reply in time."""
-        from nats.js.errors import APIError, NoStreamResponseError  # noqa: PLC0415
+        (answer,) = await self.publish_batch([(subject, payload, headers)])
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
 
-        token = str(next(self._tokens))
-        waiting: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting[token] = waiting
-        headers["Nats-Expected-Stream"] = self._stream
+    async def publish_batch(
+        self, messages: list[tuple[str, bytes, dict[str, str]]]
+    ) -> list[dict[str, Any] | BaseException]:
+        """Publish every ``(subject, payload, headers)``, then await their PubAcks together under one timer.
+
+        Per message its PubAck, or the error: an error reply, no stream (503), no reply in time, a failed write.
+        """
+        loop = asyncio.get_running_loop()
+        waiting: list[tuple[str, asyncio.Future[Any]]] = []
         try:
-            await self._connection.publish(subject, payload, reply=f"{self._prefix}{token}", headers=headers)
-            async with asyncio.timeout(self._timeout):
-                reply = await waiting
+            for subject, payload, headers in messages:
+                token = str(next(self._tokens))
+                future: asyncio.Future[Any] = loop.create_future()
+                self._waiting[token] = future
+                waiting.append((token, future))
+                headers["Nats-Expected-Stream"] = self._stream
+                try:
+                    await self._connection.publish(subject, payload, reply=f"{self._prefix}{token}", headers=headers)
+                except Exception as exc:  # noqa: BLE001  (this message's error; the others still go)
+                    future.set_exception(exc)
+            pending = [future for _, future in waiting if not future.done()]
+            if pending:
+                await asyncio.wait(pending, timeout=self._timeout)
         finally:
-            del self._waiting[token]
-        if reply.headers and reply.headers.get("Status") == "503":
-            raise NoStreamResponseError
-        ack: dict[str, Any] = json.loads(reply.data)
-        if "error" in ack:
-            raise APIError.from_error(ack["error"])
+            for token, _ in waiting:
+                del self._waiting[token]
+        return [_pub_ack(future) for _, future in waiting]
+
+
+def _pub_ack(future: asyncio.Future[Any]) -> dict[str, Any] | BaseException:
+    """The PubAck a reply future holds, or the error it stands for (no reply in time: TimeoutError)."""
+    if not future.done():
+        future.cancel()
+        return TimeoutError()
+    if future.cancelled():
+        return asyncio.CancelledError()
+    return future.exception() or _parsed_pub_ack(future.result())
+
+
+def _parsed_pub_ack(reply: Any) -> dict[str, Any] | BaseException:
+    from nats.js.errors import APIError, NoStreamResponseError  # noqa: PLC0415
+
+    if reply.headers and reply.headers.get("Status") == "503":
+        return NoStreamResponseError()
+    ack: dict[str, Any] = json.loads(reply.data)
+    if "error" not in ack:
         return ack
+    try:
+        refused: BaseException = APIError.from_error(ack["error"])  # raises its subclass for known codes
+    except APIError as raised:
+        return raised
+    return refused
 
 
-async def _nats_direct(broker: Any, stream: str, names: dict[Destination, str], timeout: float) -> Publish:
+async def _nats_direct(
+    broker: Any, stream: str, names: dict[Destination, str], timeout: float
+) -> tuple[Publish, PublishBatch]:
     """JetStream publishes (the PubAck awaited, the stream named so that a subject outside it fails) with the
-    headers FastStream's publisher writes (``correlation_id`` among them)."""
+    headers FastStream's publisher writes (``correlation_id`` among them): one at a time, and a batch whose
+    PubAcks are awaited together (no task, no timer per output)."""
     jetstream = _JetStreamPublisher(broker.connection, stream, timeout)
     await jetstream.start()
 
-    async def publish(outgoing: Outgoing) -> Any:
+    def message(outgoing: Outgoing) -> tuple[str, bytes, dict[str, str]]:
         headers = {"correlation_id": outgoing.correlation_id, **_nats_headers(outgoing)}
-        return await jetstream.publish(names[outgoing.destination], outgoing.payload, headers)
+        return names[outgoing.destination], outgoing.payload, headers
 
-    return publish
+    async def publish(outgoing: Outgoing) -> Any:
+        return await jetstream.publish(*message(outgoing))
+
+    async def publish_batch(outgoings: list[Outgoing]) -> list[BaseException | None]:
+        answers = await jetstream.publish_batch([message(outgoing) for outgoing in outgoings])
+        return [answer if isinstance(answer, BaseException) else None for answer in answers]
+
+    return publish, publish_batch
 
 
 def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: logging.Logger) -> BrokerParts:
@@ -402,7 +514,7 @@ def _redis(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
 
     broker = RedisBroker(
         settings.broker_url,
-        middlewares=[RedisPrometheusMiddleware(registry=registry)],
+        middlewares=[labels_looked_up_once(RedisPrometheusMiddleware(registry=registry))],
         security=_security(settings),
         **_common(settings, logger),
     )
@@ -473,7 +585,7 @@ def _kafka(settings: ServiceSettings, registry: CollectorRegistry, logger: loggi
     bootstrap = parts.netloc.rsplit("@", 1)[-1] or "localhost:9092"
     broker = KafkaBroker(
         bootstrap,
-        middlewares=[KafkaPrometheusMiddleware(registry=registry)],
+        middlewares=[labels_looked_up_once(KafkaPrometheusMiddleware(registry=registry))],
         security=kafka_security(settings),
         **_common(settings, logger),
     )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from claimedit.service.processing import Processed
 
-__all__ = ["PublishCounter", "ServiceMetrics"]
+__all__ = ["PublishCounter", "ServiceMetrics", "labels_looked_up_once"]
+
+M = TypeVar("M")
 
 _OUTPUTS = ("annotated", "rejected", "acks", "dlq")
 
@@ -76,3 +79,45 @@ class ServiceMetrics:
             self.findings.labels(code=code, severity=severity).inc(count)
         if processed.unreadable_claims:
             self.claims.labels(verdict="unreadable").inc(processed.unreadable_claims)
+
+
+class CachedLabels:
+    """A labelled Prometheus metric whose child per label values is looked up once, then kept.
+
+    ``labels(...)`` on a prometheus_client metric sorts, validates and locks on every call (3.6 us,
+    measured, against 0.6 us for the child's ``inc``); the label values here are fixed names (broker,
+    queue or subject, status, exception type), so the children are few.
+    """
+
+    __slots__ = ("_children", "_metric")
+
+    def __init__(self, metric: Any) -> None:
+        self._metric = metric
+        self._children: dict[tuple[tuple[str, str], ...], Any] = {}
+
+    def labels(self, **labels: str) -> Any:
+        key = tuple(labels.items())
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = self._metric.labels(**labels)
+        return child
+
+
+class _CachedContainer:
+    """FastStream's ``MetricsContainer`` with each metric behind :class:`CachedLabels`."""
+
+    def __init__(self, container: Any) -> None:
+        self._container = container
+
+    def __getattr__(self, name: str) -> CachedLabels:
+        cached = CachedLabels(getattr(self._container, name))
+        setattr(self, name, cached)  # found as an attribute from now on, without __getattr__
+        return cached
+
+
+def labels_looked_up_once(middleware: M) -> M:
+    """FastStream's Prometheus middleware (same metrics, names, labels and values) whose per-message
+    metric updates look each labelled child up once instead of at every one of its six updates."""
+    manager: Any = middleware._metrics_manager  # type: ignore[attr-defined]  # FastStream's, pinned < 0.8
+    manager._container = _CachedContainer(manager._container)
+    return middleware

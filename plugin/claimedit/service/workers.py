@@ -127,8 +127,7 @@ class _Worker:
 
     async def call(self, request: bytes, buffers: list[pickle.PickleBuffer]) -> tuple[str, Any]:
         try:
-            self.writer.write(_frame(len(request)))
-            self.writer.write(request)
+            self.writer.write(_frame(len(request)) + request)  # one send: the request is small (bodies go after)
             for buffer in buffers:
                 view = buffer.raw()  # not released here: the transport may still hold slices of it
                 self.writer.write(_frame(len(view)))
