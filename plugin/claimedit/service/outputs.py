@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -18,15 +19,15 @@ from claimedit.service.events import (
     PayerRef,
     ScopeFindings,
     SourceEnvelope,
-    SplitControl,
     control_number_for,
     event_id_for,
 )
 from claimedit.service.headers import bounded, capped, key_for
 from claimedit.x12.ack277 import write_277ca
-from claimedit.x12.split import split_claim
+from claimedit.x12.parsed import ClaimSegments
+from claimedit.x12.split import SplitFrame, split_claim, split_frame
 from claimedit.x12.tokens import Decoded, decode_input
-from claimedit_edits.model import Claim
+from claimedit_edits.model import Claim, Envelope
 
 __all__ = [
     "HEADER_CORRELATION",
@@ -109,17 +110,15 @@ class Outgoing:
 
 
 def _event(
-    destination: Destination, event: ClaimAnnotated | ClaimRejected | GroupAcknowledged, headers: dict[str, str]
+    destination: Destination,
+    event: ClaimAnnotated | ClaimRejected | GroupAcknowledged,
+    event_id: str,
+    headers: dict[str, str],
 ) -> Outgoing:
-    payload = event.model_dump_json().encode()
+    """``event`` as its JSON (``model_dump_json``'s bytes, straight from the model's serializer, no str between)."""
+    payload = event.__pydantic_serializer__.to_json(event)
     return Outgoing(
-        destination,
-        payload,
-        "application/json",
-        event.idempotency_key,
-        str(event.event_id),
-        event.correlation_id,
-        headers,
+        destination, payload, "application/json", event.idempotency_key, event_id, event.correlation_id, headers
     )
 
 
@@ -140,13 +139,35 @@ def _input_ref(meta: InputMeta, result: InputResult) -> InputRef:
 
 @dataclass
 class _InputOutputs:
-    """What every output of one input shares, built once per input (envelopes once per transaction)."""
+    """What every output of one input shares, built once per input (envelopes and split frames once per
+    transaction, payers once per payer)."""
 
     meta: InputMeta
     ref: InputRef
     now: dt.datetime
     identity_headers: dict[str, str]
     envelopes: dict[tuple[str, ...], SourceEnvelope] = field(default_factory=dict)
+    frames: dict[int, tuple[Envelope, ClaimSegments, SplitFrame]] = field(default_factory=dict)
+    payers: dict[tuple[str, ...], tuple[PayerRef, str]] = field(default_factory=dict)
+
+    def frame(self, item: ClaimResult) -> SplitFrame:
+        """The split frame of the claim's transaction: one per envelope object and delimiters of this input."""
+        env, parts = item.claim.envelope, item.segments
+        known = self.frames.get(id(env))
+        if known is not None and known[0] is env and _same_delimiters(known[1], parts):
+            return known[2]
+        made = split_frame(env, parts)
+        self.frames[id(env)] = (env, parts, made)
+        return made
+
+    def payer(self, claim: Claim) -> tuple[PayerRef, str]:
+        """The claim's payer reference and its ``x-claimedit-payer-id`` header value."""
+        payer = claim.payer
+        key = (payer.name, payer.payer_id, payer.payer_id_qualifier, payer.responsibility, payer.filing_indicator)
+        known = self.payers.get(key)
+        if known is None:
+            known = self.payers[key] = (_payer(claim), capped(payer.payer_id, 80))
+        return known
 
     def envelope(self, claim: Claim) -> SourceEnvelope:
         env = claim.envelope
@@ -163,6 +184,15 @@ class _InputOutputs:
                 receiver_id=env.isa_receiver_id,
             )
         return known
+
+
+def _same_delimiters(one: ClaimSegments, other: ClaimSegments) -> bool:
+    return (
+        one.element_separator == other.element_separator
+        and one.component_separator == other.component_separator
+        and one.repetition_separator == other.repetition_separator
+        and one.segment_terminator == other.segment_terminator
+    )
 
 
 def _payer(claim: Claim) -> PayerRef:
@@ -183,54 +213,67 @@ def _claim_key(item: ClaimResult, index: int, meta: InputMeta) -> str:
 
 def claim_277ca(item: ClaimResult, index: int, meta: InputMeta, now: dt.datetime) -> str:
     """The 277CA of a rejected claim, with the control number the broker path gives it (same key)."""
-    return write_277ca(item, control_number=control_number_for(_claim_key(item, index, meta), "277"), processed=now)
+    return _277ca_of_key(item, _claim_key(item, index, meta), now)
+
+
+def _277ca_of_key(item: ClaimResult, key: str, now: dt.datetime) -> str:
+    return write_277ca(item, control_number=control_number_for(key, "277"), processed=now)
 
 
 def _claim_outputs(item: ClaimResult, index: int, shared: _InputOutputs) -> list[Outgoing]:
-    meta, now = shared.meta, shared.now
+    """The claim's annotated event (and rejected event): validated from plain values in one call each, the
+    input's shared models (input, envelope, payer) passed as they are."""
+    meta, now, claim = shared.meta, shared.now, item.claim
     key = _claim_key(item, index, meta)
-    split = split_claim(item.claim, item.segments, control_number_for(key, "837"))
+    split = split_claim(claim, item.segments, control_number_for(key, "837"), shared.frame(item))
     verdict = item.verdict
     if verdict == "unreadable":  # pragma: no cover  (a ClaimResult is never unreadable)
         msg = "a read claim cannot be unreadable"
         raise AssertionError(msg)
+    payer, payer_header = shared.payer(claim)
     identity = {
         "idempotency_key": key,
         "correlation_id": meta.correlation_id,
         "processed_at": now,
         "input": shared.ref,
-        "source_envelope": shared.envelope(item.claim),
+        "source_envelope": shared.envelope(claim),
         "claim_index": index,
-        "claim_id": item.claim.claim_id,
-        "payer": _payer(item.claim),
+        "claim_id": claim.claim_id,
+        "payer": payer,
     }
-    annotated = ClaimAnnotated(
-        event_id=event_id_for("claim.annotated", key),
-        verdict=verdict,
-        findings=list(item.findings),
-        claim_x12=split.x12,
-        claim_x12_control=SplitControl(
-            interchange_control=split.interchange_control,
-            group_control=split.group_control,
-            transaction_control=split.transaction_control,
-        ),
-        **identity,
+    annotated_id = event_id_for("claim.annotated", key)
+    annotated = ClaimAnnotated.model_validate(
+        {
+            "event_id": annotated_id,
+            "verdict": verdict,
+            "findings": item.findings,
+            "claim_x12": split.x12,
+            "claim_x12_control": {
+                "interchange_control": split.interchange_control,
+                "group_control": split.group_control,
+                "transaction_control": split.transaction_control,
+            },
+            **identity,
+        }
     )
     headers = {
         **shared.identity_headers,
         "x-claimedit-idempotency-key": key,
-        "x-claimedit-payer-id": capped(item.claim.payer.payer_id, 80),
+        "x-claimedit-payer-id": payer_header,
         "x-claimedit-verdict": verdict,
     }
-    out = [_event("annotated", annotated, headers)]
+    out = [_event("annotated", annotated, annotated_id, headers)]
     if verdict == "rejected":
-        rejected = ClaimRejected(
-            event_id=event_id_for("claim.rejected", key),
-            errors=list(item.errors),
-            ack_277ca=claim_277ca(item, index, meta, now),
-            **identity,
+        rejected_id = event_id_for("claim.rejected", key)
+        rejected = ClaimRejected.model_validate(
+            {
+                "event_id": rejected_id,
+                "errors": item.errors,
+                "ack_277ca": _277ca_of_key(item, key, now),
+                **identity,
+            }
         )
-        out.append(_event("rejected", rejected, headers))
+        out.append(_event("rejected", rejected, rejected_id, headers))
     return out
 
 
@@ -278,8 +321,9 @@ def _ack_output(
     scopes: list[ScopeFindings] | None = None,
 ) -> Outgoing:
     key = key_for("999", ack.interchange_control, ack.group_control, index, meta.sha256)
+    event_id = event_id_for("group.acknowledged", key)
     event = GroupAcknowledged(
-        event_id=event_id_for("group.acknowledged", key),
+        event_id=uuid.UUID(event_id),
         idempotency_key=key,
         correlation_id=meta.correlation_id,
         processed_at=now,
@@ -293,7 +337,7 @@ def _ack_output(
         scope_findings=scopes or [],
     )
     headers = {**_identity_headers(meta), "x-claimedit-idempotency-key": key}
-    return _event("acks", event, headers)
+    return _event("acks", event, event_id, headers)
 
 
 def dead_letter(
@@ -313,7 +357,7 @@ def dead_letter(
     headers = DeadLetterHeaders(
         reason=capped(reason[:500], 1024),
         reason_kind=reason_kind,
-        event_id=str(event_id_for("dead-letter", key)),
+        event_id=event_id_for("dead-letter", key),
         idempotency_key=key,
         correlation_id=meta.correlation_id,
         source=meta.source,
