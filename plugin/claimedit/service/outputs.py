@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import uuid
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -137,27 +136,45 @@ def _input_ref(meta: InputMeta, result: InputResult) -> InputRef:
     )
 
 
+@dataclass(frozen=True)
+class _Transaction:
+    """What the outputs of every claim of one source transaction share."""
+
+    envelope: Envelope
+    segments: ClaimSegments
+    source_envelope: SourceEnvelope
+    split_frame: SplitFrame
+
+
 @dataclass
 class _InputOutputs:
-    """What every output of one input shares, built once per input (envelopes and split frames once per
-    transaction, payers once per payer)."""
+    """What every output of one input shares, built once per input (envelope and split frame once per
+    transaction, payer reference once per payer)."""
 
     meta: InputMeta
     ref: InputRef
     now: dt.datetime
     identity_headers: dict[str, str]
-    envelopes: dict[tuple[str, ...], SourceEnvelope] = field(default_factory=dict)
-    frames: dict[int, tuple[Envelope, ClaimSegments, SplitFrame]] = field(default_factory=dict)
+    transactions: dict[int, _Transaction] = field(default_factory=dict)
     payers: dict[tuple[str, ...], tuple[PayerRef, str]] = field(default_factory=dict)
 
-    def frame(self, item: ClaimResult) -> SplitFrame:
-        """The split frame of the claim's transaction: one per envelope object and delimiters of this input."""
+    def transaction(self, item: ClaimResult) -> _Transaction:
+        """The claim's transaction, known by its envelope object (held here, so its id is not reused) and the
+        delimiters it was read with."""
         env, parts = item.claim.envelope, item.segments
-        known = self.frames.get(id(env))
-        if known is not None and known[0] is env and _same_delimiters(known[1], parts):
-            return known[2]
-        made = split_frame(env, parts)
-        self.frames[id(env)] = (env, parts, made)
+        known = self.transactions.get(id(env))
+        if known is not None and known.envelope is env and _same_delimiters(known.segments, parts):
+            return known
+        submitter = self.meta.submitter_id or env.submitter_id or env.isa_sender_id
+        source = SourceEnvelope(
+            interchange_control=env.isa_control,
+            group_control=env.gs_control,
+            transaction_control=env.st_control,
+            submitter_id=submitter,
+            sender_id=env.isa_sender_id,
+            receiver_id=env.isa_receiver_id,
+        )
+        made = self.transactions[id(env)] = _Transaction(env, parts, source, split_frame(env, parts))
         return made
 
     def payer(self, claim: Claim) -> tuple[PayerRef, str]:
@@ -167,22 +184,6 @@ class _InputOutputs:
         known = self.payers.get(key)
         if known is None:
             known = self.payers[key] = (_payer(claim), capped(payer.payer_id, 80))
-        return known
-
-    def envelope(self, claim: Claim) -> SourceEnvelope:
-        env = claim.envelope
-        submitter = self.meta.submitter_id or env.submitter_id or env.isa_sender_id
-        key = (env.isa_control, env.gs_control, env.st_control, submitter, env.isa_sender_id, env.isa_receiver_id)
-        known = self.envelopes.get(key)
-        if known is None:
-            known = self.envelopes[key] = SourceEnvelope(
-                interchange_control=env.isa_control,
-                group_control=env.gs_control,
-                transaction_control=env.st_control,
-                submitter_id=submitter,
-                sender_id=env.isa_sender_id,
-                receiver_id=env.isa_receiver_id,
-            )
         return known
 
 
@@ -225,7 +226,8 @@ def _claim_outputs(item: ClaimResult, index: int, shared: _InputOutputs) -> list
     input's shared models (input, envelope, payer) passed as they are."""
     meta, now, claim = shared.meta, shared.now, item.claim
     key = _claim_key(item, index, meta)
-    split = split_claim(claim, item.segments, control_number_for(key, "837"), shared.frame(item))
+    transaction = shared.transaction(item)
+    split = split_claim(claim, item.segments, control_number_for(key, "837"), transaction.split_frame)
     verdict = item.verdict
     if verdict == "unreadable":  # pragma: no cover  (a ClaimResult is never unreadable)
         msg = "a read claim cannot be unreadable"
@@ -236,7 +238,7 @@ def _claim_outputs(item: ClaimResult, index: int, shared: _InputOutputs) -> list
         "correlation_id": meta.correlation_id,
         "processed_at": now,
         "input": shared.ref,
-        "source_envelope": shared.envelope(claim),
+        "source_envelope": transaction.source_envelope,
         "claim_index": index,
         "claim_id": claim.claim_id,
         "payer": payer,
@@ -322,19 +324,21 @@ def _ack_output(
 ) -> Outgoing:
     key = key_for("999", ack.interchange_control, ack.group_control, index, meta.sha256)
     event_id = event_id_for("group.acknowledged", key)
-    event = GroupAcknowledged(
-        event_id=uuid.UUID(event_id),
-        idempotency_key=key,
-        correlation_id=meta.correlation_id,
-        processed_at=now,
-        input=ref,
-        group_index=index,
-        interchange_control=ack.interchange_control,
-        group_control=ack.group_control,
-        accepted=ack.accepted,
-        ack_code=ack.ack_code,
-        ack_999=ack.x12,
-        scope_findings=scopes or [],
+    event = GroupAcknowledged.model_validate(
+        {
+            "event_id": event_id,
+            "idempotency_key": key,
+            "correlation_id": meta.correlation_id,
+            "processed_at": now,
+            "input": ref,
+            "group_index": index,
+            "interchange_control": ack.interchange_control,
+            "group_control": ack.group_control,
+            "accepted": ack.accepted,
+            "ack_code": ack.ack_code,
+            "ack_999": ack.x12,
+            "scope_findings": scopes or [],
+        }
     )
     headers = {**_identity_headers(meta), "x-claimedit-idempotency-key": key}
     return _event("acks", event, event_id, headers)
