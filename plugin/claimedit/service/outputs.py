@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
+from claimedit._gc import gc_paused
 from claimedit.results import ClaimResult, GroupAck, InputResult, SharedFindings, UnreadableResult
 from claimedit.service.events import (
     ClaimAnnotated,
@@ -431,7 +432,17 @@ def _unreadable_reason(item: UnreadableResult) -> str:
 
 
 def build_outputs(result: InputResult, body: bytes, meta: InputMeta, *, now: dt.datetime) -> list[Outgoing]:
-    """Every message one input yields: per claim annotated (+ rejected), per group a 999, per unreadable a DLQ."""
+    """Every message one input yields: per claim annotated (+ rejected), per group a 999, per unreadable a DLQ.
+
+    Many small objects per claim (events, their dicts, split texts), none in a reference cycle: the
+    cyclic collector is paused meanwhile (:class:`claimedit._gc.gc_paused`), so that its passes do not walk
+    the input's result again and again.
+    """
+    with gc_paused():
+        return _build_outputs(result, body, meta, now)
+
+
+def _build_outputs(result: InputResult, body: bytes, meta: InputMeta, now: dt.datetime) -> list[Outgoing]:
     ref = _input_ref(meta, result)
     shared = _InputOutputs(meta, ref, now, _identity_headers(meta))
     out: list[Outgoing] = []
