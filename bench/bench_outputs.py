@@ -10,9 +10,10 @@ PHI-free summary too), each input's pipeline result computed first, for three in
 
 Timing: best of ``--rounds`` of the mean CPU time (``time.process_time``), in microseconds per output.
 ``--callgrind``: instructions per output instead (load-independent): each input is run under
-``valgrind --tool=callgrind`` twice, with 0 and with ``--iterations`` calls, and the difference divided.
+``valgrind --tool=callgrind`` twice, with 0 calls and with as many as make ``--outputs`` outputs, and the
+difference divided (enough outputs that the start-up's own variation, a few million instructions, is small).
 
-    python bench/bench_outputs.py [--rounds 5] [--callgrind --iterations 20]
+    python bench/bench_outputs.py [--rounds 5] [--callgrind [--outputs 4000]]
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--callgrind", action="store_true", help="instructions per output (valgrind), not time")
-    parser.add_argument("--iterations", type=int, default=20, help="calls per input under callgrind")
+    parser.add_argument("--outputs", type=int, default=4000, help="outputs made per input under callgrind")
     parser.add_argument("--inputs", nargs="*", choices=INPUTS, default=list(INPUTS))
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -136,7 +137,7 @@ def main() -> None:
         _run_in_callgrind(name, work, int(iterations))
         return
     if args.callgrind:
-        print(f"instructions per output (callgrind, {args.iterations} calls minus 0 calls)")
+        print(f"instructions per output (callgrind, calls making about {args.outputs} outputs minus 0 calls)")
     else:
         print(f"us per output (CPU time, best of {args.rounds})")
     print(f"{'input':>10} {'outputs':>8} {'build_outputs':>14} {'process_input':>14}")
@@ -145,8 +146,9 @@ def main() -> None:
         figures = []
         for work, call in _works(prepared).items():
             if args.callgrind:
-                extra = _instructions(name, work, args.iterations) - _instructions(name, work, 0)
-                figures.append(f"{extra / args.iterations / outputs:14,.0f}")
+                calls = max(1, round(args.outputs / outputs))
+                extra = _instructions(name, work, calls) - _instructions(name, work, 0)
+                figures.append(f"{extra / calls / outputs:14,.0f}")
             else:
                 repeat = max(1, 2000 // outputs)
                 figures.append(f"{_timed(call, args.rounds, repeat) / outputs * 1e6:14.2f}")
