@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from claimedit.x12.parsed import ClaimSegments
 from claimedit_edits.model import Claim, Envelope
 
-__all__ = ["SplitError", "SplitFrame", "SplitInterchange", "interchange_header", "split_claim", "split_frame"]
+__all__ = [
+    "SplitError",
+    "SplitFrame",
+    "SplitInterchange",
+    "delimiters_of",
+    "isa_around_control",
+    "split_claim",
+    "split_frame",
+]
 
 _VERSION = "005010X222A1"
 _ST02 = "0001"
@@ -33,33 +41,7 @@ class SplitInterchange:
     transaction_control: str
 
 
-def interchange_header(
-    *,
-    sender_qualifier: str,
-    sender_id: str,
-    receiver_qualifier: str,
-    receiver_id: str,
-    date: str,
-    time: str,
-    control: str,
-    usage: str,
-    segments: ClaimSegments,
-) -> str:
-    """An ISA segment (without terminator) with fixed-width fields and the delimiters of ``segments``."""
-    head, tail = _isa_around_control(
-        sender_qualifier=sender_qualifier,
-        sender_id=sender_id,
-        receiver_qualifier=receiver_qualifier,
-        receiver_id=receiver_id,
-        date=date,
-        time=time,
-        usage=usage,
-        segments=segments,
-    )
-    return head + control + tail
-
-
-def _isa_around_control(
+def isa_around_control(
     *,
     sender_qualifier: str,
     sender_id: str,
@@ -70,7 +52,8 @@ def _isa_around_control(
     usage: str,
     segments: ClaimSegments,
 ) -> tuple[str, str]:
-    """The ISA before ISA13 (with its separator) and after it (from the separator on)."""
+    """An ISA segment (without terminator), fixed-width fields and the delimiters of ``segments``, in two:
+    before ISA13 (its separator included) and after it, so that many interchanges share one envelope."""
     sep = segments.element_separator
     before = [
         "ISA",
@@ -97,6 +80,9 @@ class SplitFrame:
     """What every claim split out of one transaction shares: the ISA and GS around their control numbers,
     the ST, and the delimiters. Made once per transaction by :func:`split_frame`, used by :func:`split_claim`."""
 
+    envelope: Envelope
+    delimiters: tuple[str, str, str, str]
+    """:func:`delimiters_of` the segments it was made with."""
     isa_before_control: str
     isa_after_control: str
     gs_before_control: str
@@ -104,6 +90,16 @@ class SplitFrame:
     st: str
     element_separator: str
     segment_terminator: str
+
+
+def delimiters_of(segments: ClaimSegments) -> tuple[str, str, str, str]:
+    """Element, component and repetition separators and segment terminator the segments were read with."""
+    return (
+        segments.element_separator,
+        segments.component_separator,
+        segments.repetition_separator,
+        segments.segment_terminator,
+    )
 
 
 def split_frame(envelope: Envelope, segments: ClaimSegments) -> SplitFrame:
@@ -115,7 +111,7 @@ def split_frame(envelope: Envelope, segments: ClaimSegments) -> SplitFrame:
     env = envelope
     sep = segments.element_separator
     group_date = env.bht_date or f"20{env.isa_date}"
-    isa_before, isa_after = _isa_around_control(
+    isa_before, isa_after = isa_around_control(
         sender_qualifier=env.isa_sender_qualifier,
         sender_id=env.isa_sender_id,
         receiver_qualifier=env.isa_receiver_qualifier,
@@ -128,6 +124,8 @@ def split_frame(envelope: Envelope, segments: ClaimSegments) -> SplitFrame:
     gs_sender, gs_receiver = env.gs_sender or env.isa_sender_id, env.gs_receiver or env.isa_receiver_id
     gs_before = sep.join(["GS", "HC", gs_sender, gs_receiver, group_date, (env.isa_time or "0000")[:4], ""])
     return SplitFrame(
+        envelope=envelope,
+        delimiters=delimiters_of(segments),
         isa_before_control=isa_before,
         isa_after_control=isa_after,
         gs_before_control=gs_before,
@@ -164,13 +162,13 @@ def split_claim(
     """Write ``claim`` (read with ``segments``) as its own 837P interchange with ISA13 and GS06 = ``control_number``.
 
     ``frame``: :func:`split_frame` of the claim's envelope and delimiters, when the caller splits many
-    claims of one transaction (made here otherwise). Whatever the claim lacks (a subscriber loop, a
-    header), it is written with what it has: a broken claim is split as it was sent.
+    claims of one transaction (made here otherwise, or when it is not theirs). Whatever the claim lacks
+    (a subscriber loop, a header), it is written with what it has: a broken claim is split as it was sent.
     """
     if not 0 < control_number < 1_000_000_000:
         msg = f"control number {control_number} does not fit ISA13 (1-999999999)"
         raise SplitError(msg)
-    if frame is None:
+    if frame is None or frame.envelope is not claim.envelope or frame.delimiters != delimiters_of(segments):
         frame = split_frame(claim.envelope, segments)
     sep = frame.element_separator
     isa13 = f"{control_number:09d}"
