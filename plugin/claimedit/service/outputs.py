@@ -23,8 +23,7 @@ from claimedit.service.events import (
     event_id_for,
 )
 from claimedit.service.headers import bounded, capped, key_for
-from claimedit.x12.ack277 import write_277ca
-from claimedit.x12.parsed import ClaimSegments
+from claimedit.x12.ack277 import Ack277Frame, ack277_frame, write_277ca
 from claimedit.x12.split import SplitFrame, split_claim, split_frame
 from claimedit.x12.tokens import Decoded, decode_input
 from claimedit_edits.model import Claim, Envelope
@@ -142,7 +141,6 @@ class _Transaction:
     """What the outputs of every claim of one source transaction share."""
 
     envelope: Envelope
-    segments: ClaimSegments
     source_envelope: SourceEnvelope
     split_frame: SplitFrame
 
@@ -158,13 +156,24 @@ class _InputOutputs:
     identity_headers: dict[str, str]
     transactions: dict[int, _Transaction] = field(default_factory=dict)
     payers: dict[tuple[str, ...], tuple[PayerRef, str]] = field(default_factory=dict)
+    ack_frames: dict[int, Ack277Frame] = field(default_factory=dict)
+
+    def ack_frame(self, item: ClaimResult) -> Ack277Frame:
+        """The 277CA frame of the claim's transaction, made for its first rejected claim."""
+        env = item.claim.envelope
+        known = self.ack_frames.get(id(env))
+        if known is None or known.envelope is not env:
+            known = self.ack_frames[id(env)] = ack277_frame(env, item.segments, self.now)
+        return known
+
+    # A frame made for another claim of the same envelope is checked by the writer (split_claim, write_277ca)
+    # against the claim's own envelope and delimiters and made again if it does not fit: never a wrong text.
 
     def transaction(self, item: ClaimResult) -> _Transaction:
-        """The claim's transaction, known by its envelope object (held here, so its id is not reused) and the
-        delimiters it was read with."""
-        env, parts = item.claim.envelope, item.segments
+        """The claim's transaction, known by its envelope object (held here, so its id is not reused)."""
+        env = item.claim.envelope
         known = self.transactions.get(id(env))
-        if known is not None and known.envelope is env and _same_delimiters(known.segments, parts):
+        if known is not None and known.envelope is env:
             return known
         submitter = self.meta.submitter_id or env.submitter_id or env.isa_sender_id
         source = SourceEnvelope(
@@ -175,7 +184,7 @@ class _InputOutputs:
             sender_id=env.isa_sender_id,
             receiver_id=env.isa_receiver_id,
         )
-        made = self.transactions[id(env)] = _Transaction(env, parts, source, split_frame(env, parts))
+        made = self.transactions[id(env)] = _Transaction(env, source, split_frame(env, item.segments))
         return made
 
     def payer(self, claim: Claim) -> tuple[PayerRef, str]:
@@ -186,15 +195,6 @@ class _InputOutputs:
         if known is None:
             known = self.payers[key] = (_payer(claim), capped(payer.payer_id, 80))
         return known
-
-
-def _same_delimiters(one: ClaimSegments, other: ClaimSegments) -> bool:
-    return (
-        one.element_separator == other.element_separator
-        and one.component_separator == other.component_separator
-        and one.repetition_separator == other.repetition_separator
-        and one.segment_terminator == other.segment_terminator
-    )
 
 
 def _payer(claim: Claim) -> PayerRef:
@@ -218,8 +218,8 @@ def claim_277ca(item: ClaimResult, index: int, meta: InputMeta, now: dt.datetime
     return _277ca_of_key(item, _claim_key(item, index, meta), now)
 
 
-def _277ca_of_key(item: ClaimResult, key: str, now: dt.datetime) -> str:
-    return write_277ca(item, control_number=control_number_for(key, "277"), processed=now)
+def _277ca_of_key(item: ClaimResult, key: str, now: dt.datetime, frame: Ack277Frame | None = None) -> str:
+    return write_277ca(item, control_number=control_number_for(key, "277"), processed=now, frame=frame)
 
 
 def _claim_outputs(item: ClaimResult, index: int, shared: _InputOutputs) -> list[Outgoing]:
@@ -272,7 +272,7 @@ def _claim_outputs(item: ClaimResult, index: int, shared: _InputOutputs) -> list
             {
                 "event_id": rejected_id,
                 "errors": item.errors,
-                "ack_277ca": _277ca_of_key(item, key, now),
+                "ack_277ca": _277ca_of_key(item, key, now, shared.ack_frame(item)),
                 **identity,
             }
         )
