@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from claimedit._gc import gc_paused
 from claimedit.results import ClaimResult, GroupAck, InputResult, SharedFindings, UnreadableResult
@@ -136,9 +136,8 @@ def _input_ref(meta: InputMeta, result: InputResult) -> InputRef:
     )
 
 
-@dataclass(frozen=True)
-class _Transaction:
-    """What the outputs of every claim of one source transaction share."""
+class _Transaction(NamedTuple):
+    """What the outputs of every claim of one source transaction share (a named tuple: made per input)."""
 
     envelope: Envelope
     source_envelope: SourceEnvelope

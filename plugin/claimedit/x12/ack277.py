@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from claimedit.results import ClaimResult
 from claimedit.x12.parsed import ClaimSegments
@@ -107,11 +108,10 @@ def _provider_name(sep: str, claim: Claim) -> str:
     return sep.join(["NM1", "85", entity, name, first, "", "", "", qualifier, identifier])
 
 
-@dataclass(frozen=True)
-class Ack277Frame:
+class Ack277Frame(NamedTuple):
     """What the 277CAs written at one moment for the claims of one source transaction share: the envelope
     around their control numbers, the segments naming the information source and receiver, the delimiters.
-    Made by :func:`ack277_frame`, used by :func:`write_277ca`."""
+    Made by :func:`ack277_frame`, used by :func:`write_277ca` (a named tuple, as ``split.SplitFrame``)."""
 
     envelope: Envelope
     processed: dt.datetime

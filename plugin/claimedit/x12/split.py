@@ -9,6 +9,7 @@ were sent. The result holds PHI: it is event payload, never log material.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from claimedit.x12.parsed import ClaimSegments
 from claimedit_edits.model import Claim, Envelope
@@ -75,10 +76,11 @@ def isa_around_control(
     return sep.join(before), sep.join(after)
 
 
-@dataclass(frozen=True)
-class SplitFrame:
+class SplitFrame(NamedTuple):
     """What every claim split out of one transaction shares: the ISA and GS around their control numbers,
-    the ST, and the delimiters. Made once per transaction by :func:`split_frame`, used by :func:`split_claim`."""
+    the ST, and the delimiters. Made once per transaction by :func:`split_frame`, used by :func:`split_claim`.
+    A named tuple: made per input, and a frozen dataclass's field-by-field ``__init__`` costs more than it saves
+    a one-claim input."""
 
     envelope: Envelope
     delimiters: tuple[str, str, str, str]
