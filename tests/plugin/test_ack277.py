@@ -9,7 +9,7 @@ import x12gen
 from pyx12_check import pyx12_accepts
 
 from claimedit.results import ClaimResult
-from claimedit.x12.ack277 import write_277ca
+from claimedit.x12.ack277 import ack277_frame, write_277ca
 from claimedit.x12.parsed import ClaimSegments
 from claimedit.x12.reader import read_claims
 from claimedit_edits.model import Claim, Finding
@@ -75,3 +75,27 @@ def test_277ca_is_written_with_the_delimiters_read_beside_the_claim(claim: Claim
 
     assert f"TRN|2|{claim.claim_id}" in text.split("\n")
     assert "STC|A8^400|20260111|U|150" in text.split("\n")
+
+
+def test_a_frame_of_the_claims_transaction_gives_the_277ca_written_without_one(claim: Claim) -> None:
+    result = ClaimResult(claim, (BALANCING, LINE_UNITS))
+    frame = ack277_frame(claim.envelope, result.segments, PROCESSED)
+
+    framed = write_277ca(result, control_number=5, processed=PROCESSED, frame=frame)
+
+    assert framed == write_277ca(result, control_number=5, processed=PROCESSED)
+
+
+def test_a_frame_of_another_moment_envelope_or_delimiters_is_not_used(claim: Claim) -> None:
+    other = read_claims(x12gen.interchange(x12gen.synthetic_claims(1), control=9, submitter="OTHERSUB"), "o.x12")[0]
+    result = ClaimResult(claim, (BALANCING,))
+    frames = [
+        ack277_frame(claim.envelope, result.segments, PROCESSED + dt.timedelta(days=1)),
+        ack277_frame(claim.envelope, ClaimSegments(element_separator="|"), PROCESSED),
+        ack277_frame(claim.envelope, ClaimSegments(repetition_separator="!"), PROCESSED),
+        ack277_frame(other.envelope, result.segments, PROCESSED),
+    ]
+
+    texts = [write_277ca(result, control_number=5, processed=PROCESSED, frame=frame) for frame in frames]
+
+    assert texts == [write_277ca(result, control_number=5, processed=PROCESSED)] * len(frames)

@@ -10,7 +10,7 @@ from pyx12_check import pyx12_accepts
 
 from claimedit.x12.parsed import ParsedClaim
 from claimedit.x12.reader import read_claims, read_parsed_claims
-from claimedit.x12.split import SplitError, split_claim
+from claimedit.x12.split import SplitError, split_claim, split_frame
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +66,25 @@ def test_claim_without_its_subscriber_loop_is_split_with_the_loops_it_has(claims
 def test_a_control_number_beyond_isa13_is_refused(claims: list[ParsedClaim]) -> None:
     with pytest.raises(SplitError, match="does not fit ISA13"):
         split_claim(claims[0].claim, claims[0].segments, 1_000_000_000)
+
+
+def test_a_frame_of_the_claims_transaction_gives_the_split_written_without_one(claims: list[ParsedClaim]) -> None:
+    frame = split_frame(claims[0].claim.envelope, claims[0].segments)
+
+    framed = [split_claim(item.claim, item.segments, 7, frame) for item in claims]
+
+    assert framed == [split_claim(item.claim, item.segments, 7) for item in claims]
+
+
+def test_a_split_frame_of_another_envelope_or_delimiters_is_not_used(claims: list[ParsedClaim]) -> None:
+    other = read_parsed_claims(x12gen.interchange(x12gen.synthetic_claims(1), control=9, submitter="OTHER"), "o.x12")
+    item = claims[0]
+    frames = [
+        split_frame(other[0].claim.envelope, other[0].segments),
+        split_frame(item.claim.envelope, replace(item.segments, element_separator="|")),
+        split_frame(item.claim.envelope, replace(item.segments, repetition_separator="!")),
+    ]
+
+    texts = [split_claim(item.claim, item.segments, 7, frame).x12 for frame in frames]
+
+    assert texts == [split_claim(item.claim, item.segments, 7).x12] * len(frames)

@@ -6,8 +6,9 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from claimedit._gc import gc_paused
 from claimedit.results import ClaimResult, GroupAck, InputResult, SharedFindings, UnreadableResult
 from claimedit.service.events import (
     ClaimAnnotated,
@@ -18,15 +19,14 @@ from claimedit.service.events import (
     PayerRef,
     ScopeFindings,
     SourceEnvelope,
-    SplitControl,
     control_number_for,
     event_id_for,
 )
 from claimedit.service.headers import bounded, capped, key_for
-from claimedit.x12.ack277 import write_277ca
-from claimedit.x12.split import split_claim
+from claimedit.x12.ack277 import Ack277Frame, ack277_frame, write_277ca
+from claimedit.x12.split import SplitFrame, split_claim, split_frame
 from claimedit.x12.tokens import Decoded, decode_input
-from claimedit_edits.model import Claim
+from claimedit_edits.model import Claim, Envelope
 
 __all__ = [
     "HEADER_CORRELATION",
@@ -109,17 +109,15 @@ class Outgoing:
 
 
 def _event(
-    destination: Destination, event: ClaimAnnotated | ClaimRejected | GroupAcknowledged, headers: dict[str, str]
+    destination: Destination,
+    event: ClaimAnnotated | ClaimRejected | GroupAcknowledged,
+    event_id: str,
+    headers: dict[str, str],
 ) -> Outgoing:
-    payload = event.model_dump_json().encode()
+    """``event`` as its JSON (``model_dump_json``'s bytes, straight from the model's serializer, no str between)."""
+    payload = event.__pydantic_serializer__.to_json(event)
     return Outgoing(
-        destination,
-        payload,
-        "application/json",
-        event.idempotency_key,
-        str(event.event_id),
-        event.correlation_id,
-        headers,
+        destination, payload, "application/json", event.idempotency_key, event_id, event.correlation_id, headers
     )
 
 
@@ -138,30 +136,63 @@ def _input_ref(meta: InputMeta, result: InputResult) -> InputRef:
     )
 
 
+class _Transaction(NamedTuple):
+    """What the outputs of every claim of one source transaction share (a named tuple: made per input)."""
+
+    envelope: Envelope
+    source_envelope: SourceEnvelope
+    split_frame: SplitFrame
+
+
 @dataclass
 class _InputOutputs:
-    """What every output of one input shares, built once per input (envelopes once per transaction)."""
+    """What every output of one input shares, built once per input (envelope and split frame once per
+    transaction, payer reference once per payer)."""
 
     meta: InputMeta
     ref: InputRef
     now: dt.datetime
     identity_headers: dict[str, str]
-    envelopes: dict[tuple[str, ...], SourceEnvelope] = field(default_factory=dict)
+    transactions: dict[int, _Transaction] = field(default_factory=dict)
+    payers: dict[tuple[str, ...], tuple[PayerRef, str]] = field(default_factory=dict)
+    ack_frames: dict[int, Ack277Frame] = field(default_factory=dict)
 
-    def envelope(self, claim: Claim) -> SourceEnvelope:
-        env = claim.envelope
+    def ack_frame(self, item: ClaimResult) -> Ack277Frame:
+        """The 277CA frame of the claim's transaction, made for its first rejected claim."""
+        env = item.claim.envelope
+        known = self.ack_frames.get(id(env))
+        if known is None or known.envelope is not env:
+            known = self.ack_frames[id(env)] = ack277_frame(env, item.segments, self.now)
+        return known
+
+    # A frame made for another claim of the same envelope is checked by the writer (split_claim, write_277ca)
+    # against the claim's own envelope and delimiters and made again if it does not fit: never a wrong text.
+
+    def transaction(self, item: ClaimResult) -> _Transaction:
+        """The claim's transaction, known by its envelope object (held here, so its id is not reused)."""
+        env = item.claim.envelope
+        known = self.transactions.get(id(env))
+        if known is not None and known.envelope is env:
+            return known
         submitter = self.meta.submitter_id or env.submitter_id or env.isa_sender_id
-        key = (env.isa_control, env.gs_control, env.st_control, submitter, env.isa_sender_id, env.isa_receiver_id)
-        known = self.envelopes.get(key)
+        source = SourceEnvelope(
+            interchange_control=env.isa_control,
+            group_control=env.gs_control,
+            transaction_control=env.st_control,
+            submitter_id=submitter,
+            sender_id=env.isa_sender_id,
+            receiver_id=env.isa_receiver_id,
+        )
+        made = self.transactions[id(env)] = _Transaction(env, source, split_frame(env, item.segments))
+        return made
+
+    def payer(self, claim: Claim) -> tuple[PayerRef, str]:
+        """The claim's payer reference and its ``x-claimedit-payer-id`` header value."""
+        payer = claim.payer
+        key = (payer.name, payer.payer_id, payer.payer_id_qualifier, payer.responsibility, payer.filing_indicator)
+        known = self.payers.get(key)
         if known is None:
-            known = self.envelopes[key] = SourceEnvelope(
-                interchange_control=env.isa_control,
-                group_control=env.gs_control,
-                transaction_control=env.st_control,
-                submitter_id=submitter,
-                sender_id=env.isa_sender_id,
-                receiver_id=env.isa_receiver_id,
-            )
+            known = self.payers[key] = (_payer(claim), capped(payer.payer_id, 80))
         return known
 
 
@@ -183,54 +214,68 @@ def _claim_key(item: ClaimResult, index: int, meta: InputMeta) -> str:
 
 def claim_277ca(item: ClaimResult, index: int, meta: InputMeta, now: dt.datetime) -> str:
     """The 277CA of a rejected claim, with the control number the broker path gives it (same key)."""
-    return write_277ca(item, control_number=control_number_for(_claim_key(item, index, meta), "277"), processed=now)
+    return _277ca_of_key(item, _claim_key(item, index, meta), now)
+
+
+def _277ca_of_key(item: ClaimResult, key: str, now: dt.datetime, frame: Ack277Frame | None = None) -> str:
+    return write_277ca(item, control_number=control_number_for(key, "277"), processed=now, frame=frame)
 
 
 def _claim_outputs(item: ClaimResult, index: int, shared: _InputOutputs) -> list[Outgoing]:
-    meta, now = shared.meta, shared.now
+    """The claim's annotated event (and rejected event): validated from plain values in one call each, the
+    input's shared models (input, envelope, payer) passed as they are."""
+    meta, now, claim = shared.meta, shared.now, item.claim
     key = _claim_key(item, index, meta)
-    split = split_claim(item.claim, item.segments, control_number_for(key, "837"))
+    transaction = shared.transaction(item)
+    split = split_claim(claim, item.segments, control_number_for(key, "837"), transaction.split_frame)
     verdict = item.verdict
     if verdict == "unreadable":  # pragma: no cover  (a ClaimResult is never unreadable)
         msg = "a read claim cannot be unreadable"
         raise AssertionError(msg)
+    payer, payer_header = shared.payer(claim)
     identity = {
         "idempotency_key": key,
         "correlation_id": meta.correlation_id,
         "processed_at": now,
         "input": shared.ref,
-        "source_envelope": shared.envelope(item.claim),
+        "source_envelope": transaction.source_envelope,
         "claim_index": index,
-        "claim_id": item.claim.claim_id,
-        "payer": _payer(item.claim),
+        "claim_id": claim.claim_id,
+        "payer": payer,
     }
-    annotated = ClaimAnnotated(
-        event_id=event_id_for("claim.annotated", key),
-        verdict=verdict,
-        findings=list(item.findings),
-        claim_x12=split.x12,
-        claim_x12_control=SplitControl(
-            interchange_control=split.interchange_control,
-            group_control=split.group_control,
-            transaction_control=split.transaction_control,
-        ),
-        **identity,
+    annotated_id = event_id_for("claim.annotated", key)
+    annotated = ClaimAnnotated.model_validate(
+        {
+            "event_id": annotated_id,
+            "verdict": verdict,
+            "findings": item.findings,
+            "claim_x12": split.x12,
+            "claim_x12_control": {
+                "interchange_control": split.interchange_control,
+                "group_control": split.group_control,
+                "transaction_control": split.transaction_control,
+            },
+            **identity,
+        }
     )
     headers = {
         **shared.identity_headers,
         "x-claimedit-idempotency-key": key,
-        "x-claimedit-payer-id": capped(item.claim.payer.payer_id, 80),
+        "x-claimedit-payer-id": payer_header,
         "x-claimedit-verdict": verdict,
     }
-    out = [_event("annotated", annotated, headers)]
+    out = [_event("annotated", annotated, annotated_id, headers)]
     if verdict == "rejected":
-        rejected = ClaimRejected(
-            event_id=event_id_for("claim.rejected", key),
-            errors=list(item.errors),
-            ack_277ca=claim_277ca(item, index, meta, now),
-            **identity,
+        rejected_id = event_id_for("claim.rejected", key)
+        rejected = ClaimRejected.model_validate(
+            {
+                "event_id": rejected_id,
+                "errors": item.errors,
+                "ack_277ca": _277ca_of_key(item, key, now, shared.ack_frame(item)),
+                **identity,
+            }
         )
-        out.append(_event("rejected", rejected, headers))
+        out.append(_event("rejected", rejected, rejected_id, headers))
     return out
 
 
@@ -278,22 +323,25 @@ def _ack_output(
     scopes: list[ScopeFindings] | None = None,
 ) -> Outgoing:
     key = key_for("999", ack.interchange_control, ack.group_control, index, meta.sha256)
-    event = GroupAcknowledged(
-        event_id=event_id_for("group.acknowledged", key),
-        idempotency_key=key,
-        correlation_id=meta.correlation_id,
-        processed_at=now,
-        input=ref,
-        group_index=index,
-        interchange_control=ack.interchange_control,
-        group_control=ack.group_control,
-        accepted=ack.accepted,
-        ack_code=ack.ack_code,
-        ack_999=ack.x12,
-        scope_findings=scopes or [],
+    event_id = event_id_for("group.acknowledged", key)
+    event = GroupAcknowledged.model_validate(
+        {
+            "event_id": event_id,
+            "idempotency_key": key,
+            "correlation_id": meta.correlation_id,
+            "processed_at": now,
+            "input": ref,
+            "group_index": index,
+            "interchange_control": ack.interchange_control,
+            "group_control": ack.group_control,
+            "accepted": ack.accepted,
+            "ack_code": ack.ack_code,
+            "ack_999": ack.x12,
+            "scope_findings": scopes or [],
+        }
     )
     headers = {**_identity_headers(meta), "x-claimedit-idempotency-key": key}
-    return _event("acks", event, headers)
+    return _event("acks", event, event_id, headers)
 
 
 def dead_letter(
@@ -313,7 +361,7 @@ def dead_letter(
     headers = DeadLetterHeaders(
         reason=capped(reason[:500], 1024),
         reason_kind=reason_kind,
-        event_id=str(event_id_for("dead-letter", key)),
+        event_id=event_id_for("dead-letter", key),
         idempotency_key=key,
         correlation_id=meta.correlation_id,
         source=meta.source,
@@ -383,7 +431,17 @@ def _unreadable_reason(item: UnreadableResult) -> str:
 
 
 def build_outputs(result: InputResult, body: bytes, meta: InputMeta, *, now: dt.datetime) -> list[Outgoing]:
-    """Every message one input yields: per claim annotated (+ rejected), per group a 999, per unreadable a DLQ."""
+    """Every message one input yields: per claim annotated (+ rejected), per group a 999, per unreadable a DLQ.
+
+    Many small objects per claim (events, their dicts, split texts), none in a reference cycle: the
+    cyclic collector is paused meanwhile (:class:`claimedit._gc.gc_paused`), so that its passes do not walk
+    the input's result again and again.
+    """
+    with gc_paused():
+        return _build_outputs(result, body, meta, now)
+
+
+def _build_outputs(result: InputResult, body: bytes, meta: InputMeta, now: dt.datetime) -> list[Outgoing]:
     ref = _input_ref(meta, result)
     shared = _InputOutputs(meta, ref, now, _identity_headers(meta))
     out: list[Outgoing] = []

@@ -91,22 +91,28 @@ def process_input(processor: Processor, body: bytes, meta: InputMeta, now: dt.da
     result = processor(body, meta.source)
     seconds = time.perf_counter() - started
     outputs = build_outputs(result, body, meta, now=now)
-    findings: Counter[tuple[str, str]] = Counter(
-        (finding.code, finding.severity) for item in result.claims for finding in item.findings
-    )
+    verdicts: Counter[str] = Counter()
+    findings: Counter[tuple[str, str]] = Counter()
+    claim_ids: list[str] = []
+    interchanges = {ack.interchange_control for ack in result.acks}
+    groups: set[str] = set()
+    for item in result.claims:  # one pass; each distinct control number capped once
+        verdicts[item.verdict] += 1
+        findings.update((finding.code, finding.severity) for finding in item.findings)
+        claim_ids.append(capped(item.claim.claim_id, 38))
+        envelope = item.claim.envelope
+        interchanges.add(envelope.isa_control)
+        groups.add(envelope.gs_control)
     return Processed(
         outputs=outputs,
         seconds=seconds,
-        verdicts=dict(Counter(item.verdict for item in result.claims)),
+        verdicts=dict(verdicts),
         findings=dict(findings),
         unreadable=len(result.unreadable),
         unreadable_claims=sum(item.claims_inside for item in result.unreadable),
-        claim_ids=[capped(item.claim.claim_id, 38) for item in result.claims],
-        interchange_controls=sorted(
-            {capped(ack.interchange_control, 35) for ack in result.acks}
-            | {capped(c.claim.envelope.isa_control, 35) for c in result.claims}
-        ),
-        group_controls=sorted({capped(item.claim.envelope.gs_control, 35) for item in result.claims}),
+        claim_ids=claim_ids,
+        interchange_controls=sorted({capped(control, 35) for control in interchanges}),
+        group_controls=sorted({capped(control, 35) for control in groups}),
     )
 
 

@@ -16,16 +16,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from claimedit.results import ClaimResult
 from claimedit.x12.parsed import ClaimSegments
-from claimedit.x12.split import interchange_header
+from claimedit.x12.split import delimiters_of, isa_around_control
 from claimedit_edits.catalogue import category_catalogue
-from claimedit_edits.model import Claim, Finding, ServiceLine
+from claimedit_edits.model import Claim, Envelope, Finding, ServiceLine
 
-__all__ = ["StatusCode", "status_code_for", "write_277ca"]
+__all__ = ["Ack277Frame", "StatusCode", "ack277_frame", "status_code_for", "write_277ca"]
 
 _VERSION = "005010X214"
+_ST02 = "0001"
 
 
 @dataclass(frozen=True)
@@ -106,20 +108,107 @@ def _provider_name(sep: str, claim: Claim) -> str:
     return sep.join(["NM1", "85", entity, name, first, "", "", "", qualifier, identifier])
 
 
-def write_277ca(result: ClaimResult, *, control_number: int, processed: dt.datetime) -> str:
-    """The 277CA rejecting ``result``'s claim, as one interchange with ISA13/GS06 = ``control_number``."""
+class Ack277Frame(NamedTuple):
+    """What the 277CAs written at one moment for the claims of one source transaction share: the envelope
+    around their control numbers, the segments naming the information source and receiver, the delimiters.
+    Made by :func:`ack277_frame`, used by :func:`write_277ca` (a named tuple, as ``split.SplitFrame``)."""
+
+    envelope: Envelope
+    processed: dt.datetime
+    delimiters: tuple[str, str, str, str]
+    """Element, component, repetition separators and segment terminator."""
+    element_separator: str
+    component_separator: str
+    segment_terminator: str
+    date: str
+    time: str
+    isa_before_control: str
+    isa_after_control: str
+    gs_before_control: str
+    gs_after_control: str
+    information_source: tuple[str, ...]
+    """2000A HL and 2100A NM1 (the TRN with the control number follows)."""
+    information_receiver: tuple[str, ...]
+    """2200A DTPs, 2000B HL, 2100B NM1 and 2200B TRN (the claim's STC, QTY and AMT follow)."""
+    transaction_trace: str
+    """2200C TRN: the source transaction's ST02."""
+
+
+def ack277_frame(envelope: Envelope, segments: ClaimSegments, processed: dt.datetime) -> Ack277Frame:
+    """The frame of the 277CAs written at ``processed`` for claims of ``envelope``, with the delimiters of
+    ``segments``."""
+    env = envelope
+    sep, comp = segments.element_separator, segments.component_separator
+    date, time = processed.strftime("%Y%m%d"), processed.strftime("%H%M")
+    source_name = env.receiver_name or env.gs_receiver or "CLAIMEDIT"
+    source_id = env.receiver_id or env.gs_receiver or env.isa_receiver_id or "CLAIMEDIT"
+    submitter_name = env.submitter_name or env.gs_sender or "UNKNOWN"
+    submitter_id = env.submitter_id or env.gs_sender or env.isa_sender_id or "UNKNOWN"
+    isa_before, isa_after = isa_around_control(
+        sender_qualifier=env.isa_receiver_qualifier,
+        sender_id=env.isa_receiver_id or source_id,
+        receiver_qualifier=env.isa_sender_qualifier,
+        receiver_id=env.isa_sender_id or env.submitter_id,
+        date=date[2:],
+        time=time,
+        usage=env.usage_indicator,
+        segments=segments,
+    )
+    gs_sender, gs_receiver = env.gs_receiver or source_id, env.gs_sender or env.isa_sender_id
+    return Ack277Frame(
+        envelope=env,
+        processed=processed,
+        delimiters=delimiters_of(segments),
+        element_separator=sep,
+        component_separator=comp,
+        segment_terminator=segments.segment_terminator,
+        date=date,
+        time=time,
+        isa_before_control=isa_before,
+        isa_after_control=isa_after,
+        gs_before_control=sep.join(["GS", "HN", gs_sender, gs_receiver, date, time, ""]),
+        gs_after_control=sep.join(["", "X", _VERSION]),
+        information_source=(
+            sep.join(["HL", "1", "", "20", "1"]),
+            sep.join(["NM1", "AY", "2", source_name, "", "", "", "", "46", source_id]),
+        ),
+        information_receiver=(
+            sep.join(["DTP", "050", "D8", date]),
+            sep.join(["DTP", "009", "D8", date]),
+            sep.join(["HL", "2", "1", "21", "1"]),
+            sep.join(["NM1", "41", "2", submitter_name, "", "", "", "", "46", submitter_id]),
+            sep.join(["TRN", "2", env.bht_reference or env.st_control or "0"]),
+        ),
+        transaction_trace=sep.join(["TRN", "1", env.st_control or "0"]),
+    )
+
+
+def _fits(frame: Ack277Frame, claim: Claim, parts: ClaimSegments, processed: dt.datetime) -> bool:
+    return (
+        frame.envelope is claim.envelope and frame.processed == processed and frame.delimiters == delimiters_of(parts)
+    )
+
+
+def write_277ca(
+    result: ClaimResult, *, control_number: int, processed: dt.datetime, frame: Ack277Frame | None = None
+) -> str:
+    """The 277CA rejecting ``result``'s claim, as one interchange with ISA13/GS06 = ``control_number``.
+
+    ``frame``: :func:`ack277_frame` of the claim's envelope, delimiters and ``processed``, when the caller
+    writes 277CAs for many claims of one transaction (made here otherwise, or when it is not theirs).
+    """
     claim = result.claim
     errors = list(result.errors)
     if not errors:
         msg = f"claim {claim.claim_id} has no error finding: a 277CA rejection needs one"
         raise ValueError(msg)
     parts = result.segments
-    sep, comp, term = parts.element_separator, parts.component_separator, parts.segment_terminator
-    env = claim.envelope
-    date, time = processed.strftime("%Y%m%d"), processed.strftime("%H%M")
+    if frame is None or not _fits(frame, claim, parts, processed):
+        frame = ack277_frame(claim.envelope, parts, processed)
+    sep, comp, date = frame.element_separator, frame.component_separator, frame.date
     charge = _amount(claim.total_charge)
     control = f"{control_number:09d}"
-    st02 = "0001"
+    gs06 = str(control_number)
     line_numbers = {line.number for line in claim.service_lines}
     claim_errors = [f for f in errors if f.line is None or f.line not in line_numbers]
     line_errors = [f for f in errors if f.line is not None and f.line in line_numbers]
@@ -127,28 +216,21 @@ def write_277ca(result: ClaimResult, *, control_number: int, processed: dt.datet
     for finding in line_errors:
         by_line.setdefault(finding.line or 0, []).append(finding)
     claim_statuses = [status_code_for(f) for f in (claim_errors or line_errors)]
-    source_name = env.receiver_name or env.gs_receiver or "CLAIMEDIT"
-    source_id = env.receiver_id or env.gs_receiver or env.isa_receiver_id or "CLAIMEDIT"
-    submitter_name = env.submitter_name or env.gs_sender or "UNKNOWN"
-    submitter_id = env.submitter_id or env.gs_sender or env.isa_sender_id or "UNKNOWN"
     start, end = _dates(claim)
-    transaction = [
-        sep.join(["ST", "277", st02, _VERSION]),
-        sep.join(["BHT", "0085", "08", f"{control}{claim.location.clm_segment_index}", date, time, "TH"]),
-        sep.join(["HL", "1", "", "20", "1"]),
-        sep.join(["NM1", "AY", "2", source_name, "", "", "", "", "46", source_id]),
+    written = [
+        frame.isa_before_control + control + frame.isa_after_control,
+        frame.gs_before_control + gs06 + frame.gs_after_control,
+        sep.join(["ST", "277", _ST02, _VERSION]),
+        sep.join(["BHT", "0085", "08", f"{control}{claim.location.clm_segment_index}", date, frame.time, "TH"]),
+        *frame.information_source,
         sep.join(["TRN", "1", control]),
-        sep.join(["DTP", "050", "D8", date]),
-        sep.join(["DTP", "009", "D8", date]),
-        sep.join(["HL", "2", "1", "21", "1"]),
-        sep.join(["NM1", "41", "2", submitter_name, "", "", "", "", "46", submitter_id]),
-        sep.join(["TRN", "2", env.bht_reference or env.st_control or "0"]),
+        *frame.information_receiver,
         sep.join(["STC", comp.join(["A1", "19", "PR"]), date, "WQ", charge]),
         sep.join(["QTY", "AA", "1"]),
         sep.join(["AMT", "YY", charge]),
         sep.join(["HL", "3", "2", "19", "1"]),
         _provider_name(sep, claim),
-        sep.join(["TRN", "1", env.st_control or "0"]),
+        frame.transaction_trace,
         sep.join(["STC", comp.join(["A1", "19", "PR"]), "", "WQ", charge]),  # X214: no STC02 at 2200C
         sep.join(["QTY", "QC", "1"]),
         sep.join(["AMT", "YY", charge]),
@@ -161,31 +243,11 @@ def write_277ca(result: ClaimResult, *, control_number: int, processed: dt.datet
     for line in claim.service_lines:
         on_line = by_line.get(line.number)
         if on_line:
-            transaction += _line_loop(claim, line, on_line, date, parts)
-    transaction.append(sep.join(["SE", str(len(transaction) + 1), st02]))
-    isa = interchange_header(
-        sender_qualifier=env.isa_receiver_qualifier,
-        sender_id=env.isa_receiver_id or source_id,
-        receiver_qualifier=env.isa_sender_qualifier,
-        receiver_id=env.isa_sender_id or env.submitter_id,
-        date=date[2:],
-        time=time,
-        control=control,
-        usage=env.usage_indicator,
-        segments=parts,
-    )
-    gs = sep.join(
-        [
-            "GS",
-            "HN",
-            env.gs_receiver or source_id,
-            env.gs_sender or env.isa_sender_id,
-            date,
-            time,
-            str(control_number),
-            "X",
-            _VERSION,
-        ]
-    )
-    segments = [isa, gs, *transaction, sep.join(["GE", "1", str(control_number)]), sep.join(["IEA", "1", control])]
-    return term.join(segments) + term
+            written += _line_loop(claim, line, on_line, date, parts)
+    written += [
+        sep.join(["SE", str(len(written) - 1), _ST02]),  # ST through SE: all but ISA and GS, SE included
+        sep.join(["GE", "1", gs06]),
+        sep.join(["IEA", "1", control]),
+        "",
+    ]
+    return frame.segment_terminator.join(written)
