@@ -19,7 +19,12 @@ Every process runs on its own (``claimedit serve``, this script with ``--relay``
   the events, logging, metrics, publishing). ``--no-validate`` applies to it too;
 - CPU per input of the measured process (with its pipeline workers), of its event loop alone (the process
   without its workers: one core carries it, whatever the worker count) and of the broker server (Linux):
-  on a small machine they share the cores with this driver, so this bounds the ratios.
+  on a small machine they share the cores with this driver, so this bounds the ratios; and this driver's
+  own CPU per input, with the cores each row kept busy;
+- a ceiling per broker and input size: the fan-out relay's CPU per input (relay, broker, driver) against the
+  same plus the pipeline's own CPU for that input (``process_input``: read, validate, edit, build the
+  outputs), measured in this process before the brokers. Where the cores are the limit, no service that
+  runs the pipeline can be above it, whatever its own overhead beyond the relay's.
 
 On NATS everything lives in one JetStream stream (the service's subjects and the relays'); the relays
 pull in batches of ``prefetch`` and handle a batch's inputs concurrently, as the service does.
@@ -368,7 +373,8 @@ def _broker_pid(kind: str) -> int | None:
 
 class _Cpu:
     """CPU of the measured process (with its pipeline workers), of its event loop alone (the process without
-    its workers: what one core must carry per input) and of the broker, between two readings, per input, in ms."""
+    its workers: what one core must carry per input), of the broker and of this driver (publishing the inputs,
+    counting the outputs), between two readings, per input, in ms."""
 
     def __init__(self, *, process: int, broker: int | None) -> None:
         self.pids = {"process": process, "broker": broker}
@@ -380,6 +386,7 @@ class _Cpu:
             "process": _cpu_seconds(process) if process else float("nan"),
             "loop": _own_cpu_seconds(process) if process else float("nan"),
             "broker": _cpu_seconds(broker) if broker else float("nan"),
+            "driver": time.process_time(),
         }
 
     def per_input(self, inputs: int) -> dict[str, float]:
@@ -634,7 +641,9 @@ def _stream_args(args: argparse.Namespace) -> list[str]:
     return [*options, "--no-validate"] if args.no_validate else options
 
 
-def _report(args: argparse.Namespace, rows: list[Row], latencies: dict[str, list[float]]) -> None:
+def _report(
+    args: argparse.Namespace, rows: list[Row], latencies: dict[str, list[float]], pipeline: dict[str, float]
+) -> None:
     validation = "without validation" if args.no_validate else "validated: compiled guide, pyx12 when unclean"
     load = os.getloadavg()
     print(
@@ -644,7 +653,8 @@ def _report(args: argparse.Namespace, rows: list[Row], latencies: dict[str, list
     )
     print(
         f"{'broker':>14} {'input':>10} {'process':>14} {'inputs':>6} {'msg/s':>8} {'claims/s':>9} "
-        f"{'out/input':>9} {'of bare':>8} {'of fan-out':>10} | CPU ms/input: process, its loop, broker"
+        f"{'out/input':>9} {'of bare':>8} {'of fan-out':>10} | CPU ms/input: process, its loop, broker, driver"
+        " | cores busy"
     )
     reference: dict[tuple[str, str, str], float] = {(row.broker, row.size, row.what): row.rate for row in rows}
     for row in rows:
@@ -654,6 +664,7 @@ def _report(args: argparse.Namespace, rows: list[Row], latencies: dict[str, list
             f"{row.broker:>14} {row.size:>10} {row.what:>14} {row.inputs:>6} {row.rate:8.1f} "
             f"{row.rate * row.claims_each:9.1f} {row.published_per_input:9.2f} {row.rate / bare:8.1%} "
             f"{row.rate / fan_out:10.1%} | {row.cpu['process']:7.2f} {row.cpu['loop']:7.2f} {row.cpu['broker']:7.2f}"
+            f" {row.cpu['driver']:7.2f} | {_busy(row):5.2f}"
         )
     for broker, samples in latencies.items():
         print(
@@ -668,6 +679,55 @@ def _report(args: argparse.Namespace, rows: list[Row], latencies: dict[str, list
             pre = reference[(broker, size, "precomputed")] / reference[(broker, size, "fan-out relay")]
             verdict = "met" if ratio >= 0.8 else "NOT met"
             print(f"  {broker:>14} {size:>10}: claimedit {ratio:6.1%}, precomputed {pre:6.1%} of fan-out: {verdict}")
+    _report_ceiling(rows, pipeline)
+
+
+def _busy(row: Row) -> float:
+    """Cores kept busy by the measured process, the broker and the driver during the row (of os.cpu_count())."""
+    return sum(row.cpu[name] for name in ("process", "broker", "driver")) * row.rate / 1000
+
+
+def _report_ceiling(rows: list[Row], pipeline: dict[str, float]) -> None:
+    """What the ratio can reach when the cores are the limit: the fan-out relay's CPU per input (its process,
+    the broker, the driver) against the same plus the pipeline's own CPU for the input, measured in this process.
+
+    A service that spent on consuming, publishing and acking no more than the relay does would still spend the
+    pipeline on top; where the cores are busy in both runs, rates go as the inverse of CPU per input.
+    """
+    print("ceiling when the cores are the limit: fan-out relay CPU / (fan-out relay CPU + pipeline CPU), per input")
+    for row in rows:
+        if row.what != "fan-out relay" or row.size not in pipeline:
+            continue
+        relay = sum(row.cpu[name] for name in ("process", "broker", "driver"))
+        work = pipeline[row.size]
+        print(
+            f"  {row.broker:>14} {row.size:>10}: relay {relay:6.2f} ms + pipeline {work:6.2f} ms "
+            f"(read, validate, edit, build outputs in process) -> at most {relay / (relay + work):6.1%}"
+        )
+
+
+def pipeline_cpu(inputs: Inputs, *, validate: bool) -> dict[str, float]:
+    """CPU ms per input of what a worker does with it (``process_input``: pipeline and outputs), in this process."""
+    import datetime as dt  # noqa: PLC0415
+
+    from claimedit.pipeline import Pipeline  # noqa: PLC0415
+    from claimedit.service.outputs import input_meta, input_sha256  # noqa: PLC0415
+    from claimedit.service.processing import process_input  # noqa: PLC0415
+
+    pipeline = Pipeline.start(validate=validate)
+    now = dt.datetime.now(dt.UTC)
+    for body in inputs.warm_up:
+        pipeline.process(body, "bench")
+    spent: dict[str, float] = {}
+    for size, bodies in (("1 claim", inputs.single), ("100 claims", inputs.hundred)):
+        started = time.process_time()
+        for body in bodies:
+            meta = input_meta(
+                correlation_id="bench", source=None, sha256=input_sha256(body), submitter_id="", delivery_attempts=1
+            )
+            process_input(pipeline.process, body, meta, now)
+        spent[size] = (time.process_time() - started) / len(bodies) * 1000
+    return spent
 
 
 def main() -> None:
@@ -692,6 +752,7 @@ def main() -> None:
         _serve_precomputed(args)
         return
     inputs = Inputs.make(args.stream, args.messages, args.warm_up, args.latency_samples)
+    pipeline = pipeline_cpu(inputs, validate=not args.no_validate)
     rows: list[Row] = []
     latencies: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -705,8 +766,8 @@ def main() -> None:
             rows += broker_rows
             latencies["RabbitMQ" if _kind(url) == "rabbit" else "NATS JetStream"] = samples
             if len(args.url) > 1:  # what one broker measured survives a failure on the next
-                _report(args, broker_rows, {broker_rows[0].broker: samples})
-    _report(args, rows, latencies)
+                _report(args, broker_rows, {broker_rows[0].broker: samples}, pipeline)
+    _report(args, rows, latencies, pipeline)
 
 
 if __name__ == "__main__":
