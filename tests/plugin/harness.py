@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,9 +13,11 @@ from typing import Annotated, Any
 
 from faststream import Context
 from faststream.message import StreamMessage
+from prometheus_client import CollectorRegistry
 
 from claimedit.service import ClaimeditService, ServiceSettings, create_service, load_settings
 from claimedit.service.app import Processor
+from claimedit.service.brokers import BrokerParts, build_broker
 from claimedit.service.events import DeadLetterHeaders
 
 __all__ = [
@@ -168,6 +171,23 @@ async def remove_resources(settings: ServiceSettings) -> None:
             await client.jetstream().delete_stream(settings.nats_stream)
         finally:
             await client.close()
+
+
+Connected = tuple[BrokerParts, ServiceSettings, CollectorRegistry]
+
+
+@asynccontextmanager
+async def connected_broker(url: str, unique: str) -> AsyncIterator[Connected]:
+    """The service's broker parts for ``url`` (names of one test), connected; its resources removed after."""
+    settings = load_settings(broker_url=url, health_port=0, **unique_names(unique))
+    registry = CollectorRegistry()
+    parts = build_broker(settings, registry=registry, logger=logging.getLogger("test"))
+    try:
+        async with parts.broker:
+            await parts.broker.start()
+            yield parts, settings, registry
+    finally:
+        await remove_resources(settings)
 
 
 def _expected_counts(output: str, body: bytes, headers: dict[str, Any]) -> tuple[str, tuple[int, int, int]] | None:

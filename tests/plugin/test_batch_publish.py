@@ -8,18 +8,15 @@ publish injected (the real one is bound on a live NATS connection, tested at the
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 import x12gen
-from harness import Collected, Running, in_memory_service, remove_resources, unique_names
+from harness import Collected, Running, connected_broker, in_memory_service
 from prometheus_client import CollectorRegistry
 
 from claimedit.pipeline import Pipeline
-from claimedit.service import load_settings
-from claimedit.service.brokers import build_broker
 from claimedit.service.events import DeadLetterHeaders
 from claimedit.service.outputs import Outgoing
 
@@ -103,82 +100,54 @@ def _outgoing(destination: str, key: str) -> Outgoing:
     return Outgoing(destination, b"{}", "application/json", key, f"event-{key}", "correlation-1", {})  # type: ignore[arg-type]
 
 
+def _published(registry: CollectorRegistry, output: str, status: str) -> float | None:
+    return registry.get_sample_value("claimedit_published_messages_total", {"output": output, "status": status})
+
+
 @pytest.mark.broker
 async def test_a_nats_batch_is_confirmed_and_counted_per_output(nats_url: str, unique: str) -> None:
-    settings = load_settings(broker_url=nats_url, health_port=0, **unique_names(unique))
-    registry = CollectorRegistry()
-    parts = build_broker(settings, registry=registry, logger=logging.getLogger("test"))
-    try:
-        async with parts.broker:
-            await parts.broker.start()
-            assert parts.batch() is None  # not bound before ``declare``: one publish per output
-            await parts.declare()
-            publish_batch = parts.batch()
-            assert publish_batch is not None
-            errors = await publish_batch([_outgoing("annotated", "k1"), _outgoing("acks", "k2")])
-            info = await jetstream(parts).stream_info(settings.nats_stream)
-    finally:
-        await remove_resources(settings)
-
-    def confirmed(output: str) -> float | None:
-        labels = {"output": output, "status": "confirmed"}
-        return registry.get_sample_value("claimedit_published_messages_total", labels)
+    async with connected_broker(nats_url, unique) as (parts, settings, registry):
+        assert parts.batch() is None  # not bound before ``declare``: one publish per output
+        await parts.declare()
+        publish_batch = parts.batch()
+        assert publish_batch is not None
+        errors = await publish_batch([_outgoing("annotated", "k1"), _outgoing("acks", "k2")])
+        info = await jetstream(parts).stream_info(settings.nats_stream)
 
     assert ([None, None], 2) == (errors, info.state.messages)
-    assert (1.0, 1.0) == (confirmed("annotated"), confirmed("acks"))
+    assert (1.0, 1.0) == (_published(registry, "annotated", "confirmed"), _published(registry, "acks", "confirmed"))
 
 
 @pytest.mark.broker
 async def test_a_nats_batch_without_its_stream_fails_each_output_and_counts_it(nats_url: str, unique: str) -> None:
     from nats.js.errors import NoStreamResponseError  # noqa: PLC0415
 
-    settings = load_settings(broker_url=nats_url, health_port=0, **unique_names(unique))
-    registry = CollectorRegistry()
-    parts = build_broker(settings, registry=registry, logger=logging.getLogger("test"))
-    try:
-        async with parts.broker:
-            await parts.broker.start()
-            await parts.declare()
-            await jetstream(parts).delete_stream(settings.nats_stream)
-            publish_batch = parts.batch()
-            assert publish_batch is not None
-            errors = await publish_batch([_outgoing("annotated", "k1"), _outgoing("annotated", "k2")])
-            await jetstream(parts).add_stream(name=settings.nats_stream, subjects=[settings.annotated])
-    finally:
-        await remove_resources(settings)
-    failed = registry.get_sample_value(
-        "claimedit_published_messages_total", {"output": "annotated", "status": "failed"}
-    )
+    async with connected_broker(nats_url, unique) as (parts, settings, registry):
+        await parts.declare()
+        await jetstream(parts).delete_stream(settings.nats_stream)
+        publish_batch = parts.batch()
+        assert publish_batch is not None
+        errors = await publish_batch([_outgoing("annotated", "k1"), _outgoing("annotated", "k2")])
+        await jetstream(parts).add_stream(name=settings.nats_stream, subjects=[settings.annotated])
 
     assert [NoStreamResponseError, NoStreamResponseError] == [type(error) for error in errors]
-    assert 2 == failed
+    assert 2 == _published(registry, "annotated", "failed")
 
 
 @pytest.mark.broker
 async def test_a_nats_batch_cut_short_counts_each_of_its_outputs_failed(nats_url: str, unique: str) -> None:
-    settings = load_settings(broker_url=nats_url, health_port=0, **unique_names(unique))
-    registry = CollectorRegistry()
-    parts = build_broker(settings, registry=registry, logger=logging.getLogger("test"))
-    try:
-        async with parts.broker:
-            await parts.broker.start()
-            await parts.declare()
-            publish_batch = parts.batch()
-            assert publish_batch is not None
-            connection: Any = parts.broker.connection
+    async with connected_broker(nats_url, unique) as (parts, _settings, registry):
+        await parts.declare()
+        publish_batch = parts.batch()
+        assert publish_batch is not None
+        connection: Any = parts.broker.connection
 
-            async def lost(*_args: Any, **_kwargs: Any) -> None:
-                raise asyncio.CancelledError  # what a connection lost under the write looks like
+        async def lost(*_args: Any, **_kwargs: Any) -> None:
+            raise asyncio.CancelledError  # what a connection lost under the write looks like
 
-            connection.publish = lost
-            with pytest.raises(asyncio.CancelledError):
-                await publish_batch([_outgoing("annotated", "k1"), _outgoing("acks", "k2")])
-            del connection.publish
-    finally:
-        await remove_resources(settings)
+        connection.publish = lost
+        with pytest.raises(asyncio.CancelledError):
+            await publish_batch([_outgoing("annotated", "k1"), _outgoing("acks", "k2")])
+        del connection.publish
 
-    def failed(output: str) -> float | None:
-        labels = {"output": output, "status": "failed"}
-        return registry.get_sample_value("claimedit_published_messages_total", labels)
-
-    assert (1.0, 1.0) == (failed("annotated"), failed("acks"))
+    assert (1.0, 1.0) == (_published(registry, "annotated", "failed"), _published(registry, "acks", "failed"))

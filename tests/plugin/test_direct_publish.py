@@ -8,17 +8,12 @@ output both ways on a real broker and compares what a consumer reads, timestamps
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from harness import remove_resources, unique_names
-from prometheus_client import CollectorRegistry
+from harness import connected_broker
 
-from claimedit.service import ServiceSettings, load_settings
-from claimedit.service.brokers import BrokerParts, build_broker
+from claimedit.service import ServiceSettings
 from claimedit.service.outputs import Outgoing
 
 pytestmark = [pytest.mark.anyio, pytest.mark.broker]
@@ -34,19 +29,6 @@ def _outgoing(event_id: str) -> Outgoing:
         "correlation-1",
         {"x-correlation-id": "correlation-1", "x-claimedit-verdict": "accepted"},
     )
-
-
-@asynccontextmanager
-async def _connected(url: str, unique: str) -> AsyncIterator[tuple[BrokerParts, ServiceSettings, CollectorRegistry]]:
-    settings = load_settings(broker_url=url, health_port=0, **unique_names(unique))
-    registry = CollectorRegistry()
-    parts = build_broker(settings, registry=registry, logger=logging.getLogger("test"))
-    try:
-        async with parts.broker:
-            await parts.broker.start()
-            yield parts, settings, registry
-    finally:
-        await remove_resources(settings)
 
 
 async def _rabbit_bind_output(settings: ServiceSettings) -> None:
@@ -96,7 +78,7 @@ async def _nats_read(settings: ServiceSettings, count: int) -> list[dict[str, An
 
 
 async def test_rabbit_direct_publish_writes_what_faststream_wrote(amqp_url: str, unique: str) -> None:
-    async with _connected(amqp_url, unique) as (parts, settings, _registry):
+    async with connected_broker(amqp_url, unique) as (parts, settings, _registry):
         await _rabbit_bind_output(settings)  # what ``declare`` does, without binding the direct publish
         await parts.publish(_outgoing("event-faststream"))  # not bound yet: FastStream's publisher
         await parts.declare()
@@ -112,7 +94,7 @@ async def test_rabbit_direct_publish_writes_what_faststream_wrote(amqp_url: str,
 
 
 async def test_nats_direct_publish_writes_what_faststream_wrote(nats_url: str, unique: str) -> None:
-    async with _connected(nats_url, unique) as (parts, settings, _registry):
+    async with connected_broker(nats_url, unique) as (parts, settings, _registry):
         await parts.publish(_outgoing("event-faststream"))
         await parts.declare()
         second = _outgoing("event-direct")
@@ -133,7 +115,7 @@ def broker_url(request: pytest.FixtureRequest) -> str:
 
 
 async def test_each_publish_is_counted_confirmed_by_output(broker_url: str, unique: str) -> None:
-    async with _connected(broker_url, unique) as (parts, _settings, registry):
+    async with connected_broker(broker_url, unique) as (parts, _settings, registry):
         await parts.declare()
         await asyncio.gather(*(parts.publish(_outgoing(f"event-{index}")) for index in range(3)))
         confirmed = registry.get_sample_value(
@@ -146,7 +128,7 @@ async def test_each_publish_is_counted_confirmed_by_output(broker_url: str, uniq
 async def test_an_unroutable_output_raises_and_is_counted_failed(amqp_url: str, unique: str) -> None:
     import aio_pika  # noqa: PLC0415
 
-    async with _connected(amqp_url, unique) as (parts, settings, registry):
+    async with connected_broker(amqp_url, unique) as (parts, settings, registry):
         await parts.declare()
         connection = await aio_pika.connect(settings.broker_url)
         async with connection:
@@ -164,7 +146,7 @@ async def test_a_nats_output_without_its_stream_raises_and_is_counted_failed(nat
     import nats  # noqa: PLC0415
     from nats.js.errors import NoStreamResponseError  # noqa: PLC0415
 
-    async with _connected(nats_url, unique) as (parts, settings, registry):
+    async with connected_broker(nats_url, unique) as (parts, settings, registry):
         await parts.declare()
         client = await nats.connect(settings.broker_url)
         try:
