@@ -116,10 +116,7 @@ class Ack277Frame(NamedTuple):
     envelope: Envelope
     processed: dt.datetime
     delimiters: tuple[str, str, str, str]
-    """Element, component, repetition separators and segment terminator."""
-    element_separator: str
-    component_separator: str
-    segment_terminator: str
+    """Element, component, repetition separators and segment terminator (:func:`split.delimiters_of`)."""
     date: str
     time: str
     isa_before_control: str
@@ -138,7 +135,7 @@ def ack277_frame(envelope: Envelope, segments: ClaimSegments, processed: dt.date
     """The frame of the 277CAs written at ``processed`` for claims of ``envelope``, with the delimiters of
     ``segments``."""
     env = envelope
-    sep, comp = segments.element_separator, segments.component_separator
+    sep = segments.element_separator
     date, time = processed.strftime("%Y%m%d"), processed.strftime("%H%M")
     source_name = env.receiver_name or env.gs_receiver or "CLAIMEDIT"
     source_id = env.receiver_id or env.gs_receiver or env.isa_receiver_id or "CLAIMEDIT"
@@ -159,9 +156,6 @@ def ack277_frame(envelope: Envelope, segments: ClaimSegments, processed: dt.date
         envelope=env,
         processed=processed,
         delimiters=delimiters_of(segments),
-        element_separator=sep,
-        component_separator=comp,
-        segment_terminator=segments.segment_terminator,
         date=date,
         time=time,
         isa_before_control=isa_before,
@@ -205,7 +199,7 @@ def write_277ca(
     parts = result.segments
     if frame is None or not _fits(frame, claim, parts, processed):
         frame = ack277_frame(claim.envelope, parts, processed)
-    sep, comp, date = frame.element_separator, frame.component_separator, frame.date
+    sep, comp, date = parts.element_separator, parts.component_separator, frame.date  # the frame's delimiters
     charge = _amount(claim.total_charge)
     control = f"{control_number:09d}"
     gs06 = str(control_number)
@@ -250,4 +244,4 @@ def write_277ca(
         sep.join(["IEA", "1", control]),
         "",
     ]
-    return frame.segment_terminator.join(written)
+    return parts.segment_terminator.join(written)

@@ -90,8 +90,6 @@ class SplitFrame(NamedTuple):
     gs_before_control: str
     gs_after_control: str
     st: str
-    element_separator: str
-    segment_terminator: str
 
 
 def delimiters_of(segments: ClaimSegments) -> tuple[str, str, str, str]:
@@ -133,8 +131,6 @@ def split_frame(envelope: Envelope, segments: ClaimSegments) -> SplitFrame:
         gs_before_control=gs_before,
         gs_after_control=sep.join(["", "X", _VERSION]),
         st=sep.join(["ST", "837", _ST02, _VERSION]),
-        element_separator=sep,
-        segment_terminator=segments.segment_terminator,
     )
 
 
@@ -172,7 +168,7 @@ def split_claim(
         raise SplitError(msg)
     if frame is None or frame.envelope is not claim.envelope or frame.delimiters != delimiters_of(segments):
         frame = split_frame(claim.envelope, segments)
-    sep = frame.element_separator
+    sep = segments.element_separator  # the frame's own: it was made with these delimiters
     isa13 = f"{control_number:09d}"
     gs06 = str(control_number)
     written = [
@@ -184,5 +180,5 @@ def split_claim(
     _add_hierarchy(written, segments)
     written += segments.claim
     written += [f"SE{sep}{len(written) - 1}{sep}{_ST02}", f"GE{sep}1{sep}{gs06}", f"IEA{sep}1{sep}{isa13}", ""]
-    text = frame.segment_terminator.join(written)
+    text = segments.segment_terminator.join(written)
     return SplitInterchange(x12=text, interchange_control=isa13, group_control=gs06, transaction_control=_ST02)
