@@ -8,6 +8,9 @@ publish injected (the real one is bound on a live NATS connection, tested at the
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import gc
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -151,3 +154,52 @@ async def test_a_nats_batch_cut_short_counts_each_of_its_outputs_failed(nats_url
         del connection.publish
 
     assert (1.0, 1.0) == (_published(registry, "annotated", "failed"), _published(registry, "acks", "failed"))
+
+
+class _Input:
+    """Stands for FastStream's message, which a handler's context holds (and the input's body with it)."""
+
+
+_HANDLED: contextvars.ContextVar[_Input | None] = contextvars.ContextVar("handled", default=None)
+
+
+@pytest.mark.broker
+async def test_a_nats_batch_leaves_no_timer_that_keeps_its_callers_context(nats_url: str, unique: str) -> None:
+    """A cancelled timer keeps its context until its time comes: the input, for the publish timeout."""
+    async with connected_broker(nats_url, unique) as (parts, _settings, _registry):
+        await parts.declare()
+        publish_batch = parts.batch()
+        assert publish_batch is not None
+
+        async def handler() -> tuple[list[BaseException | None], weakref.ref[_Input]]:
+            handled = _Input()
+            _HANDLED.set(handled)
+            errors = await publish_batch([_outgoing("annotated", "k1"), _outgoing("acks", "k2")])
+            return errors, weakref.ref(handled)
+
+        loop = asyncio.get_running_loop()
+        # a service always has a live timer due sooner (NATS fetches, heartbeats): asyncio drops a cancelled
+        # timer only once it reaches the head of its queue
+        sooner = loop.call_later(10, lambda: None, context=contextvars.Context())
+        errors, kept = await loop.create_task(handler(), context=contextvars.Context())
+        await asyncio.sleep(0)  # the loop lets go of the handle that resumed this task with the handler's result
+        gc.collect()
+        handled = kept()
+        sooner.cancel()
+
+    assert ([None, None], None) == (errors, handled)
+
+
+async def test_a_batch_left_without_replies_answers_timeout_error_for_each_message() -> None:
+    from claimedit.service.brokers import _JetStreamPublisher  # noqa: PLC0415
+
+    class _Silent:
+        """A connection that writes every message and never gets a PubAck back."""
+
+        async def publish(self, *_args: Any, **_kwargs: Any) -> None:
+            return None
+
+    publisher = _JetStreamPublisher(_Silent(), "S", timeout=0.05)
+    answers = await publisher.publish_batch([("a", b"{}", {}), ("b", b"{}", {})])
+
+    assert [TimeoutError, TimeoutError] == [type(answer) for answer in answers]

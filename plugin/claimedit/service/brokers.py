@@ -28,6 +28,7 @@ URL become SASL (PLAIN or SCRAM) over TLS.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -453,7 +454,8 @@ class _JetStreamPublisher:
                     future.set_exception(exc)
             pending = [future for _, future in waiting if not future.done()]
             if pending:
-                await asyncio.wait(pending, timeout=self._timeout)
+                with contextlib.suppress(TimeoutError):  # the messages left without a reply answer TimeoutError
+                    await within(self._timeout, asyncio.wait(pending))  # a timer that keeps nothing of the input
         finally:
             for token, _ in waiting:
                 del self._waiting[token]
