@@ -348,11 +348,24 @@ class ClaimeditAsgi(AsgiFastStream):
     def __init__(self, *brokers: Any, settings: ServiceSettings, http: HttpApi | None, **options: Any) -> None:
         self._claimedit_settings = settings
         self._claimedit_http = http
+        self._broker_failed: BaseException | None = None
         super().__init__(*brokers, asgi_routes=http.routes() if http is not None else (), **options)
 
     async def _start_broker(self) -> None:
-        if self.brokers:
+        """Start the broker; when it fails, stop the app and let ``run`` raise the failure.
+
+        FastStream starts the broker after the ASGI lifespan has reported its start-up complete, so uvicorn
+        only logs the failure and goes on serving: a replica that consumes nothing would stay up and answer
+        /health/ready (seen: RabbitMQ refusing a consume on a quorum queue two replicas declared at once).
+        """
+        if not self.brokers:
+            return
+        try:
             await super()._start_broker()
+        except Exception as exc:
+            self._broker_failed = exc
+            self.exit()
+            raise
 
     async def not_found(self, scope: Any, receive: Any, send: Any) -> None:
         if self._claimedit_http is not None and scope.get("type") == "http":
@@ -364,6 +377,7 @@ class ClaimeditAsgi(AsgiFastStream):
         settings = self._claimedit_settings
         if not settings.http_port:
             await _run_without_http(self)
+            self._raise_if_broker_failed()
             return
         import uvicorn  # noqa: PLC0415
         from faststream.asgi.app import CliRunState  # noqa: PLC0415
@@ -383,6 +397,12 @@ class ClaimeditAsgi(AsgiFastStream):
         server = uvicorn.Server(config)
         self._server = CliRunState(server, {})
         await server.serve()
+        self._raise_if_broker_failed()
+
+    def _raise_if_broker_failed(self) -> None:
+        """The broker's start-up failure, so that ``claimedit serve`` exits with it (and is restarted)."""
+        if self._broker_failed is not None:
+            raise self._broker_failed
 
 
 class _StopOnEvent:
