@@ -69,21 +69,41 @@ class ServiceProcess:
 
 
 async def start_services(count: int, env: dict[str, str], logs: Path, *, timeout: float = 240) -> list[ServiceProcess]:
-    """``count`` service processes, each on its own HTTP port; returns once every one is ready."""
-    services = []
-    for number in range(count):
-        port = free_port()
-        log = logs / f"service-{number}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "claimedit", "serve", "--http-port", str(port)],
-                env=env,
-                stdout=out,
-                stderr=out,
-            )
-        services.append(ServiceProcess(process, port, log))
+    """``count`` service processes, each on its own HTTP port; returns once every one is ready.
+
+    The first is consuming before the others start: replicas that declare a new quorum queue and consume
+    from it at the same moment can be refused by RabbitMQ (INTERNAL_ERROR), and such a replica exits to be
+    restarted by its supervisor, which these tests do not have. They are about losing no claim when one is
+    killed, not about that race.
+    """
     deadline = time.monotonic() + timeout
-    while not all(await asyncio.gather(*(asyncio.to_thread(s.ready) for s in services))):
+    first = _launch(0, env, logs)
+    await _wait_ready([first], deadline, consuming=True)
+    services = [first, *(_launch(number, env, logs) for number in range(1, count))]
+    await _wait_ready(services, deadline)
+    return services
+
+
+def _launch(number: int, env: dict[str, str], logs: Path) -> ServiceProcess:
+    port = free_port()
+    log = logs / f"service-{number}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "claimedit", "serve", "--http-port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+    return ServiceProcess(process, port, log)
+
+
+async def _wait_ready(services: list[ServiceProcess], deadline: float, *, consuming: bool = False) -> None:
+    """Until every one answers /health/ready (and, with ``consuming``, has logged that its broker started)."""
+
+    def ready(service: ServiceProcess) -> bool:
+        return service.ready() and (not consuming or b'"service ready"' in service.log.read_bytes())
+
+    while not all(await asyncio.gather(*(asyncio.to_thread(ready, s) for s in services))):
         dead = [s for s in services if s.process.poll() is not None]
         if dead or time.monotonic() > deadline:
             stop_services(services)
@@ -91,7 +111,6 @@ async def start_services(count: int, env: dict[str, str], logs: Path, *, timeout
             msg = f"service processes did not become ready: {tail}"
             raise RuntimeError(msg)
         await asyncio.sleep(0.5)
-    return services
 
 
 def stop_services(services: list[ServiceProcess]) -> None:
